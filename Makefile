@@ -1,0 +1,110 @@
+# Wegwijs. README command 1: `make run`. README command 2: `make test`.
+# Every target creates what it needs: environments, catalogs, database, model.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+APP_PY   := .venv/bin/python
+UV       := .venv/bin/uv
+RASA     := .venv-rasa/bin/rasa
+MODEL    := models/wegwijs.tar.gz
+TRAINING := config.yml domain.yml $(shell find nlu stories -name '*.yml' 2>/dev/null)
+CATALOGS := $(patsubst %.po,%.mo,$(wildcard locales/*/LC_MESSAGES/messages.po))
+UV_VERSION := $(shell sed -n 's/^uv==//p' requirements/app.lock)
+
+export RASA_TELEMETRY_ENABLED := false
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export TF_CPP_MIN_LOG_LEVEL := 2
+export PYTHONDONTWRITEBYTECODE := 1
+
+# Local settings (see .env.example) are read from .env when it exists.
+ifneq (,$(wildcard .env))
+include .env
+export $(shell sed -n 's/^\([A-Z_][A-Z0-9_]*\)=.*/\1/p' .env)
+endif
+
+.PHONY: help setup run chat test lint unit validate train rasa-test e2e eval eval-dev \
+        bench i18n db clean
+
+help:
+	@echo "make run    start Rasa (5005), the action server (5055) and the app service (8000)"
+	@echo "make chat   chat in this terminal through the running stack"
+	@echo "make test   everything CI checks: lint, unit, data validation, training, stories, e2e, eval"
+	@echo "make eval   conversation cases in tests/cases;  make eval-dev: ../shared/eval cases"
+	@echo "make bench  latency and memory at 10 concurrent conversations"
+	@echo "make i18n   extract, update and compile the text catalogs"
+
+# --- environments, from the committed lock files -------------------------------------
+.venv/.installed: requirements/app.lock
+	@test -x $(APP_PY) || python3.12 -m venv .venv
+	$(APP_PY) -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+	$(UV) pip sync --quiet --python $(APP_PY) requirements/app.lock
+	@touch $@
+
+.venv-rasa/.installed: requirements/rasa.lock .venv/.installed
+	@test -x .venv-rasa/bin/python || python3.10 -m venv .venv-rasa
+	$(UV) pip sync --quiet --python .venv-rasa/bin/python requirements/rasa.lock
+	@touch $@
+
+# --- texts, database, model ---------------------------------------------------------
+locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po .venv/.installed
+	$(APP_PY) -c "from bot.i18n.maintenance import compile_catalogs; compile_catalogs(['$*'])"
+
+i18n: .venv/.installed
+	$(APP_PY) -m bot i18n
+
+db: .venv/.installed
+	$(APP_PY) -m bot db upgrade
+
+$(MODEL): $(TRAINING) .venv-rasa/.installed
+	@mkdir -p models
+	@start=$$(date +%s); \
+	$(RASA) train --data nlu stories --fixed-model-name wegwijs --out models --quiet; \
+	echo "train | model trained in $$(( $$(date +%s) - start )) s"
+	@touch $@
+
+train: $(MODEL)
+
+setup: .venv/.installed .venv-rasa/.installed $(CATALOGS)
+	@$(APP_PY) -m bot check-settings
+	@$(MAKE) --no-print-directory db $(MODEL)
+
+# --- README command 1 ---------------------------------------------------------------
+run: setup
+	$(APP_PY) -m bot run
+
+chat: .venv/.installed
+	@$(APP_PY) -m bot chat
+
+# --- README command 2 ---------------------------------------------------------------
+test: setup lint unit validate rasa-test e2e eval
+	@echo "make test: all checks passed"
+
+lint: .venv/.installed
+	.venv/bin/ruff check bot actions tests
+	.venv/bin/mypy
+
+unit: .venv/.installed $(CATALOGS)
+	$(APP_PY) -m pytest tests/unit -q
+
+validate: .venv-rasa/.installed
+	$(RASA) data validate --data nlu stories --fail-on-warnings --quiet
+
+rasa-test: $(MODEL)
+	$(RASA) test core --model $(MODEL) --stories tests/stories \
+	    --fail-on-prediction-errors --out results/core --quiet
+
+e2e: setup
+	$(APP_PY) -m pytest tests/e2e -q
+
+eval: setup
+	$(APP_PY) -m bot eval tests/cases/*.yml --min-pass-rate 0.95
+
+eval-dev: setup
+	$(APP_PY) -m bot eval ../shared/eval/dev_cases.yml
+
+bench: setup
+	$(APP_PY) -m bot bench --conversations 10 --rounds 3
+
+clean:
+	rm -rf models results .venv .venv-rasa var

@@ -1,0 +1,1 @@
+"""Wegwijs app service: channels, texts (NLG), knowledge and handoff around the Rasa server."""

@@ -1,0 +1,47 @@
+"""Talk to Rasa's REST channel on its private address.
+
+The real channel travels in the message metadata, because over REST Rasa always names
+the channel `collector`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+
+class RasaUnavailableError(RuntimeError):
+    """Rasa (or the action server behind it) did not answer properly."""
+
+
+class RasaClient:
+    def __init__(self, base_url: str, timeout: float = 30.0) -> None:
+        self._http = httpx.AsyncClient(base_url=base_url, timeout=timeout)
+
+    async def send(
+        self, sender_id: str, text: str, metadata: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        """One user message in, the bot's replies out."""
+        try:
+            response = await self._http.post(
+                "/webhooks/rest/webhook",
+                json={"sender": sender_id, "message": text, "metadata": metadata},
+            )
+            response.raise_for_status()
+            replies = response.json()
+        except (httpx.HTTPError, ValueError) as error:
+            raise RasaUnavailableError(str(error)) from error
+        if not isinstance(replies, list):
+            raise RasaUnavailableError(f"unexpected reply from Rasa: {replies!r}")
+        return replies
+
+    async def healthy(self) -> bool:
+        try:
+            response = await self._http.get("/")
+        except httpx.HTTPError:
+            return False
+        return response.status_code == 200
+
+    async def close(self) -> None:
+        await self._http.aclose()

@@ -1,0 +1,1 @@
+"""Our own data (not Rasa's tracker): SQLAlchemy 2 models, sessions and Alembic migrations."""

@@ -1,0 +1,49 @@
+"""Locale-aware `str.format` so translators write `{amount:money}` and `{day:date}`.
+
+Babel does the formatting: `€ 1.234,56` and `1 januari 2026` in Dutch, `€1,234.56` and
+`1 January 2026` in English. Actions send plain JSON values (numbers, ISO dates).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import string
+from typing import Any
+
+from babel.dates import format_date
+from babel.numbers import format_currency, format_decimal
+
+BABEL_LOCALES = {"nl": "nl_NL", "en": "en_GB"}
+FORMAT_SPECS = ("money", "date", "number", "")
+
+
+class LocaleFormatter(string.Formatter):
+    """A `string.Formatter` that understands the specs `money`, `date` and `number`."""
+
+    def __init__(self, language: str) -> None:
+        super().__init__()
+        self.locale = BABEL_LOCALES.get(language, language)
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if format_spec == "money":
+            return format_currency(float(value), "EUR", locale=self.locale)
+        if format_spec == "date":
+            return format_date(_as_date(value), format="long", locale=self.locale)
+        if format_spec == "number":
+            return format_decimal(float(value), locale=self.locale)
+        return str(super().format_field(value, format_spec))
+
+
+def _as_date(value: Any) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def placeholders(text: str) -> set[tuple[str, str]]:
+    """The `(name, spec)` pairs a text uses; translations must use the same set."""
+    return {
+        (name, spec or "")
+        for _, name, spec, _ in string.Formatter().parse(text)
+        if name is not None
+    }

@@ -1,0 +1,129 @@
+"""`make i18n`: extract keys, update every language's catalog, compile, and report gaps.
+
+Keys come from `domain.yml` (response texts and button titles) and from
+`catalogs.text("key", ...)` calls in our Python code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, cast
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_file
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, write_po
+
+from bot.i18n.catalogs import DOMAIN, LOCALES_DIR
+from bot.i18n.extract import extract_domain
+from bot.i18n.formatting import FORMAT_SPECS, placeholders
+from bot.settings import PROJECT_ROOT, SUPPORTED_LANGUAGES
+
+TEMPLATE_FILE = LOCALES_DIR / f"{DOMAIN}.pot"
+PYTHON_SOURCES = ("bot", "actions")
+PYTHON_KEYWORDS = {"text": None}  # MessageCatalogs.text("key", language, ...)
+# Fixed header values keep `make i18n` from changing the files when no text changed.
+HEADER = {
+    "project": "Wegwijs",
+    "copyright_holder": "Wegwijs",
+    "msgid_bugs_address": "",
+    "creation_date": dt.datetime(2026, 11, 28, tzinfo=dt.UTC),
+    "revision_date": dt.datetime(2026, 11, 28, tzinfo=dt.UTC),
+    "fuzzy": False,
+}
+
+
+def po_file(language: str, locales_dir: Path = LOCALES_DIR) -> Path:
+    return locales_dir / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def extract_template(root: Path = PROJECT_ROOT) -> Catalog:
+    template = Catalog(**HEADER)  # type: ignore[arg-type]
+    for lineno, key, comments, _ in extract_from_file(cast(Any, extract_domain), root / "domain.yml"):
+        template.add(key, locations=[("domain.yml", lineno)], auto_comments=comments)
+    for folder in PYTHON_SOURCES:
+        for path in sorted((root / folder).rglob("*.py")):
+            relative = path.relative_to(root).as_posix()
+            for lineno, key, _, _ in extract_from_file("python", path, PYTHON_KEYWORDS):
+                if isinstance(key, str):
+                    template.add(key, locations=[(relative, lineno)])
+    return template
+
+
+def read_catalog(path: Path, language: str) -> Catalog:
+    if not path.exists():
+        return Catalog(locale=language, **HEADER)  # type: ignore[arg-type]
+    with path.open("rb") as handle:
+        return read_po(handle, locale=language)
+
+
+def write_catalog(catalog: Catalog, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as handle:
+        write_po(handle, catalog, width=96, sort_output=True, include_previous=False)
+
+
+def update_catalogs(languages: Iterable[str] = SUPPORTED_LANGUAGES) -> None:
+    template = extract_template()
+    write_catalog(template, TEMPLATE_FILE)
+    for language in languages:
+        catalog = read_catalog(po_file(language), language)
+        catalog.update(template, no_fuzzy_matching=True)
+        catalog.obsolete.clear()
+        catalog.revision_date = HEADER["revision_date"]  # type: ignore[assignment]
+        write_catalog(catalog, po_file(language))
+
+
+def compile_catalogs(
+    languages: Iterable[str] = SUPPORTED_LANGUAGES, locales_dir: Path = LOCALES_DIR
+) -> None:
+    for language in languages:
+        catalog = read_catalog(po_file(language, locales_dir), language)
+        with po_file(language, locales_dir).with_suffix(".mo").open("wb") as handle:
+            write_mo(handle, catalog)
+
+
+def catalog_problems(
+    template: Catalog,
+    languages: Iterable[str] = SUPPORTED_LANGUAGES,
+    locales_dir: Path = LOCALES_DIR,
+) -> list[str]:
+    """Every gap that would show a key instead of words, or break a placeholder."""
+    problems: list[str] = []
+    keys = [str(message.id) for message in template if message.id]
+    catalogs = {lang: read_catalog(po_file(lang, locales_dir), lang) for lang in languages}
+    source = catalogs.get("nl")
+    for language, catalog in catalogs.items():
+        for key in keys:
+            message = catalog.get(key)
+            if message is None:
+                problems.append(f"{language}: {key!r} is missing")
+            elif not message.string:
+                problems.append(f"{language}: {key!r} is not translated")
+            elif message.fuzzy:
+                problems.append(f"{language}: {key!r} is marked fuzzy")
+            else:
+                text = str(message.string)
+                specs = {spec for _, spec in placeholders(text)}
+                if not specs <= set(FORMAT_SPECS):
+                    problems.append(f"{language}: {key!r} uses an unknown format {specs}")
+                reference = source.get(key) if source is not None else None
+                if (
+                    reference is not None
+                    and reference.string
+                    and placeholders(str(reference.string)) != placeholders(text)
+                ):
+                    problems.append(f"{language}: {key!r} has other placeholders than nl")
+    return problems
+
+
+def main() -> int:
+    update_catalogs()
+    compile_catalogs()
+    problems = catalog_problems(extract_template())
+    for problem in problems:
+        print(f"i18n | {problem}")
+    print(f"i18n | catalogs updated and compiled; {len(problems)} problem(s)")
+    return 1 if problems else 0

@@ -1,0 +1,230 @@
+"""Start the three services on localhost, show their logs, stop them cleanly on Ctrl-C.
+
+The Rasa server (REST channel), the action server (rasa-sdk, our `actions/`) and the app
+service (this package) each run as a child process; their output is prefixed per service.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+
+import httpx
+
+from bot.settings import PROJECT_ROOT, Settings
+
+MODEL_FILE = PROJECT_ROOT / "models" / "wegwijs.tar.gz"
+APP_PYTHON = PROJECT_ROOT / ".venv" / "bin" / "python"
+RASA_BIN = PROJECT_ROOT / ".venv-rasa" / "bin" / "rasa"
+START_TIMEOUT_SECONDS = 300.0
+COLOURS = {"rasa": "35", "actions": "36", "app": "32"}
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str
+    command: list[str]
+    health_url: str
+
+
+class StartupError(RuntimeError):
+    """A service could not start; the message is one sentence for the operator."""
+
+
+def rasa_api_token(settings: Settings) -> str:
+    """Token for Rasa's HTTP API (model/parse, status); derived so nobody has to set it."""
+    return hashlib.sha256(f"rasa-api:{settings.secret_key}".encode()).hexdigest()[:32]
+
+
+def services(settings: Settings) -> list[Service]:
+    host = settings.host
+    return [
+        Service(
+            "app",
+            [
+                str(APP_PYTHON),
+                "-m",
+                "uvicorn",
+                "bot.app:create_app",
+                "--factory",
+                "--host",
+                host,
+                "--port",
+                str(settings.app_port),
+                "--log-level",
+                settings.log_level,
+                "--no-access-log",
+            ],
+            f"{settings.app_url}/health",
+        ),
+        Service(
+            "actions",
+            [
+                str(APP_PYTHON),
+                "-m",
+                "rasa_sdk",
+                "--actions",
+                "actions",
+                "--port",
+                str(settings.actions_port),
+            ],
+            f"{settings.actions_url}/health",
+        ),
+        Service(
+            "rasa",
+            [
+                str(RASA_BIN),
+                "run",
+                "--enable-api",
+                "--auth-token",
+                rasa_api_token(settings),
+                "--interface",
+                host,
+                "--port",
+                str(settings.rasa_port),
+                "--model",
+                str(MODEL_FILE),
+                "--endpoints",
+                "endpoints.yml",
+                "--credentials",
+                "credentials.yml",
+                "--log-file",
+                os.devnull,
+            ],
+            f"{settings.rasa_url}/",
+        ),
+    ]
+
+
+def child_environment(settings: Settings) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(settings.rasa_environment())
+    env["SANIC_HOST"] = settings.host  # rasa-sdk binds 0.0.0.0 unless told otherwise
+    env["PYTHONUNBUFFERED"] = "1"
+    env["TF_CPP_MIN_LOG_LEVEL"] = "2"
+    env["SQLALCHEMY_SILENCE_UBER_WARNING"] = "1"
+    return env
+
+
+class Stack:
+    """The running services; `stop()` ends them all, whatever state they are in."""
+
+    def __init__(self, settings: Settings, quiet: bool = False) -> None:
+        self.settings = settings
+        self.quiet = quiet
+        self.processes: dict[str, subprocess.Popen[str]] = {}
+
+    def start(self) -> None:
+        if not MODEL_FILE.exists():
+            raise StartupError(f"No trained model at {MODEL_FILE}; run `make train` first.")
+        env = child_environment(self.settings)
+        for service in services(self.settings):
+            process = subprocess.Popen(
+                service.command,
+                cwd=PROJECT_ROOT,
+                env=env,
+                text=True,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+            self.processes[service.name] = process
+            threading.Thread(target=self._relay, args=(service.name, process), daemon=True).start()
+        self._wait_until_healthy(services(self.settings))
+
+    def _relay(self, name: str, process: subprocess.Popen[str]) -> None:
+        assert process.stdout is not None
+        prefix = (
+            f"\033[{COLOURS[name]}m{name:>7}\033[0m |" if sys.stdout.isatty() else f"{name:>7} |"
+        )
+        for line in process.stdout:
+            if not self.quiet:
+                print(prefix, line.rstrip(), flush=True)
+
+    def _wait_until_healthy(self, pending: list[Service]) -> None:
+        deadline = time.monotonic() + START_TIMEOUT_SECONDS
+        waiting = list(pending)
+        while waiting:
+            for service in list(waiting):
+                code = self.processes[service.name].poll()
+                if code is not None:
+                    raise StartupError(
+                        f"The {service.name} service stopped during start-up (exit code {code}); "
+                        "see its log lines above."
+                    )
+                try:
+                    if httpx.get(service.health_url, timeout=2).status_code == 200:
+                        waiting.remove(service)
+                        _say(f"{service.name} is up: {service.health_url}")
+                except httpx.HTTPError:
+                    pass
+            if time.monotonic() > deadline:
+                names = ", ".join(s.name for s in waiting)
+                raise StartupError(f"Not healthy after {START_TIMEOUT_SECONDS:.0f} s: {names}.")
+            if waiting:
+                time.sleep(0.5)
+
+    def failed_service(self) -> str | None:
+        for name, process in self.processes.items():
+            if process.poll() is not None:
+                return name
+        return None
+
+    def stop(self) -> None:
+        for process in self.processes.values():
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        deadline = time.monotonic() + 15
+        for process in self.processes.values():
+            try:
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+
+def _say(text: str) -> None:
+    print(f"wegwijs | {text}", flush=True)
+
+
+def run(settings: Settings) -> int:
+    """`make run`: start everything, print where to chat, wait for Ctrl-C."""
+    stack = Stack(settings)
+    stopping = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    try:
+        _say("starting Rasa (loading the model takes about a minute), actions and app ...")
+        stack.start()
+        _say("Wegwijs is ready. Press Ctrl-C to stop.")
+        _say("  chat in this terminal:  make chat")
+        _say(
+            f"  chat over HTTP:         POST {settings.app_url}/api/messages "
+            '{"sender": "me", "message": "hoi"}'
+        )
+        _say(f"  Rasa REST channel:      POST {settings.rasa_url}/webhooks/rest/webhook")
+        _say(
+            f"  health: {settings.app_url}/health  {settings.actions_url}/health  "
+            f"{settings.rasa_url}/"
+        )
+        while not stopping.is_set():
+            failed = stack.failed_service()
+            if failed:
+                _say(f"the {failed} service stopped unexpectedly; stopping the others.")
+                return 1
+            stopping.wait(1)
+        return 0
+    except KeyboardInterrupt:
+        return 0
+    except StartupError as error:
+        _say(str(error))
+        return 1
+    finally:
+        _say("stopping ...")
+        stack.stop()
+        _say("stopped.")

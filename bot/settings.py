@@ -1,0 +1,149 @@
+"""Every setting of Wegwijs, read from the environment and validated once at start-up.
+
+A wrong or missing setting must stop start-up with one clear sentence, never a traceback,
+so the loader collects problems as `SettingsError` with a human message.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SUPPORTED_LANGUAGES = ("nl", "en")
+
+
+class SettingsError(ValueError):
+    """A setting is missing or invalid; the message is one sentence for the operator."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    environment: str
+    host: str
+    app_port: int
+    rasa_port: int
+    actions_port: int
+    database_url: str
+    tracker_store_url: str
+    lock_store: str
+    redis_url: str
+    secret_key: str
+    default_language: str
+    log_level: str
+    data_dir: Path
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://{self.host}:{self.rasa_port}"
+
+    @property
+    def actions_url(self) -> str:
+        return f"http://{self.host}:{self.actions_port}"
+
+    @property
+    def app_url(self) -> str:
+        return f"http://{self.host}:{self.app_port}"
+
+    def rasa_environment(self) -> dict[str, str]:
+        """Variables that `endpoints.yml` reads (Rasa substitutes `${NAME}`)."""
+        redis = urlsplit(self.redis_url)
+        return {
+            "WEGWIJS_NLG_URL": f"{self.app_url}/nlg",
+            "WEGWIJS_ACTIONS_URL": f"{self.actions_url}/webhook",
+            "WEGWIJS_TRACKER_STORE_URL": self.tracker_store_url,
+            "WEGWIJS_LOCK_STORE": self.lock_store,
+            "WEGWIJS_REDIS_HOST": redis.hostname or "127.0.0.1",
+            "WEGWIJS_REDIS_PORT": str(redis.port or 6379),
+            "WEGWIJS_REDIS_DB": (redis.path or "/0").lstrip("/") or "0",
+            "WEGWIJS_REDIS_PASSWORD": redis.password or "",
+            "RASA_TELEMETRY_ENABLED": "false",
+        }
+
+
+def _port(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, str(default)).strip()
+    if not raw.isdigit() or not 0 < int(raw) < 65536:
+        raise SettingsError(f"{name} must be a port number between 1 and 65535, not {raw!r}.")
+    return int(raw)
+
+
+def _choice(env: Mapping[str, str], name: str, default: str, allowed: tuple[str, ...]) -> str:
+    value = env.get(name, default).strip().lower()
+    if value not in allowed:
+        raise SettingsError(f"{name} must be one of {', '.join(allowed)}, not {value!r}.")
+    return value
+
+
+def _url(env: Mapping[str, str], name: str, default: str, schemes: tuple[str, ...]) -> str:
+    value = env.get(name, default).strip()
+    scheme = urlsplit(value).scheme.split("+")[0]
+    if scheme not in schemes:
+        raise SettingsError(
+            f"{name} must be a URL starting with {' or '.join(s + '://' for s in schemes)}, "
+            f"not {value!r}."
+        )
+    return value
+
+
+def _secret_key(env: Mapping[str, str], environment: str, data_dir: Path) -> str:
+    value = env.get("WEGWIJS_SECRET_KEY", "").strip()
+    if value:
+        if len(value) < 32:
+            raise SettingsError("WEGWIJS_SECRET_KEY must be at least 32 characters long.")
+        return value
+    if environment == "production":
+        raise SettingsError("WEGWIJS_SECRET_KEY is required when WEGWIJS_ENV is production.")
+    # Development: one random key per checkout, kept so sessions survive a restart.
+    key_file = data_dir / "dev-secret-key"
+    if not key_file.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_urlsafe(48))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Read and validate all settings; raises `SettingsError` with one sentence."""
+    env = os.environ if env is None else env
+    environment = _choice(env, "WEGWIJS_ENV", "development", ("development", "production", "test"))
+    data_dir = Path(env.get("WEGWIJS_DATA_DIR", str(PROJECT_ROOT / "var"))).resolve()
+    lock_store = _choice(env, "WEGWIJS_LOCK_STORE", "in_memory", ("in_memory", "redis"))
+    host = env.get("WEGWIJS_HOST", "127.0.0.1").strip()
+    if not host:
+        raise SettingsError("WEGWIJS_HOST must not be empty.")
+    ports = {
+        "app": _port(env, "WEGWIJS_APP_PORT", 8000),
+        "rasa": _port(env, "WEGWIJS_RASA_PORT", 5005),
+        "actions": _port(env, "WEGWIJS_ACTIONS_PORT", 5055),
+    }
+    if len(set(ports.values())) != len(ports):
+        raise SettingsError(
+            "WEGWIJS_APP_PORT, WEGWIJS_RASA_PORT and WEGWIJS_ACTIONS_PORT must differ."
+        )
+    return Settings(
+        environment=environment,
+        host=host,
+        app_port=ports["app"],
+        rasa_port=ports["rasa"],
+        actions_port=ports["actions"],
+        database_url=_url(
+            env, "DATABASE_URL", f"sqlite:///{data_dir / 'wegwijs.db'}", ("sqlite", "postgresql")
+        ),
+        tracker_store_url=_url(
+            env,
+            "WEGWIJS_TRACKER_STORE_URL",
+            f"sqlite:///{data_dir / 'rasa-tracker.db'}",
+            ("sqlite", "postgresql"),
+        ),
+        lock_store=lock_store,
+        redis_url=_url(env, "REDIS_URL", "redis://127.0.0.1:6379/0", ("redis", "rediss")),
+        secret_key=_secret_key(env, environment, data_dir),
+        default_language=_choice(env, "WEGWIJS_DEFAULT_LANGUAGE", "nl", SUPPORTED_LANGUAGES),
+        log_level=_choice(env, "WEGWIJS_LOG_LEVEL", "info", ("debug", "info", "warning", "error")),
+        data_dir=data_dir,
+    )

@@ -1,0 +1,1 @@
+"""Developer tools behind `make chat`, `make eval` and `make bench`."""

@@ -1,0 +1,152 @@
+"""`make eval`: conversation cases (format of ../shared/eval/README.md) against the stack.
+
+Each case runs in a fresh conversation over Rasa's REST channel, exactly as the judges do;
+the replies to the last turn (texts and button titles, joined by newlines) must match every
+`expect_all` regex and no `expect_none` regex.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import yaml
+
+from bot.settings import Settings
+from bot.tools.stack import running_stack
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    lang: str
+    turns: tuple[str, ...]
+    expect_all: tuple[str, ...] = ()
+    expect_none: tuple[str, ...] = ()
+    source: str = ""
+
+
+@dataclass
+class Outcome:
+    case: Case
+    reply: str = ""
+    missing: list[str] = field(default_factory=list)
+    unwanted: list[str] = field(default_factory=list)
+    error: str = ""
+
+    @property
+    def passed(self) -> bool:
+        return not (self.missing or self.unwanted or self.error)
+
+
+class CaseFileError(ValueError):
+    """A case file does not follow the format; the message says where."""
+
+
+def load_cases(path: Path) -> list[Case]:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise CaseFileError(f"{path}: cannot read cases ({error})") from error
+    if not isinstance(raw, list):
+        raise CaseFileError(f"{path}: expected a list of cases")
+    cases = []
+    for index, item in enumerate(raw):
+        if not isinstance(item, dict) or not item.get("id") or not item.get("turns"):
+            raise CaseFileError(f"{path}: case {index + 1} needs an id and turns")
+        patterns = [*item.get("expect_all", []), *item.get("expect_none", [])]
+        for pattern in patterns:
+            try:
+                re.compile(pattern)
+            except re.error as error:
+                raise CaseFileError(f"{path}: case {item['id']}: bad regex {pattern!r}") from error
+        cases.append(
+            Case(
+                id=str(item["id"]),
+                lang=str(item.get("lang", "nl")),
+                turns=tuple(str(turn) for turn in item["turns"]),
+                expect_all=tuple(item.get("expect_all", [])),
+                expect_none=tuple(item.get("expect_none", [])),
+                source=str(path),
+            )
+        )
+    return cases
+
+
+def reply_text(messages: list[dict[str, Any]]) -> str:
+    parts: list[str] = []
+    for message in messages:
+        if message.get("text"):
+            parts.append(str(message["text"]))
+        parts.extend(str(button.get("title", "")) for button in message.get("buttons") or [])
+    return "\n".join(parts)
+
+
+def judge(case: Case, reply: str) -> Outcome:
+    return Outcome(
+        case=case,
+        reply=reply,
+        missing=[p for p in case.expect_all if not re.search(p, reply, re.IGNORECASE)],
+        unwanted=[p for p in case.expect_none if re.search(p, reply, re.IGNORECASE)],
+    )
+
+
+def run_case(rasa_url: str, case: Case) -> Outcome:
+    sender = f"eval-{case.id}-{uuid.uuid4().hex[:8]}"
+    messages: list[dict[str, Any]] = []
+    try:
+        with httpx.Client(base_url=rasa_url, timeout=60) as client:
+            for turn in case.turns:
+                response = client.post(
+                    "/webhooks/rest/webhook", json={"sender": sender, "message": turn}
+                )
+                response.raise_for_status()
+                messages = response.json()
+    except (httpx.HTTPError, ValueError) as error:
+        return Outcome(case=case, error=str(error))
+    return judge(case, reply_text(messages))
+
+
+def run_cases(rasa_url: str, cases: Sequence[Case], workers: int = 4) -> list[Outcome]:
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        return list(pool.map(lambda case: run_case(rasa_url, case), cases))
+
+
+def report(outcomes: Sequence[Outcome]) -> float:
+    failed = [outcome for outcome in outcomes if not outcome.passed]
+    for outcome in failed:
+        print(f"\nFAIL {outcome.case.id} ({outcome.case.source})")
+        print(f"  last turn: {outcome.case.turns[-1]}")
+        if outcome.error:
+            print(f"  error: {outcome.error}")
+        for pattern in outcome.missing:
+            print(f"  missing: {pattern}")
+        for pattern in outcome.unwanted:
+            print(f"  unwanted: {pattern}")
+        print("  reply: " + outcome.reply.replace("\n", "\n         "))
+    rate = (len(outcomes) - len(failed)) / len(outcomes) if outcomes else 0.0
+    print(f"\neval: {len(outcomes) - len(failed)} of {len(outcomes)} cases pass ({rate:.1%})")
+    return rate
+
+
+def evaluate_files(
+    settings: Settings, files: Sequence[str], min_pass_rate: float = 0.0, workers: int = 4
+) -> int:
+    try:
+        cases = [case for name in files for case in load_cases(Path(name))]
+    except CaseFileError as error:
+        print(f"eval: {error}")
+        return 2
+    with running_stack(settings):
+        outcomes = run_cases(settings.rasa_url, cases, workers)
+    rate = report(outcomes)
+    if rate < min_pass_rate:
+        print(f"eval: below the required pass rate of {min_pass_rate:.0%}")
+        return 1
+    return 0
