@@ -23,7 +23,7 @@ include .env
 export $(shell sed -n 's/^\([A-Z_][A-Z0-9_]*\)=.*/\1/p' .env)
 endif
 
-.PHONY: help setup run chat test lint unit validate train rasa-test e2e eval eval-dev \
+.PHONY: help setup run chat test test-services lint unit validate train rasa-test e2e eval eval-dev \
         bench i18n db clean
 
 help:
@@ -77,8 +77,17 @@ chat: .venv/.installed
 	@$(APP_PY) -m bot chat
 
 # --- README command 2 ---------------------------------------------------------------
-test: setup lint unit validate rasa-test e2e eval
+test: setup test-services lint unit validate rasa-test e2e eval
 	@echo "make test: all checks passed"
+
+# PostgreSQL and Redis (production stores) for the e2e tests, from Debian's packages.
+test-services:
+	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && command -v redis-server >/dev/null; \
+	then :; elif [ "$$(id -u)" = 0 ]; then \
+	  echo "test | installing PostgreSQL and Redis (Debian packages) for the store tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    postgresql redis-server >/dev/null; \
+	else echo "test | PostgreSQL/Redis are missing and this is not root: store tests skip"; fi
 
 lint: .venv/.installed
 	.venv/bin/ruff check bot actions tests

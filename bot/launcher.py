@@ -193,11 +193,16 @@ def _say(text: str) -> None:
     print(f"wegwijs | {text}", flush=True)
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def run(settings: Settings) -> int:
     """`make run`: start everything, print where to chat, wait for Ctrl-C."""
+    # Installed explicitly: a shell that starts us in the background ignores SIGINT.
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
     stack = Stack(settings)
-    stopping = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
     try:
         _say("starting Rasa (loading the model takes about a minute), actions and app ...")
         stack.start()
@@ -212,19 +217,19 @@ def run(settings: Settings) -> int:
             f"  health: {settings.app_url}/health  {settings.actions_url}/health  "
             f"{settings.rasa_url}/"
         )
-        while not stopping.is_set():
+        while True:
             failed = stack.failed_service()
             if failed:
                 _say(f"the {failed} service stopped unexpectedly; stopping the others.")
                 return 1
-            stopping.wait(1)
-        return 0
+            time.sleep(1)
     except KeyboardInterrupt:
         return 0
     except StartupError as error:
         _say(str(error))
         return 1
     finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the stop
         _say("stopping ...")
         stack.stop()
         _say("stopped.")

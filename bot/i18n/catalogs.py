@@ -14,7 +14,7 @@ from typing import Any
 
 from babel.support import Translations
 
-from bot.i18n.formatting import LocaleFormatter
+from bot.i18n.formatting import MISSING_VALUE, LocaleFormatter
 from bot.settings import PROJECT_ROOT, SUPPORTED_LANGUAGES
 
 LOCALES_DIR = PROJECT_ROOT / "locales"
@@ -67,4 +67,4 @@ class _Defaulting(dict[str, Any]):
 
     def __missing__(self, key: str) -> str:
         log.warning("no value for placeholder %r", key)
-        return "…"
+        return MISSING_VALUE

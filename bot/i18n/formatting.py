@@ -7,6 +7,7 @@ Babel does the formatting: `€ 1.234,56` and `1 januari 2026` in Dutch, `€1,2
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import string
 from typing import Any
 
@@ -15,6 +16,9 @@ from babel.numbers import format_currency, format_decimal
 
 BABEL_LOCALES = {"nl": "nl_NL", "en": "en_GB"}
 FORMAT_SPECS = ("money", "date", "number", "")
+MISSING_VALUE = "…"
+
+log = logging.getLogger(__name__)
 
 
 class LocaleFormatter(string.Formatter):
@@ -25,6 +29,13 @@ class LocaleFormatter(string.Formatter):
         self.locale = BABEL_LOCALES.get(language, language)
 
     def format_field(self, value: Any, format_spec: str) -> str:
+        try:
+            return self._format_field(value, format_spec)
+        except (TypeError, ValueError):
+            log.warning("cannot format %r as %r", value, format_spec)
+            return MISSING_VALUE
+
+    def _format_field(self, value: Any, format_spec: str) -> str:
         if format_spec == "money":
             return format_currency(float(value), "EUR", locale=self.locale)
         if format_spec == "date":

@@ -41,7 +41,9 @@ def po_file(language: str, locales_dir: Path = LOCALES_DIR) -> Path:
 
 def extract_template(root: Path = PROJECT_ROOT) -> Catalog:
     template = Catalog(**HEADER)  # type: ignore[arg-type]
-    for lineno, key, comments, _ in extract_from_file(cast(Any, extract_domain), root / "domain.yml"):
+    for lineno, key, comments, _ in extract_from_file(
+        cast(Any, extract_domain), root / "domain.yml"
+    ):
         template.add(key, locations=[("domain.yml", lineno)], auto_comments=comments)
     for folder in PYTHON_SOURCES:
         for path in sorted((root / folder).rglob("*.py")):

@@ -1,0 +1,129 @@
+"""Start the real stack (`python -m bot run`: Rasa, action server, app) once for all e2e tests.
+
+Ports are free ones on 127.0.0.1 and the data lives in a temporary folder, so a running
+`make run` is not disturbed. At the end the stack gets Ctrl-C (SIGINT), like a person would.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+START_TIMEOUT = 420
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class RunningStack:
+    process: subprocess.Popen[str]
+    env: dict[str, str]
+    data_dir: Path
+    rasa_url: str
+    app_url: str
+    actions_url: str
+    output: list[str] = field(default_factory=list)
+
+    def rasa(self, sender: str, message: str) -> list[dict[str, Any]]:
+        """One turn over Rasa's REST channel, as the judges send it."""
+        response = httpx.post(
+            f"{self.rasa_url}/webhooks/rest/webhook",
+            json={"sender": sender, "message": message},
+            timeout=60,
+        )
+        response.raise_for_status()
+        return list(response.json())
+
+    def app(self, sender: str, message: str, **extra: str) -> httpx.Response:
+        """One turn through the app service's chat API."""
+        return httpx.post(
+            f"{self.app_url}/api/messages",
+            json={"sender": sender, "message": message, **extra},
+            timeout=60,
+        )
+
+
+def new_sender() -> str:
+    return f"e2e-{uuid.uuid4().hex[:10]}"
+
+
+@contextmanager
+def started_stack(data_dir: Path, **settings: str) -> Iterator[RunningStack]:
+    """`python -m bot run` on free ports; Ctrl-C (SIGINT) at the end, like a person."""
+    ports = {name: free_port() for name in ("APP", "RASA", "ACTIONS")}
+    env = {
+        **os.environ,
+        "WEGWIJS_DATA_DIR": str(data_dir),
+        "WEGWIJS_APP_PORT": str(ports["APP"]),
+        "WEGWIJS_RASA_PORT": str(ports["RASA"]),
+        "WEGWIJS_ACTIONS_PORT": str(ports["ACTIONS"]),
+        **settings,
+    }
+    subprocess.run([sys.executable, "-m", "bot", "db", "upgrade"], cwd=ROOT, env=env, check=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "run"],
+        cwd=ROOT,
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    running = RunningStack(
+        process=process,
+        env=env,
+        data_dir=data_dir,
+        rasa_url=f"http://127.0.0.1:{ports['RASA']}",
+        app_url=f"http://127.0.0.1:{ports['APP']}",
+        actions_url=f"http://127.0.0.1:{ports['ACTIONS']}",
+    )
+    ready = threading.Event()
+
+    def read_output() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            running.output.append(line.rstrip())
+            if "Wegwijs is ready" in line:
+                ready.set()
+
+    threading.Thread(target=read_output, daemon=True).start()
+    deadline = time.monotonic() + START_TIMEOUT
+    while not ready.is_set():
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            tail = "\n".join(running.output[-40:])
+            pytest.fail(f"the stack did not start:\n{tail}")
+        time.sleep(0.5)
+    try:
+        yield running
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
+    with started_stack(tmp_path_factory.mktemp("stack")) as running:
+        yield running

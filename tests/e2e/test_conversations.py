@@ -1,0 +1,129 @@
+"""Conversations with the real Rasa server, action server (rasa-sdk) and app service."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+
+import httpx
+
+from tests.e2e.conftest import ROOT, RunningStack, new_sender
+
+
+def texts(messages: list[dict]) -> str:  # type: ignore[type-arg]
+    return "\n".join(str(m.get("text", "")) for m in messages)
+
+
+def titles(messages: list[dict]) -> list[str]:  # type: ignore[type-arg]
+    return [b["title"] for m in messages for b in m.get("buttons") or []]
+
+
+def test_every_service_reports_healthy(stack: RunningStack) -> None:
+    assert httpx.get(f"{stack.app_url}/health").json()["status"] == "ok"
+    assert httpx.get(f"{stack.actions_url}/health").json()["status"] == "ok"
+    assert "Rasa" in httpx.get(f"{stack.rasa_url}/").text
+
+
+def test_services_listen_on_localhost_only(stack: RunningStack) -> None:
+    listening = subprocess.run(["ss", "-ltnH"], capture_output=True, text=True).stdout
+    for url in (stack.app_url, stack.rasa_url, stack.actions_url):
+        port = url.rsplit(":", 1)[1]
+        hosts = {
+            line.split()[3].rsplit(":", 1)[0]
+            for line in listening.splitlines()
+            if line.split()[3].endswith(f":{port}")
+        }
+        assert hosts == {"127.0.0.1"}, (url, hosts)
+
+
+def test_dutch_greeting_with_disclaimer_and_menu(stack: RunningStack) -> None:
+    replies = stack.rasa(new_sender(), "hoi")
+    text = texts(replies)
+    assert "Wegwijs" in text
+    assert "beslis ik niets" in text or "beslis niets" in text
+    assert "BSN" in text and "DigiD" in text
+    assert "Vrijwilligerswerk" in titles(replies)
+
+
+def test_what_can_you_do_returns_the_topic_menu(stack: RunningStack) -> None:
+    replies = stack.rasa(new_sender(), "wat kun je")
+    buttons = [b for m in replies for b in m.get("buttons") or []]
+    assert len(buttons) == 6
+    assert all(b["payload"].startswith("/choose_topic") for b in buttons)
+
+
+def test_weather_is_out_of_scope_but_not_a_dead_end(stack: RunningStack) -> None:
+    replies = stack.rasa(new_sender(), "wat voor weer wordt het")
+    assert "niet mee helpen" in texts(replies)
+    assert len(titles(replies)) == 6
+
+
+def test_second_misunderstanding_offers_a_person(stack: RunningStack) -> None:
+    """Runs the custom action on the rasa-sdk action server: rasa-sdk works with Rasa 3.6."""
+    sender = new_sender()
+    stack.rasa(sender, "wat voor weer wordt het")
+    replies = stack.rasa(sender, "vertel een mop")
+    assert "mens" in texts(replies)
+    assert titles(replies) == ["Ja, met een mens", "Nee, laat de onderwerpen zien"]
+    payload = replies[-1]["buttons"][0]["payload"]
+    assert "Ik kan je nog niet zelf doorverbinden" in texts(stack.rasa(sender, payload))
+
+
+def test_language_switch_is_kept_for_the_conversation(stack: RunningStack) -> None:
+    sender = new_sender()
+    stack.rasa(sender, "hoi")
+    assert "English" in texts(stack.rasa(sender, "in English please"))
+    replies = stack.rasa(sender, "wat kun je")  # Dutch words, but English was chosen
+    assert "What is your question about?" in texts(replies)
+    assert "Volunteer work" in titles(replies)
+    assert "Nederlands" in texts(stack.rasa(sender, "nederlands graag"))
+
+
+def test_english_speaker_gets_english_without_asking(stack: RunningStack) -> None:
+    text = texts(stack.rasa(new_sender(), "hello, what can you do?"))
+    assert re.search(r"topic", text) and "onderwerp" not in text
+
+
+def test_topic_button_payload(stack: RunningStack) -> None:
+    sender = new_sender()
+    payload = "/choose_topic" + json.dumps({"topic": "abroad"})
+    assert "waar je heen gaat" in texts(stack.rasa(sender, payload))
+
+
+def test_the_app_service_goes_through_the_whole_stack(stack: RunningStack) -> None:
+    response = stack.app(new_sender(), "hoi")
+    assert response.status_code == 200
+    messages = response.json()["messages"]
+    assert "Wegwijs" in messages[0]["text"]
+    english = stack.app(new_sender(), "hoi", language="en").json()["messages"]
+    assert "I am Wegwijs" in english[0]["text"]
+    assert stack.app(new_sender(), "x" * 5000).status_code == 422
+
+
+def test_terminal_chat_goes_through_the_stack(stack: RunningStack) -> None:
+    """`make chat`: type a message, then a button number."""
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "chat"],
+        cwd=ROOT,
+        env=stack.env,
+        input="hoi\n1\nin English please\n/quit\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "wegwijs > Hoi! Ik ben Wegwijs" in result.stdout
+    assert "[1] Hobby en bijverdienen" in result.stdout
+    assert "Vertel me wat je doet" in result.stdout  # button 1 was chosen by its number
+    assert "from now on I will speak English" in result.stdout
+
+
+def test_conversations_are_stored_in_the_sqlite_tracker_store(stack: RunningStack) -> None:
+    sender = new_sender()
+    stack.rasa(sender, "hoi")
+    tracker = httpx.get(f"{stack.rasa_url}/conversations/{sender}/tracker")
+    # The HTTP API needs the token; without it Rasa refuses, which is what we want.
+    assert tracker.status_code in (401, 403)
+    assert (stack.data_dir / "rasa-tracker.db").stat().st_size > 0

@@ -1,0 +1,161 @@
+"""The production options: PostgreSQL (tracker store and our database) and Redis (locks).
+
+Real servers from Debian's packages, started here on free loopback ports in a temporary
+folder; `make test` installs the packages when they are missing.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, inspect, text
+
+from bot.db.migrate import downgrade, upgrade
+from bot.db.session import make_engine
+from tests.e2e.conftest import free_port, new_sender, started_stack
+
+POSTGRES_BIN = sorted(glob.glob("/usr/lib/postgresql/*/bin"))
+REDIS_SERVER = shutil.which("redis-server")
+
+pytestmark = pytest.mark.skipif(
+    not POSTGRES_BIN or not REDIS_SERVER,
+    reason="PostgreSQL and Redis are not installed (make test installs them as root)",
+)
+
+
+def as_postgres_user(command: list[str]) -> list[str]:
+    """PostgreSQL refuses to run as root; CI runs as root."""
+    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
+
+
+@pytest.fixture(scope="module")
+def postgres() -> Iterator[str]:
+    bin_dir = Path(POSTGRES_BIN[-1])
+    # Not under pytest's tmp folder: the postgres user cannot enter root's private folders.
+    data = Path(tempfile.mkdtemp(prefix="wegwijs-pg-"))
+    if os.geteuid() == 0:
+        shutil.chown(data, "postgres", "postgres")
+    port = free_port()
+    subprocess.run(
+        as_postgres_user(
+            [str(bin_dir / "initdb"), "-D", str(data), "-U", "wegwijs", "-A", "trust", "-E", "UTF8"]
+        ),
+        check=True,
+        capture_output=True,
+    )
+    options = f"-p {port} -k {data} -c listen_addresses=127.0.0.1 -c fsync=off"
+    subprocess.run(
+        as_postgres_user(
+            [
+                str(bin_dir / "pg_ctl"),
+                "-D",
+                str(data),
+                "-o",
+                options,
+                "-l",
+                str(data / "log"),
+                "-w",
+                "start",
+            ]
+        ),
+        check=True,
+        capture_output=True,
+    )
+    try:
+        admin = create_engine(f"postgresql+psycopg://wegwijs@127.0.0.1:{port}/postgres")
+        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("CREATE DATABASE rasa"))
+            connection.execute(text("CREATE DATABASE wegwijs"))
+        admin.dispose()
+        yield f"postgresql://wegwijs@127.0.0.1:{port}"
+    finally:
+        subprocess.run(
+            as_postgres_user([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"]),
+            capture_output=True,
+        )
+        shutil.rmtree(data, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def redis_url() -> Iterator[str]:
+    port = free_port()
+    assert REDIS_SERVER is not None
+    server = subprocess.Popen(
+        [
+            REDIS_SERVER,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(50):
+            if (
+                subprocess.run(
+                    ["redis-cli", "-p", str(port), "ping"], capture_output=True, text=True
+                ).stdout.strip()
+                == "PONG"
+            ):
+                break
+            time.sleep(0.1)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def redis_commands(url: str) -> int:
+    port = url.rsplit(":", 1)[1].split("/")[0]
+    info = subprocess.run(
+        ["redis-cli", "-p", port, "info", "stats"], capture_output=True, text=True
+    ).stdout
+    return int(info.split("total_commands_processed:")[1].split()[0])
+
+
+def test_migrations_up_and_down_on_postgresql(postgres: str) -> None:
+    url = f"{postgres}/wegwijs"
+    upgrade(url)
+    assert "conversations" in inspect(make_engine(url)).get_table_names()
+    downgrade(url)
+    assert "conversations" not in inspect(make_engine(url)).get_table_names()
+
+
+def test_conversation_with_postgresql_and_redis(
+    postgres: str, redis_url: str, tmp_path: Path
+) -> None:
+    before = redis_commands(redis_url)
+    with started_stack(
+        tmp_path,
+        DATABASE_URL=f"{postgres}/wegwijs",
+        WEGWIJS_TRACKER_STORE_URL=f"{postgres}/rasa",
+        WEGWIJS_LOCK_STORE="redis",
+        REDIS_URL=redis_url,
+    ) as stack:
+        sender = new_sender()
+        assert "Wegwijs" in stack.rasa(sender, "hoi")[0]["text"]
+        assert stack.app("p1", "wat kun je").status_code == 200
+
+    tracker_db = make_engine(f"{postgres}/rasa")
+    with tracker_db.connect() as connection:
+        events = connection.execute(
+            text("SELECT count(*) FROM events WHERE sender_id = :s"), {"s": sender}
+        ).scalar_one()
+    assert events > 3
+    with make_engine(f"{postgres}/wegwijs").connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM conversations")).scalar_one() == 1
+    assert redis_commands(redis_url) > before + 2
+    assert not list(tmp_path.glob("*.db")), "nothing may fall back to SQLite"
