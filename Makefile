@@ -6,7 +6,7 @@ SHELL := /bin/bash
 
 APP_PY   := .venv/bin/python
 UV       := .venv/bin/uv
-RASA     := .venv-rasa/bin/rasa
+RASA     := PYTHONWARNINGS=ignore .venv-rasa/bin/rasa
 MODEL    := models/wegwijs.tar.gz
 TRAINING := config.yml domain.yml $(shell find nlu stories -name '*.yml' 2>/dev/null)
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard locales/*/LC_MESSAGES/messages.po))

@@ -97,7 +97,7 @@ def services(settings: Settings) -> list[Service]:
                 "--log-file",
                 os.devnull,
             ],
-            f"{settings.rasa_url}/",
+            f"http://{host}:{settings.rasa_port}/",
         ),
     ]
 
@@ -107,6 +107,7 @@ def child_environment(settings: Settings) -> dict[str, str]:
     env.update(settings.rasa_environment())
     env["SANIC_HOST"] = settings.host  # rasa-sdk binds 0.0.0.0 unless told otherwise
     env["PYTHONUNBUFFERED"] = "1"
+    env["PYTHONWARNINGS"] = "ignore"  # Rasa's dependencies print pages of deprecation notes
     env["TF_CPP_MIN_LOG_LEVEL"] = "2"
     env["SQLALCHEMY_SILENCE_UBER_WARNING"] = "1"
     return env

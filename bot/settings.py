@@ -36,10 +36,7 @@ class Settings:
     default_language: str
     log_level: str
     data_dir: Path
-
-    @property
-    def rasa_url(self) -> str:
-        return f"http://{self.host}:{self.rasa_port}"
+    rasa_url: str
 
     @property
     def actions_url(self) -> str:
@@ -146,4 +143,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         default_language=_choice(env, "WEGWIJS_DEFAULT_LANGUAGE", "nl", SUPPORTED_LANGUAGES),
         log_level=_choice(env, "WEGWIJS_LOG_LEVEL", "info", ("debug", "info", "warning", "error")),
         data_dir=data_dir,
+        rasa_url=_url(
+            env, "WEGWIJS_RASA_URL", f"http://{host}:{ports['rasa']}", ("http", "https")
+        ).rstrip("/"),
     )

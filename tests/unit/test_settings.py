@@ -35,6 +35,7 @@ def test_development_secret_is_created_once_and_kept(tmp_path: Path) -> None:
         ({"DATABASE_URL": "mysql://db/x"}, "DATABASE_URL"),
         ({"WEGWIJS_TRACKER_STORE_URL": "nonsense"}, "WEGWIJS_TRACKER_STORE_URL"),
         ({"REDIS_URL": "http://x"}, "REDIS_URL"),
+        ({"WEGWIJS_RASA_URL": "rasa:5005"}, "WEGWIJS_RASA_URL"),
         ({"WEGWIJS_ENV": "production"}, "WEGWIJS_SECRET_KEY"),
         ({"WEGWIJS_SECRET_KEY": "short"}, "WEGWIJS_SECRET_KEY"),
         ({"WEGWIJS_DEFAULT_LANGUAGE": "fr"}, "WEGWIJS_DEFAULT_LANGUAGE"),
