@@ -1,42 +1,39 @@
 """Never a dead end: notice when Wegwijs misunderstands the person several times in a row.
 
-The action only sets a slot; the rules in stories/rules.yml decide what to say, so the
-dialogue stays visible in the training data.
+`action_answer_question` (actions/questions.py) sets the `answer_kind` slot; the rules in
+stories/ decide what to say after a miss, so the dialogue stays visible in the data.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
-from rasa_sdk.executor import CollectingDispatcher
-
-MISUNDERSTOOD_INTENTS = frozenset({"nlu_fallback", "out_of_scope"})
+MISS_KINDS = frozenset({"out_of_scope", "not_understood", "offer_person"})
 OFFER_PERSON_AFTER = 2
 
 
-def misunderstood_in_a_row(events: list[dict[str, Any]]) -> int:
-    """How many of the latest user messages in a row the bot did not understand."""
+def misses_before_this_turn(events: list[dict[str, Any]]) -> int:
+    """How many user turns right before the current one ended in a misunderstanding."""
     count = 0
+    turn_missed = False
+    current_turn = True
     for event in reversed(events):
-        if event.get("event") != "user":
-            continue
-        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
-        if intent not in MISUNDERSTOOD_INTENTS:
-            break
-        count += 1
+        kind = event.get("event")
+        if kind == "slot" and event.get("name") == "answer_kind":
+            turn_missed = turn_missed or event.get("value") in MISS_KINDS
+        elif kind == "user":
+            if current_turn:
+                current_turn = False
+            elif turn_missed:
+                count += 1
+            else:
+                break
+            turn_missed = False
     return count
 
 
-class ActionCountMisunderstandings(Action):
-    """Sets `repeated_misunderstanding` when this is the second miss (or more) in a row."""
-
-    def name(self) -> str:
-        return "action_count_misunderstandings"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[dict[str, Any]]:
-        repeated = misunderstood_in_a_row(tracker.events) >= OFFER_PERSON_AFTER
-        return [SlotSet("repeated_misunderstanding", repeated)]
+def miss_kind(events: list[dict[str, Any]], intent: str | None) -> str:
+    """What to say now that this message was not understood either."""
+    if misses_before_this_turn(events) + 1 >= OFFER_PERSON_AFTER:
+        return "offer_person"
+    return "out_of_scope" if intent == "out_of_scope" else "not_understood"

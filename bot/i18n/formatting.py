@@ -11,6 +11,7 @@ import logging
 import string
 from typing import Any
 
+from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 
@@ -37,11 +38,20 @@ class LocaleFormatter(string.Formatter):
 
     def _format_field(self, value: Any, format_spec: str) -> str:
         if format_spec == "money":
-            return format_currency(float(value), "EUR", locale=self.locale)
+            amount = float(value)
+            if amount.is_integer():  # € 1.200 rather than € 1.200,00
+                pattern = Locale.parse(self.locale).currency_formats["standard"].pattern
+                pattern = pattern.split(";")[0].replace(".00", "")
+                return format_currency(
+                    amount, "EUR", format=pattern, locale=self.locale, currency_digits=False
+                )
+            return format_currency(amount, "EUR", locale=self.locale)
         if format_spec == "date":
             return format_date(_as_date(value), format="long", locale=self.locale)
         if format_spec == "number":
             return format_decimal(float(value), locale=self.locale)
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
         return str(super().format_field(value, format_spec))
 
 

@@ -19,11 +19,14 @@ from babel.messages.pofile import read_po, write_po
 from bot.i18n.catalogs import DOMAIN, LOCALES_DIR
 from bot.i18n.extract import extract_domain
 from bot.i18n.formatting import FORMAT_SPECS, placeholders
+from bot.knowledge.loader import load_knowledge
+from bot.knowledge.model import VERDICTS, Knowledge
 from bot.settings import PROJECT_ROOT, SUPPORTED_LANGUAGES
 
 TEMPLATE_FILE = LOCALES_DIR / f"{DOMAIN}.pot"
 PYTHON_SOURCES = ("bot", "actions")
-PYTHON_KEYWORDS = {"text": None}  # MessageCatalogs.text("key", language, ...)
+# catalogs.text("key", ...), part("key", ...) in answers, N_("key") for other literals.
+PYTHON_KEYWORDS = {"text": None, "part": None, "N_": None}
 # Fixed header values keep `make i18n` from changing the files when no text changed.
 HEADER = {
     "project": "Wegwijs",
@@ -45,6 +48,8 @@ def extract_template(root: Path = PROJECT_ROOT) -> Catalog:
         cast(Any, extract_domain), root / "domain.yml"
     ):
         template.add(key, locations=[("domain.yml", lineno)], auto_comments=comments)
+    for key, comment in knowledge_keys(load_knowledge(root / "bot" / "knowledge" / "data")):
+        template.add(key, locations=[("bot/knowledge/data", 0)], auto_comments=[comment])
     for folder in PYTHON_SOURCES:
         for path in sorted((root / folder).rglob("*.py")):
             relative = path.relative_to(root).as_posix()
@@ -52,6 +57,27 @@ def extract_template(root: Path = PROJECT_ROOT) -> Catalog:
                 if isinstance(key, str):
                     template.add(key, locations=[(relative, lineno)])
     return template
+
+
+def knowledge_keys(knowledge: Knowledge) -> Iterable[tuple[str, str]]:
+    """Keys the answers build from the knowledge data (with a note for translators)."""
+    for verdict in VERDICTS:
+        yield f"verdict.{verdict}", "first line of an answer; {benefits} is a list of names"
+    for benefit in knowledge.benefits.values():
+        yield benefit.name_key, f"name of a benefit ({benefit.id})"
+    for agency in knowledge.agencies.values():
+        yield agency.name_key, f"name of an agency ({agency.id})"
+        yield f"mistake.todo.{agency.id}", f"how to correct a missed report at {agency.id}"
+        yield f"known.{agency.id}", f"what {agency.id} does and does not receive by itself"
+    yield "mistake.todo.unknown", "how to correct a missed report, agency unknown"
+    for rule in knowledge.rules.values():
+        yield rule.why_key, f"why, rule {rule.id} ({rule.source})"
+        yield rule.todo_key, f"what to do, rule {rule.id}"
+    for figure in knowledge.figures.values():
+        if not any(value.open_ended for value in figure.values):
+            yield f"figure.{figure.id}", "what the figure is, used inside figure.* sentences"
+            for kind in ("current", "last_known"):
+                yield f"figure.{kind}.{figure.unit}", "a figure with its year"
 
 
 def read_catalog(path: Path, language: str) -> Catalog:

@@ -7,8 +7,6 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 
-from bot.nlg.renderer import UnknownResponseError
-
 log = logging.getLogger(__name__)
 router = APIRouter()
 
@@ -27,7 +25,7 @@ async def nlg(request: Request) -> dict[str, Any]:
     name = str(body.get("response") or "")
     try:
         return renderer.render(name, tracker, arguments)  # type: ignore[no-any-return]
-    except UnknownResponseError:
+    except LookupError:  # unknown response or text key: never leave the person without words
         log.error("Rasa asked for unknown response %r; answering with the generic text", name)
         language = renderer.language_for(tracker)
         return {"text": renderer.catalogs.text("error.generic", language), "buttons": []}

@@ -10,9 +10,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from babel.lists import format_list
+
 from bot.i18n.catalogs import MessageCatalogs
+from bot.i18n.formatting import BABEL_LOCALES
 from bot.i18n.language import detect_language
 from bot.nlg.responses import ResponseSpec
+
+# Custom actions compose answers from knowledge data: a list of catalog keys with
+# arguments (`parts`) and buttons (`options`), rendered here like any other response.
+COMPOSED_RESPONSE = "knowledge_answer"
 
 
 class UnknownResponseError(LookupError):
@@ -53,10 +60,12 @@ class Renderer:
         arguments: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
         """Rasa's NLG reply format: text, buttons and the (unused) rich fields."""
+        language = self.language_for(tracker)
+        if response == COMPOSED_RESPONSE and arguments is not None:
+            return self._composed(arguments, language)
         spec = self.responses.get(response)
         if spec is None:
             raise UnknownResponseError(response)
-        language = self.language_for(tracker)
         values = {**(tracker.get("slots") or {}), **(arguments or {})}
         return {
             "text": self.catalogs.text(spec.text_key, language, values),
@@ -66,6 +75,44 @@ class Renderer:
                     "payload": button.payload,
                 }
                 for button in spec.buttons
+            ],
+            "image": None,
+            "elements": [],
+            "attachments": [],
+            "custom": {},
+        }
+
+    def _resolve(self, value: Any, language: str) -> Any:
+        """Argument values may name catalog keys: {"key": k} or {"keys": [k, ...]}."""
+        if isinstance(value, dict) and "key" in value:
+            return self.catalogs.text(str(value["key"]), language)
+        if isinstance(value, dict) and "keys" in value:
+            names = [self.catalogs.text(str(key), language) for key in value["keys"]]
+            return format_list(names, locale=BABEL_LOCALES.get(language, language))
+        return value
+
+    def _text(self, piece: Any, language: str) -> str:
+        if not isinstance(piece, dict) or "key" not in piece:
+            raise UnknownResponseError(f"bad part {piece!r}")
+        args: dict[str, Any] = piece["args"] if isinstance(piece.get("args"), dict) else {}
+        values = {name: self._resolve(value, language) for name, value in args.items()}
+        return self.catalogs.text(str(piece["key"]), language, values)
+
+    def _composed(self, arguments: Mapping[str, Any], language: str) -> dict[str, Any]:
+        parts = arguments.get("parts")
+        if not isinstance(parts, list) or not parts:
+            raise UnknownResponseError(f"{COMPOSED_RESPONSE} without parts")
+        raw_options = arguments.get("options")
+        options: list[Any] = raw_options if isinstance(raw_options, list) else []
+        return {
+            "text": "\n".join(self._text(piece, language) for piece in parts),
+            "buttons": [
+                {
+                    "title": self.catalogs.text(str(option["title_key"]), language),
+                    "payload": str(option["payload"]),
+                }
+                for option in options
+                if isinstance(option, dict) and "title_key" in option and "payload" in option
             ],
             "image": None,
             "elements": [],

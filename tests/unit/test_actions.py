@@ -1,4 +1,6 @@
-"""Custom actions with rasa-sdk's real CollectingDispatcher and Tracker."""
+"""Custom actions with rasa-sdk's real CollectingDispatcher and Tracker objects."""
+
+from __future__ import annotations
 
 from typing import Any
 
@@ -6,53 +8,102 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.conversation import ActionCountMisunderstandings, misunderstood_in_a_row
+from actions.conversation import miss_kind, misses_before_this_turn
+from actions.questions import ActionAnswerQuestion
+from actions.slots import ValidateSlotMappings
 
 
-def user(intent: str) -> dict[str, Any]:
-    return {"event": "user", "text": "…", "parse_data": {"intent": {"name": intent}}}
+def user(text: str, intent: str) -> dict[str, Any]:
+    return {"event": "user", "text": text, "parse_data": {"intent": {"name": intent}}}
 
 
-def bot() -> dict[str, Any]:
-    return {"event": "bot", "text": "…"}
+def answered(kind: str) -> dict[str, Any]:
+    return {"event": "slot", "name": "answer_kind", "value": kind}
 
 
-def make_tracker(events: list[dict[str, Any]]) -> Tracker:
-    latest = events[-1]["parse_data"] if events and events[-1]["event"] == "user" else {}
-    return Tracker("test-sender", {}, latest, events, False, None, {}, "action_listen")
+def make_tracker(events: list[dict[str, Any]], slots: dict[str, Any] | None = None) -> Tracker:
+    last_user = next(e for e in reversed(events) if e["event"] == "user")
+    latest = {"text": last_user["text"], **last_user["parse_data"]}
+    return Tracker("test-sender", slots or {}, latest, events, False, None, {}, "action_listen")
 
 
-@pytest.mark.parametrize(
-    ("intents", "expected"),
-    [
-        ([], 0),
-        (["greet"], 0),
-        (["out_of_scope"], 1),
-        (["greet", "nlu_fallback"], 1),
-        (["out_of_scope", "nlu_fallback"], 2),
-        (["nlu_fallback", "greet", "out_of_scope"], 1),
-    ],
-)
-def test_counts_only_misunderstandings_in_a_row(intents: list[str], expected: int) -> None:
-    events: list[dict[str, Any]] = []
-    for intent in intents:
-        events += [user(intent), bot()]
-    assert misunderstood_in_a_row(events) == expected
-
-
-@pytest.mark.parametrize(
-    ("intents", "repeated"),
-    [(["greet", "out_of_scope"], False), (["nlu_fallback", "out_of_scope"], True)],
-)
-async def test_action_sets_the_slot_and_says_nothing_itself(
-    intents: list[str], repeated: bool
-) -> None:
-    events: list[dict[str, Any]] = []
-    for intent in intents:
-        events += [bot(), user(intent)]
+async def run_answer(
+    events: list[dict[str, Any]], slots: dict[str, Any] | None = None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     dispatcher = CollectingDispatcher()
-    result = await ActionCountMisunderstandings().run(dispatcher, make_tracker(events), {})
-    assert result == [
-        {"event": "slot", "timestamp": None, "name": "repeated_misunderstanding", "value": repeated}
+    result = await ActionAnswerQuestion().run(dispatcher, make_tracker(events, slots), {})
+    return dispatcher.messages, result
+
+
+def slot_values(result: list[dict[str, Any]]) -> dict[str, Any]:
+    return {event["name"]: event["value"] for event in result if event["event"] == "slot"}
+
+
+def test_counts_only_misses_in_a_row_before_this_turn() -> None:
+    events = [
+        user("weer?", "out_of_scope"),
+        answered("out_of_scope"),
+        user("hoi", "greet"),
+        user("mop", "out_of_scope"),
+        answered("out_of_scope"),
+        user("nog een", "out_of_scope"),
     ]
-    assert dispatcher.messages == []
+    assert misses_before_this_turn(events) == 1
+    assert miss_kind(events, "out_of_scope") == "offer_person"
+    assert miss_kind(events[:4], "out_of_scope") == "out_of_scope"
+    assert miss_kind([user("?", "nlu_fallback")], "nlu_fallback") == "not_understood"
+
+
+async def test_answers_a_hobby_question_for_the_benefit_in_the_slot() -> None:
+    messages, result = await run_answer(
+        [user("ik bak taarten voor de buren, moet dat gemeld?", "ask_rules")],
+        {"benefits": ["bijstand"]},
+    )
+    assert slot_values(result) == {"answer_kind": "answered", "pending_question": None}
+    keys = [part["key"] for message in messages for part in message["parts"]]
+    assert keys[:3] == [
+        "verdict.allowed_report",
+        "rule.income_bijstand.why",
+        "rule.income_bijstand.todo",
+    ]
+    assert all(message["response"] == "knowledge_answer" for message in messages)
+    assert messages[-1]["options"][0]["payload"] == "/request_human"
+
+
+async def test_asks_the_benefit_once_then_answers_the_kept_question() -> None:
+    question = "ik verkoop zelfgemaakte zeep online, heeft dat gevolgen?"
+    messages, result = await run_answer([user(question, "ask_rules")])
+    assert [part["key"] for part in messages[0]["parts"]] == ["ask.benefit"]
+    assert slot_values(result)["pending_question"] == question
+
+    events = [user(question, "ask_rules"), user('/tell_benefit{"benefit": "ww"}', "tell_benefit")]
+    messages, result = await run_answer(events, {"benefits": ["ww"], "pending_question": question})
+    assert messages[0]["parts"][1]["key"] == "rule.ww_hours.why"
+    assert slot_values(result)["pending_question"] is None
+
+
+async def test_honest_mistake_is_answered_calmly_per_agency() -> None:
+    messages, _ = await run_answer(
+        [user("mn vriend woont al een jaar bij me, nooit aan de svb verteld. aow", "ask_rules")]
+    )
+    keys = [part["key"] for message in messages for part in message["parts"]]
+    assert keys[:2] == ["mistake.intro", "mistake.todo.svb"]
+    assert "mistake.consequences" in keys
+
+
+async def test_not_understood_sets_the_miss_kind_and_says_nothing() -> None:
+    messages, result = await run_answer([user("wat voor weer wordt het", "out_of_scope")])
+    assert messages == []
+    assert slot_values(result)["answer_kind"] == "out_of_scope"
+
+
+async def test_benefits_are_remembered_across_turns() -> None:
+    tracker = make_tracker([user("ik heb ook huurtoeslag", "tell_benefit")], {"benefits": ["ww"]})
+    slots = await ValidateSlotMappings().extract_benefits(CollectingDispatcher(), tracker, {})
+    assert slots == {"benefits": ["ww", "huurtoeslag"]}
+
+
+@pytest.mark.parametrize("text", ["hoi", "wat voor weer wordt het"])
+async def test_no_benefit_mentioned_changes_nothing(text: str) -> None:
+    tracker = make_tracker([user(text, "greet")], {"benefits": ["ww"]})
+    assert await ValidateSlotMappings().extract_benefits(CollectingDispatcher(), tracker, {}) == {}

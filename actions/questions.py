@@ -1,0 +1,108 @@
+"""Answer "mag dit?" questions from the rules data, in the shape every answer has.
+
+The message is read against bot/knowledge (benefits, situation, age, mistake or
+assumption); the answer is a list of catalog keys that the NLG endpoint turns into words.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.conversation import miss_kind
+from bot.knowledge.answers import (
+    Answer,
+    ask_benefit,
+    assumption_answer,
+    benefit_noted,
+    mistake_answer,
+    no_benefit_answer,
+    rules_answer,
+)
+from bot.knowledge.loader import knowledge
+from bot.knowledge.matcher import Reading, read_message
+from bot.nlg.renderer import COMPOSED_RESPONSE
+
+QUESTION_INTENTS = frozenset({"ask_rules", "report_mistake", "assume_agency_knows", "tell_benefit"})
+
+
+def today() -> dt.date:
+    """The date the rules are applied for; tests set WEGWIJS_TODAY to fix it."""
+    fixed = os.environ.get("WEGWIJS_TODAY")
+    return dt.date.fromisoformat(fixed) if fixed else dt.date.today()
+
+
+def decide(
+    reading: Reading,
+    intent: str | None,
+    benefits: list[str],
+    pending: str | None,
+    day: dt.date,
+) -> tuple[Answer | None, str | None]:
+    """The answer (None: not understood) and the question to keep for later, if any."""
+    kb = knowledge()
+    if intent == "report_mistake" or reading.mistake:
+        return mistake_answer(kb, reading, benefits), None
+    if intent == "assume_agency_knows" or reading.assumption:
+        return assumption_answer(kb, reading, benefits), None
+    strong = (
+        reading.situation_score >= 2
+        or bool(reading.benefits or reading.agencies)
+        or intent in QUESTION_INTENTS
+    )
+    if reading.situation and strong:
+        situation = kb.situations[reading.situation]
+        if benefits or not situation.rules:
+            return rules_answer(kb, reading, benefits, day), None
+        if pending is None:
+            return ask_benefit(), reading.raw_text
+        return no_benefit_answer(), None
+    if reading.benefits:
+        return benefit_noted(kb, reading.benefits), None
+    return None, None
+
+
+class ActionAnswerQuestion(Action):
+    def name(self) -> str:
+        return "action_answer_question"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        text = str(tracker.latest_message.get("text") or "")
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        pending = tracker.get_slot("pending_question")
+        benefits = list(tracker.get_slot("benefits") or [])
+        reading = read_message(text, knowledge())
+        if pending and (intent == "tell_benefit" or (reading.benefits and not reading.situation)):
+            reading = read_message(f"{pending} {text}", knowledge())
+            pending_used = True
+        else:
+            pending_used = False
+        answer, keep = decide(reading, intent, benefits, pending or None, today())
+        if answer is None:
+            return [
+                SlotSet("answer_kind", miss_kind(tracker.events, intent)),
+                SlotSet("pending_question", pending),
+            ]
+        send(dispatcher, answer)
+        return [
+            SlotSet("answer_kind", "answered"),
+            SlotSet("pending_question", None if pending_used else keep),
+        ]
+
+
+def send(dispatcher: CollectingDispatcher, answer: Answer) -> None:
+    last = len(answer.messages) - 1
+    for index, message in enumerate(answer.messages):
+        options = [
+            {"title_key": title_key, "payload": payload} for title_key, payload in answer.buttons
+        ]
+        dispatcher.utter_message(
+            response=COMPOSED_RESPONSE, parts=message, options=options if index == last else []
+        )

@@ -1,0 +1,42 @@
+"""Slots filled on every turn, whatever the intent: the benefits the person mentioned.
+
+Rasa calls `action_validate_slot_mappings` after each message for custom slot mappings.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import ValidationAction
+
+from bot.knowledge.loader import knowledge
+from bot.knowledge.matcher import read_message
+
+
+def merge_benefits(known: list[str] | None, new: list[str]) -> list[str]:
+    merged = list(known or [])
+    for benefit in new:
+        if benefit not in merged:
+            merged.append(benefit)
+    if len(merged) > 1 and "toeslagen" in merged:
+        specific = [b for b in merged if knowledge().benefits[b].family == "toeslagen"]
+        if len(specific) > 1:
+            merged.remove("toeslagen")
+    return merged
+
+
+class ValidateSlotMappings(ValidationAction):
+    def name(self) -> str:
+        return "action_validate_slot_mappings"
+
+    async def extract_benefits(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> dict[str, Any]:
+        text = str(tracker.latest_message.get("text") or "")
+        mentioned = read_message(text, knowledge()).benefits
+        known = tracker.get_slot("benefits")
+        if not mentioned:
+            return {}
+        return {"benefits": merge_benefits(known, mentioned)}

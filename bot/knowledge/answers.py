@@ -1,0 +1,204 @@
+"""Turn a reading of the person's message into an answer: messages made of catalog keys.
+
+The answer shape is the same in every language: first the verdict, then why, then what to
+do (who, what, by when, how), then a light offer of more help. Words come from locales/.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.knowledge.figures import choose
+from bot.knowledge.matcher import Reading
+from bot.knowledge.model import Knowledge, Rule
+
+Part = dict[str, Any]  # {"key": catalog key, "args": {...}}; see bot/nlg/renderer.py
+Message = list[Part]
+
+
+def N_(key: str) -> str:  # noqa: N802 (the gettext convention Babel looks for)
+    """Marks a catalog key for `make i18n` where it is not passed to `part()`."""
+    return key
+
+
+OFFER_BUTTONS = (
+    (N_("answer.button.person"), "/request_human"),
+    (N_("answer.button.more"), "/ask_capabilities"),
+)
+ASK_BENEFIT_BUTTONS = (
+    ("bijstand", "benefit.bijstand"),
+    ("ww", "benefit.ww"),
+    ("wia", "benefit.wia"),
+    ("aow", "benefit.aow"),
+    ("toeslagen", "benefit.toeslagen"),
+)
+
+
+def part(key: str, **args: Any) -> Part:
+    """A fixed text; `make i18n` finds the key."""
+    return {"key": key, "args": args}
+
+
+def keyed(key: str, **args: Any) -> Part:
+    """A text whose key is built from the data (listed by `knowledge_keys` for `make i18n`)."""
+    return {"key": key, "args": args}
+
+
+@dataclass
+class Answer:
+    kind: str  # rules | mistake | assumption | need_benefit | benefit_noted
+    messages: list[Message] = field(default_factory=list)
+    buttons: list[tuple[str, str]] = field(default_factory=list)
+
+
+def resolve_rule(knowledge: Knowledge, rule_id: str, age: int | None) -> Rule:
+    rule = knowledge.rules[rule_id]
+    for variant in rule.variants:
+        if variant.applies(age):
+            return knowledge.rules[variant.rule]
+    return rule
+
+
+def _families_in_order(knowledge: Knowledge, benefits: list[str]) -> list[str]:
+    order: list[str] = []
+    for benefit in benefits:
+        family = knowledge.benefits[benefit].family
+        if family not in order:
+            order.append(family)
+    return order
+
+
+def _rule_messages(
+    knowledge: Knowledge, rule: Rule, benefit_keys: list[str] | None, today: dt.date
+) -> list[Message]:
+    """Two short messages: the verdict and why, then what to do (with any figures)."""
+    inline: dict[str, Any] = {}
+    notes: Message = []
+    for name, figure_id in rule.figures.items():
+        figure = knowledge.figures[figure_id]
+        choice = choose(figure, today)
+        if any(value.open_ended for value in figure.values) and choice is not None:
+            inline[name] = choice.value
+            inline[f"{name}_since"] = min(v.valid_from.year for v in figure.values if v.verified)
+        elif choice is not None and choice.current:
+            notes.append(
+                keyed(
+                    f"figure.current.{figure.unit}",
+                    what={"key": f"figure.{figure_id}"},
+                    amount=choice.value,
+                    year=choice.year,
+                )
+            )
+        elif choice is not None:
+            notes.append(
+                keyed(
+                    f"figure.last_known.{figure.unit}",
+                    what={"key": f"figure.{figure_id}"},
+                    amount=choice.value,
+                    year=choice.year,
+                )
+            )
+            hedge = part("figure.not_sure", this_year=today.year)
+            if hedge not in notes:
+                notes.append(hedge)
+    first: Message = []
+    if benefit_keys is not None:
+        first.append(keyed(f"verdict.{rule.verdict}", benefits={"keys": benefit_keys}))
+    first.append(keyed(rule.why_key, **inline))
+    messages = [first, [keyed(rule.todo_key, **inline)]]
+    return [*messages, notes] if notes else messages
+
+
+def rules_answer(
+    knowledge: Knowledge, reading: Reading, benefits: list[str], today: dt.date
+) -> Answer:
+    assert reading.situation is not None
+    situation = knowledge.situations[reading.situation]
+    answer = Answer(kind="rules")
+    for rule_id in situation.general:
+        answer.messages += _rule_messages(knowledge, knowledge.rules[rule_id], None, today)
+    groups: dict[str, list[str]] = {}
+    for benefit in benefits:
+        family = knowledge.benefits[benefit].family
+        family_rule = situation.rules.get(family)
+        if family_rule is None:
+            continue
+        rule = resolve_rule(knowledge, family_rule, reading.age)
+        groups.setdefault(rule.id, [])
+        name_key = knowledge.benefits[benefit].name_key
+        if name_key not in groups[rule.id]:
+            groups[rule.id].append(name_key)
+    for rule_id, names in groups.items():
+        answer.messages += _rule_messages(knowledge, knowledge.rules[rule_id], names, today)
+    if reading.growing:
+        answer.messages.append([part("answer.growing")])
+    answer.messages.append([part("answer.offer")])
+    answer.buttons = list(OFFER_BUTTONS)
+    return answer
+
+
+def _agencies_for(knowledge: Knowledge, reading: Reading, benefits: list[str]) -> list[str]:
+    agencies = [knowledge.benefits[b].agency for b in benefits]
+    agencies += reading.agencies
+    return list(dict.fromkeys(agencies))
+
+
+def mistake_answer(knowledge: Knowledge, reading: Reading, benefits: list[str]) -> Answer:
+    """Calm, no blame: correct it now, what will probably happen, and a person to help."""
+    agencies = [a for a in _agencies_for(knowledge, reading, benefits) if a != "belastingdienst"]
+    todo: Message = [keyed(f"mistake.todo.{agency}") for agency in agencies]
+    if not todo:
+        todo = [part("mistake.todo.unknown")]
+    return Answer(
+        kind="mistake",
+        messages=[
+            [part("mistake.intro"), *todo],
+            [part("mistake.consequences")],
+            [part("answer.offer")],
+        ],
+        buttons=list(OFFER_BUTTONS),
+    )
+
+
+def assumption_answer(knowledge: Knowledge, reading: Reading, benefits: list[str]) -> Answer:
+    """What an agency does and does not receive automatically (rules-reference §4)."""
+    agencies = _agencies_for(knowledge, reading, benefits) or ["gemeente"]
+    return Answer(
+        kind="assumption",
+        messages=[
+            [part("known.intro")],
+            *[[keyed(f"known.{agency}")] for agency in agencies],
+            [part("answer.offer")],
+        ],
+        buttons=list(OFFER_BUTTONS),
+    )
+
+
+def ask_benefit() -> Answer:
+    return Answer(
+        kind="need_benefit",
+        messages=[[part("ask.benefit")]],
+        buttons=[
+            (name_key, "/tell_benefit" + json.dumps({"benefit": benefit}))
+            for benefit, name_key in ASK_BENEFIT_BUTTONS
+        ],
+    )
+
+
+def benefit_noted(knowledge: Knowledge, benefits: list[str]) -> Answer:
+    names = [knowledge.benefits[b].name_key for b in benefits]
+    return Answer(
+        kind="benefit_noted", messages=[[part("answer.benefit_noted", benefits={"keys": names})]]
+    )
+
+
+def no_benefit_answer() -> Answer:
+    """Asked once and still no benefit: the general rule, and where to check."""
+    return Answer(
+        kind="rules",
+        messages=[[part("answer.no_benefit")], [part("answer.offer")]],
+        buttons=list(OFFER_BUTTONS),
+    )

@@ -1,0 +1,222 @@
+"""Read what a message is about: benefits, agencies, the situation, the person's age, and
+whether it reports a mistake or assumes that agencies share everything.
+
+Words are matched by prefix ("taart" finds "taartjes") and, for longer words, with a small
+typo tolerance, so informal WhatsApp spelling still matches the terms in the data files.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from functools import lru_cache
+
+from bot.knowledge.model import Knowledge
+
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+
+AGENCY_TERMS: dict[str, tuple[str, ...]] = {
+    "gemeente": (
+        "gemeente",
+        "sociale dienst",
+        "werkplein",
+        "klantmanager",
+        "consulent",
+        "municipality",
+        "council",
+    ),
+    "uwv": ("uwv",),
+    "svb": ("svb", "sociale verzekeringsbank"),
+    "toeslagen": ("toeslagen", "dienst toeslagen", "mijn toeslagen", "toeslag"),
+    "belastingdienst": ("belastingdienst", "belasting", "tax office", "tax authority", "taxes"),
+    "duo": ("duo",),
+}
+MISTAKE_TERMS = (
+    "vergeten",
+    "vergeet",
+    "nooit doorgegeven",
+    "niet doorgegeven",
+    "nooit gemeld",
+    "niet gemeld",
+    "nooit aangepast",
+    "niet aangepast",
+    "nooit verteld",
+    "niet verteld",
+    "nooit opgegeven",
+    "te laat",
+    "fout gemaakt",
+    "foutje",
+    "forgot",
+    "forgotten",
+    "never told",
+    "never reported",
+    "didn t report",
+    "did not report",
+    "didn t tell",
+    "did not tell",
+    "never changed",
+)
+ASSUMPTION_TERMS = (
+    "toch al",
+    "weet dat toch",
+    "weten dat toch",
+    "weet het toch",
+    "toch door",
+    "toch zien",
+    "kan toch",
+    "kunnen toch",
+    "geeft dat toch",
+    "geven dat toch",
+    "regelt dat",
+    "regelt de rest",
+    "automatisch",
+    "vanzelf",
+    "already know",
+    "already knows",
+    "automatically",
+    "don t they know",
+    "doesn t it know",
+    "aren t they informed",
+)
+# "nooit ... verteld", "never ... told": a negation followed closely by a reporting verb.
+_NEGATIONS = ("nooit", "niet", "never", "not", "didn", "haven", "hadn")
+_REPORT_VERBS = (
+    "verteld",
+    "doorgegeven",
+    "gemeld",
+    "aangepast",
+    "opgegeven",
+    "aangegeven",
+    "told",
+    "reported",
+    "changed",
+    "updated",
+    "declared",
+    "report",
+    "tell",
+)
+GROWING_TERMS = (
+    "steeds meer",
+    "vaste klanten",
+    "elke week",
+    "iedere week",
+    "loopt goed",
+    "loopt steeds",
+    "lukt aardig",
+    "groeit",
+    "meer klanten",
+    "veel klanten",
+    "elke dag",
+    "more and more",
+    "regular clients",
+    "regular customers",
+    "every week",
+    "growing",
+)
+_AGE_PATTERNS = (
+    re.compile(r"\bik ben (\d{1,3})(?! ?(?:weken|week|maanden|maand|dagen|dag|uur|euro|keer|x))\b"),
+    re.compile(r"\b(?:i m|im|i am) (\d{1,3})(?! ?(?:weeks|months|days|hours|euro|times))\b"),
+    re.compile(r"\bben (\d{1,3}) jaar\b"),
+    re.compile(r"\b(\d{1,3}) (?:jaar oud|years old)\b"),
+)
+
+
+def normalise(text: str) -> list[str]:
+    """Lower case, no accents, words only."""
+    plain = unicodedata.normalize("NFKD", text.lower())
+    plain = "".join(char for char in plain if not unicodedata.combining(char))
+    return [word for word in _NON_WORD.split(plain) if word]
+
+
+@lru_cache(maxsize=4096)
+def _word_matches(token: str, word: str) -> bool:
+    if token == word:
+        return True
+    if len(word) >= 4 and token.startswith(word):
+        return True
+    return (
+        len(word) >= 6
+        and token[:2] == word[:2]
+        and abs(len(token) - len(word)) <= 2
+        and SequenceMatcher(None, token, word).ratio() >= 0.84
+    )
+
+
+def count_term(tokens: list[str], term: str) -> int:
+    """How many times a term occurs, its words in order and next to each other."""
+    words = normalise(term)
+    if not words:
+        return 0
+    hits = 0
+    for start in range(len(tokens) - len(words) + 1):
+        if all(_word_matches(tokens[start + i], word) for i, word in enumerate(words)):
+            hits += 1
+    return hits
+
+
+def has_any(tokens: list[str], terms: tuple[str, ...]) -> bool:
+    return any(count_term(tokens, term) for term in terms)
+
+
+@dataclass
+class Reading:
+    """What one message says, in terms of the knowledge data."""
+
+    raw_text: str = ""
+    benefits: list[str] = field(default_factory=list)
+    agencies: list[str] = field(default_factory=list)
+    situation: str | None = None
+    situation_score: int = 0
+    age: int | None = None
+    mistake: bool = False
+    assumption: bool = False
+    growing: bool = False
+
+
+def read_message(text: str, knowledge: Knowledge) -> Reading:
+    tokens = normalise(text)
+    reading = Reading(raw_text=text)
+    for benefit in knowledge.benefits.values():
+        if has_any(tokens, benefit.terms):
+            reading.benefits.append(benefit.id)
+    specific_toeslag = any(
+        knowledge.benefits[b].family == "toeslagen" and b != "toeslagen" for b in reading.benefits
+    )
+    if specific_toeslag and "toeslagen" in reading.benefits:
+        reading.benefits.remove("toeslagen")
+    reading.agencies = [a for a, terms in AGENCY_TERMS.items() if has_any(tokens, terms)]
+    scores: dict[str, tuple[int, int]] = {}
+    for situation in knowledge.situations.values():
+        score = situation.weight * sum(
+            count_term(tokens, term) * len(normalise(term)) for term in situation.terms
+        )
+        if score:
+            scores[situation.id] = (score, situation.priority)
+    if scores:
+        reading.situation = max(scores, key=lambda key: scores[key])
+        reading.situation_score = scores[reading.situation][0]
+    reading.age = person_age(" ".join(tokens))
+    reading.mistake = has_any(tokens, MISTAKE_TERMS) or negated_report(tokens)
+    reading.assumption = has_any(tokens, ASSUMPTION_TERMS)
+    reading.growing = has_any(tokens, GROWING_TERMS)
+    return reading
+
+
+def person_age(normalised_text: str) -> int | None:
+    for pattern in _AGE_PATTERNS:
+        match = pattern.search(normalised_text)
+        if match and 14 <= int(match.group(1)) <= 110:
+            return int(match.group(1))
+    return None
+
+
+def negated_report(tokens: list[str]) -> bool:
+    """True for "ik heb het nooit aan de svb verteld" and "i never told uwv"."""
+    for index, token in enumerate(tokens):
+        if token in _NEGATIONS:
+            window = tokens[index + 1 : index + 7]
+            if any(word in _REPORT_VERBS for word in window):
+                return True
+    return False

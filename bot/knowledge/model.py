@@ -1,0 +1,103 @@
+"""Typed shapes of the knowledge data (bot/knowledge/data/*.yml)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+Verdict = Literal["allowed", "allowed_report", "report_before", "not_allowed", "depends"]
+VERDICTS: tuple[str, ...] = ("allowed", "allowed_report", "report_before", "not_allowed", "depends")
+
+
+@dataclass(frozen=True)
+class Agency:
+    id: str
+    name_key: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Benefit:
+    id: str
+    agency: str
+    family: str
+    name_key: str
+    terms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Variant:
+    rule: str
+    min_age: int | None = None
+    max_age: int | None = None
+
+    def applies(self, age: int | None) -> bool:
+        if age is None:
+            return False
+        return (self.min_age is None or age >= self.min_age) and (
+            self.max_age is None or age <= self.max_age
+        )
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    verdict: Verdict
+    agency: str | None
+    source: str
+    figures: dict[str, str] = field(default_factory=dict)
+    variants: tuple[Variant, ...] = ()
+
+    @property
+    def why_key(self) -> str:
+        return f"rule.{self.id}.why"
+
+    @property
+    def todo_key(self) -> str:
+        return f"rule.{self.id}.todo"
+
+
+@dataclass(frozen=True)
+class Situation:
+    id: str
+    priority: int
+    terms: tuple[str, ...]
+    rules: dict[str, str]
+    general: tuple[str, ...] = ()
+    weight: int = 1
+
+
+@dataclass(frozen=True)
+class FigureValue:
+    valid_from: dt.date
+    valid_to: dt.date | None
+    value: float | None
+    verified: bool
+    source: str
+    open_ended: bool = False
+
+    def covers(self, day: dt.date) -> bool:
+        if day < self.valid_from:
+            return False
+        return self.open_ended or (self.valid_to is not None and day <= self.valid_to)
+
+
+@dataclass(frozen=True)
+class Figure:
+    id: str
+    unit: Literal["money", "number"]
+    values: tuple[FigureValue, ...]
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    agencies: dict[str, Agency]
+    benefits: dict[str, Benefit]
+    situations: dict[str, Situation]
+    rules: dict[str, Rule]
+    figures: dict[str, Figure]
+
+    @property
+    def families(self) -> set[str]:
+        return {benefit.family for benefit in self.benefits.values()}

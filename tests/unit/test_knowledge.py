@@ -1,0 +1,218 @@
+"""The rules data: schema, coverage in every language, figures by date, and reading messages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.i18n.catalogs import MessageCatalogs
+from bot.i18n.maintenance import po_file, read_catalog
+from bot.knowledge.answers import Answer, rules_answer
+from bot.knowledge.figures import FigureChoice, choose
+from bot.knowledge.loader import DATA_DIR, KnowledgeError, knowledge, load_knowledge
+from bot.knowledge.matcher import Reading, read_message
+from bot.nlg.renderer import COMPOSED_RESPONSE, Renderer
+from bot.nlg.responses import load_responses
+from bot.settings import SUPPORTED_LANGUAGES
+
+TODAY = dt.date(2026, 11, 28)
+ISSUE_SITUATIONS = {
+    "hobby_income",
+    "used_goods",
+    "trading",
+    "platform_dac7",
+    "pet_breeding",
+    "paid_services",
+    "self_employed",
+    "volunteering",
+    "side_job",
+    "gifts",
+    "abroad",
+    "savings",
+}
+ISSUE_BENEFITS = {
+    "bijstand",
+    "ww",
+    "ziektewet",
+    "wia",
+    "wajong",
+    "toeslagenwet",
+    "aow",
+    "aio",
+    "anw",
+    "kinderbijslag",
+    "huurtoeslag",
+    "zorgtoeslag",
+    "kindgebonden_budget",
+    "kinderopvangtoeslag",
+    "studiefinanciering",
+}
+
+
+@pytest.fixture(scope="module")
+def renderer() -> Renderer:
+    return Renderer(load_responses(), MessageCatalogs(), default_language="nl")
+
+
+def render(renderer: Renderer, answer: Answer, language: str) -> list[str]:
+    tracker = {"slots": {"language": language}}
+    return [
+        renderer.render(COMPOSED_RESPONSE, tracker, {"parts": message})["text"]
+        for message in answer.messages
+    ]
+
+
+def test_the_issue_situations_and_benefits_are_all_in_the_data() -> None:
+    assert set(knowledge().situations) >= ISSUE_SITUATIONS
+    assert set(knowledge().benefits) >= ISSUE_BENEFITS
+
+
+@pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)
+def test_every_benefit_and_situation_has_an_answer(renderer: Renderer, language: str) -> None:
+    kb = knowledge()
+    for situation in kb.situations:
+        for benefit in kb.benefits:
+            for age in (None, 19, 45):
+                reading = Reading(situation=situation, benefits=[benefit], age=age)
+                texts = render(renderer, rules_answer(kb, reading, [benefit], TODAY), language)
+                assert len(texts) >= 2, (situation, benefit)
+                for text in texts:
+                    assert "…" not in text, (situation, benefit, text)
+                    assert not re.search(r"\b(rule|verdict|figure|answer)\.[a-z_]+", text)
+                    assert len(text.split()) <= 60, (situation, benefit, language, text)
+
+
+def test_the_verdict_comes_first(renderer: Renderer) -> None:
+    kb = knowledge()
+    reading = Reading(situation="hobby_income", benefits=["bijstand"])
+    first = render(renderer, rules_answer(kb, reading, ["bijstand"], TODAY), "nl")[0]
+    assert first.splitlines()[0] == "Bijstand: ja, dat mag. Maar je moet het wel doorgeven."
+
+
+def test_one_answer_per_rule_when_benefits_share_it(renderer: Renderer) -> None:
+    kb = knowledge()
+    reading = Reading(situation="side_job", benefits=["huurtoeslag", "zorgtoeslag"])
+    texts = render(renderer, rules_answer(kb, reading, reading.benefits, TODAY), "nl")
+    assert texts[0].startswith("Huurtoeslag en Zorgtoeslag:")
+    assert len(texts) == 3  # the shared rule once (two short messages), then the offer
+
+
+def test_age_decides_the_volunteer_rule_in_bijstand() -> None:
+    kb = knowledge()
+    older = rules_answer(kb, Reading(situation="volunteering", age=45), ["bijstand"], TODAY)
+    younger = rules_answer(kb, Reading(situation="volunteering", age=19), ["bijstand"], TODAY)
+    unknown = rules_answer(kb, Reading(situation="volunteering"), ["bijstand"], TODAY)
+    keys = [[part["key"] for part in answer.messages[0]] for answer in (older, younger, unknown)]
+    assert "rule.volunteer_bijstand_27plus.why" in keys[0]
+    assert "rule.volunteer_bijstand_under27.why" in keys[1]
+    assert "rule.volunteer_bijstand.why" in keys[2]
+
+
+def test_figures_are_chosen_by_date_and_never_guessed() -> None:
+    figures = knowledge().figures
+    monthly = figures["vrijwilligersvergoeding_maand"]
+    assert choose(monthly, dt.date(2025, 6, 1)) == FigureChoice(210.0, 2025, True)
+    # 2026 is UNVERIFIED: the last verified year is named instead
+    assert choose(monthly, dt.date(2026, 3, 1)) == FigureChoice(210.0, 2025, False)
+    assert choose(monthly, dt.date(2023, 6, 1)) is None
+    vrijlating = figures["bijstand_vrijlating_max_maand"]
+    assert choose(vrijlating, dt.date(2024, 8, 1)) == FigureChoice(269.0, 2024, True)
+    assert choose(vrijlating, dt.date(2026, 1, 1)) == FigureChoice(269.0, 2024, False)
+    gifts = figures["bijstand_giftenvrijlating_jaar"]
+    assert choose(gifts, dt.date(2025, 12, 31)) is None
+    assert choose(gifts, TODAY) == FigureChoice(1200.0, 2026, True)
+
+
+def test_an_outdated_figure_is_stated_with_its_own_year(renderer: Renderer) -> None:
+    kb = knowledge()
+    answer = rules_answer(kb, Reading(situation="volunteering", age=45), ["bijstand"], TODAY)
+    text = "\n".join(render(renderer, answer, "nl"))
+    assert "In 2025 was de grens voor de vrijwilligersvergoeding per maand €\xa0210." in text
+    assert "Het bedrag voor 2026 weet ik nog niet zeker." in text
+    current = rules_answer(
+        kb, Reading(situation="volunteering", age=45), ["bijstand"], dt.date(2025, 5, 1)
+    )
+    assert "In 2025 is de grens" in "\n".join(render(renderer, current, "nl"))
+
+
+def test_unverified_figures_have_no_value_to_state() -> None:
+    for figure in knowledge().figures.values():
+        for value in figure.values:
+            if not value.verified:
+                assert value.value is None, figure.id
+
+
+@pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)
+def test_no_text_states_an_amount_without_a_year(language: str) -> None:
+    catalog = read_catalog(po_file(language), language)
+    for message in catalog:
+        text = str(message.string or "")
+        if re.search(r"€|\d\s*euro\b|:money\}", text):
+            assert re.search(r"\b20\d\d\b|\{[a-z_]*(year|since)[a-z_]*\}", text), message.id
+
+
+def test_broken_data_is_reported_clearly(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    situations = yaml.safe_load((data / "situations.yml").read_text())
+    del situations["situations"]["gifts"]["rules"]["aow"]
+    (data / "situations.yml").write_text(yaml.safe_dump(situations))
+    with pytest.raises(KnowledgeError, match=r"situation gifts: no rule for \['aow'\]"):
+        load_knowledge(data)
+
+
+def test_a_figure_without_source_is_refused(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    figures = yaml.safe_load((data / "figures.yml").read_text())
+    figures["figures"]["dac7_bedrag"]["values"][0]["source"] = ""
+    (data / "figures.yml").write_text(yaml.safe_dump(figures))
+    with pytest.raises(KnowledgeError, match="a source is required"):
+        load_knowledge(data)
+
+
+@pytest.mark.parametrize(
+    ("text", "benefits", "situation"),
+    [
+        ("ik zit in de bijstand en bak taartjes voor de buren", ["bijstand"], "hobby_income"),
+        (
+            "ik doe nagels bij vriendinnen, heb een uitkering van de gemeente",
+            ["bijstand"],
+            "paid_services",
+        ),
+        ("ik wil pups verkopen van onze hond, ik heb ww", ["ww"], "pet_breeding"),
+        ("ik verkoop mn oude kleding op vinted. zorgtoeslag", ["zorgtoeslag"], "used_goods"),
+        ("klusjes voor de buren met mn ww-uitkering", ["ww"], "paid_services"),
+        ("ik ga oppassen bij de buren, heb huur toeslag", ["huurtoeslag"], "paid_services"),
+        ("ik krijg pensioen van de svb en ga vrijwilligerswerk doen", ["aow"], "volunteering"),
+        (
+            "koop spullen op marktplaats en verkoop ze duurder door, bijstant",
+            ["bijstand"],
+            "trading",
+        ),
+        ("i have wajong and want to go on holiday", ["wajong"], "abroad"),
+        ("ik heb een toeslag en krijg een erfenis", ["toeslagen"], "savings"),
+    ],
+)
+def test_reading_informal_messages(text: str, benefits: list[str], situation: str) -> None:
+    reading = read_message(text, knowledge())
+    assert reading.benefits == benefits
+    assert reading.situation == situation
+
+
+def test_reading_age_mistakes_and_assumptions() -> None:
+    kb = knowledge()
+    assert read_message("ik ben 45 en heb bijstand", kb).age == 45
+    assert read_message("im 19 and on bijstand", kb).age == 19
+    assert read_message("ik ben 3 weken weg", kb).age is None
+    assert read_message("ik heb het nooit aan de svb verteld", kb).mistake
+    assert read_message("de gemeente weet dat toch al", kb).assumption
+    assert read_message("ik heb steeds meer vaste klanten", kb).growing
+    assert read_message("wat voor weer wordt het", kb) == Reading(
+        raw_text="wat voor weer wordt het"
+    )
