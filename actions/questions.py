@@ -29,6 +29,13 @@ from bot.knowledge.matcher import Reading, read_message
 from bot.nlg.renderer import COMPOSED_RESPONSE
 
 QUESTION_INTENTS = frozenset({"ask_rules", "report_mistake", "assume_agency_knows", "tell_benefit"})
+# Intents whose rules (stories/questions.yml) say what follows a miss.
+RULED_INTENTS = QUESTION_INTENTS | {"nlu_fallback", "out_of_scope"}
+MISS_RESPONSES = {
+    "out_of_scope": ("utter_out_of_scope", "utter_menu"),
+    "not_understood": ("utter_not_understood", "utter_menu"),
+    "offer_person": ("utter_offer_person",),
+}
 
 
 def today() -> dt.date:
@@ -46,19 +53,25 @@ def decide(
 ) -> tuple[Answer | None, str | None]:
     """The answer (None: not understood) and the question to keep for later, if any."""
     kb = knowledge()
-    if intent == "report_mistake" or reading.mistake:
+    # The words in the message decide; the intent only helps when no situation is named.
+    if reading.mistake or (intent == "report_mistake" and not reading.situation):
         return mistake_answer(kb, reading, benefits), None
-    if intent == "assume_agency_knows" or reading.assumption:
-        return assumption_answer(kb, reading, benefits), None
+    assumes = reading.assumption or (intent == "assume_agency_knows" and not reading.situation)
     strong = (
         reading.situation_score >= 2
         or bool(reading.benefits or reading.agencies)
         or intent in QUESTION_INTENTS
     )
+    if assumes and not (reading.situation and benefits and strong):
+        return assumption_answer(kb, reading, benefits), None
     if reading.situation and strong:
         situation = kb.situations[reading.situation]
         if benefits or not situation.rules:
-            return rules_answer(kb, reading, benefits, day), None
+            answer = rules_answer(kb, reading, benefits, day)
+            if assumes:  # "regelt dat de rest?": first what is not automatic, then the rules
+                known = assumption_answer(kb, reading, benefits).messages[:-1]
+                answer.messages[0:0] = known
+            return answer, None
         if pending is None:
             return ask_benefit(), reading.raw_text
         return no_benefit_answer(), None
@@ -86,10 +99,12 @@ class ActionAnswerQuestion(Action):
             pending_used = False
         answer, keep = decide(reading, intent, benefits, pending or None, today())
         if answer is None:
-            return [
-                SlotSet("answer_kind", miss_kind(tracker.events, intent)),
-                SlotSet("pending_question", pending),
-            ]
+            kind = miss_kind(tracker.events, intent)
+            if intent not in RULED_INTENTS:
+                # Called as Rasa's fallback action: no rule will speak after us, so we do.
+                for response in MISS_RESPONSES[kind]:
+                    dispatcher.utter_message(response=response)
+            return [SlotSet("answer_kind", kind), SlotSet("pending_question", pending)]
         send(dispatcher, answer)
         return [
             SlotSet("answer_kind", "answered"),

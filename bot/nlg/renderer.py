@@ -47,8 +47,9 @@ class Renderer:
         if chosen in supported:
             return str(chosen)
         for event in reversed(tracker.get("events") or []):
-            if event.get("event") == "user":
-                detected = detect_language(str(event.get("text") or ""))
+            text = str(event.get("text") or "")
+            if event.get("event") == "user" and not text.startswith("/"):  # not a button
+                detected = detect_language(text)
                 if detected in supported:
                     return str(detected)
         return self.default_language
