@@ -24,7 +24,7 @@ export $(shell sed -n 's/^\([A-Z_][A-Z0-9_]*\)=.*/\1/p' .env)
 endif
 
 .PHONY: help setup run chat test test-services lint unit validate train rasa-test e2e eval eval-dev \
-        bench i18n db clean
+        bench nlu-cv i18n db clean
 
 help:
 	@echo "make run    start Rasa (5005), the action server (5055) and the app service (8000)"
@@ -32,6 +32,7 @@ help:
 	@echo "make test   everything CI checks: lint, unit, data validation, training, stories, e2e, eval"
 	@echo "make eval   conversation cases in tests/cases;  make eval-dev: ../shared/eval cases"
 	@echo "make bench  latency and memory at 10 concurrent conversations"
+	@echo "make nlu-cv intent F1 with 5-fold cross-validation"
 	@echo "make i18n   extract, update and compile the text catalogs"
 
 # --- environments, from the committed lock files -------------------------------------
@@ -111,6 +112,13 @@ eval: setup
 
 eval-dev: setup
 	$(APP_PY) -m bot eval ../shared/eval/dev_cases.yml
+
+# Intent F1 with 5-fold cross-validation (slow: five trainings; not part of `make test`).
+nlu-cv: .venv-rasa/.installed
+	$(RASA) test nlu --nlu nlu --config config.yml --cross-validation --folds 5 \
+	    --out results/nlu-cv --quiet
+	@$(APP_PY) -c "import json; r = json.load(open('results/nlu-cv/intent_report.json')); \
+	    print('nlu-cv | intent F1 (weighted, 5 folds):', round(r['weighted avg']['f1-score'], 3))"
 
 bench: setup
 	$(APP_PY) -m bot bench --conversations 10 --rounds 3

@@ -15,6 +15,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import miss_kind
+from actions.slots import merge_benefits
 from bot.knowledge.answers import (
     Answer,
     ask_benefit,
@@ -57,8 +58,10 @@ def decide(
     if reading.mistake or (intent == "report_mistake" and not reading.situation):
         return mistake_answer(kb, reading, benefits), None
     assumes = reading.assumption or (intent == "assume_agency_knows" and not reading.situation)
+    # A message Rasa found out of scope needs clear signs before it counts as a question.
+    needed_score = 2 if intent in QUESTION_INTENTS else 4
     strong = (
-        reading.situation_score >= 2
+        reading.situation_score >= needed_score
         or bool(reading.benefits or reading.agencies)
         or intent in QUESTION_INTENTS
     )
@@ -97,6 +100,9 @@ class ActionAnswerQuestion(Action):
             pending_used = True
         else:
             pending_used = False
+        # The slot already holds this message's benefits; merging keeps the action correct
+        # when it runs without the slot extraction (e.g. as Rasa's fallback action).
+        benefits = merge_benefits(benefits, reading.benefits)
         answer, keep = decide(reading, intent, benefits, pending or None, today())
         if answer is None:
             kind = miss_kind(tracker.events, intent)

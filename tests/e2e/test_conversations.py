@@ -127,3 +127,29 @@ def test_conversations_are_stored_in_the_sqlite_tracker_store(stack: RunningStac
     # The HTTP API needs the token; without it Rasa refuses, which is what we want.
     assert tracker.status_code in (401, 403)
     assert (stack.data_dir / "rasa-tracker.db").stat().st_size > 0
+
+
+def test_mag_dit_question_is_answered_from_the_rules(stack: RunningStack) -> None:
+    replies = stack.rasa(new_sender(), "ik heb bijstand en bak taarten voor de buren, mag dat?")
+    text = texts(replies)
+    assert text.startswith("Bijstand: ja, dat mag. Maar je moet het wel doorgeven.")
+    assert "gemeente" in text and "UWV" not in text
+    assert titles(replies) == ["Praat met een mens", "Andere vraag"]
+
+
+def test_unknown_benefit_is_asked_once_then_the_question_is_answered(stack: RunningStack) -> None:
+    sender = new_sender()
+    asked = stack.rasa(sender, "ik verkoop zelfgemaakte zeep online, heeft dat gevolgen?")
+    assert "Welke uitkering of toeslag heb je?" in texts(asked)
+    payload = next(
+        b["payload"] for m in asked for b in m.get("buttons") or [] if b["title"] == "WW"
+    )
+    answer = texts(stack.rasa(sender, payload))
+    assert answer.startswith("WW: ja, dat mag.") and "uren" in answer
+
+
+def test_benefits_are_remembered_for_later_questions(stack: RunningStack) -> None:
+    sender = new_sender()
+    stack.rasa(sender, "hoi, ik heb aow")
+    answer = texts(stack.rasa(sender, "ik geef pianoles aan kinderen uit de buurt"))
+    assert "AOW: ja, dat mag." in answer and "geen inkomenstoets" in answer

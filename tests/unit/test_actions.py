@@ -107,3 +107,21 @@ async def test_benefits_are_remembered_across_turns() -> None:
 async def test_no_benefit_mentioned_changes_nothing(text: str) -> None:
     tracker = make_tracker([user(text, "greet")], {"benefits": ["ww"]})
     assert await ValidateSlotMappings().extract_benefits(CollectingDispatcher(), tracker, {}) == {}
+
+
+async def test_out_of_scope_needs_clear_signs_before_it_counts_as_a_question() -> None:
+    messages, result = await run_answer([user("who won the match yesterday", "out_of_scope")])
+    assert messages == []
+    assert slot_values(result)["answer_kind"] == "out_of_scope"
+
+
+async def test_as_rasa_fallback_the_action_speaks_for_itself() -> None:
+    messages, result = await run_answer([user("onderwerp", "choose_topic")])
+    assert [message["response"] for message in messages] == ["utter_not_understood", "utter_menu"]
+    assert slot_values(result)["answer_kind"] == "not_understood"
+
+
+async def test_a_topic_word_without_topic_still_gets_an_answer() -> None:
+    messages, _ = await run_answer([user("ik heb aow en wil vrijwilliger worden", "choose_topic")])
+    keys = [part["key"] for message in messages for part in message["parts"]]
+    assert "rule.volunteer_aow.why" in keys
