@@ -21,9 +21,9 @@ from bot.tools.stack import running_stack
 SCRIPT = (
     "hoi",
     "wat kun je allemaal",
-    "ben je een robot?",
+    "ik heb bijstand en bak taarten voor de buren, mag dat?",
     "wat voor weer wordt het morgen",
-    "hi, what can you do",
+    "ik ben vergeten mijn uren door te geven aan het uwv",
     "bedankt!",
 )
 PARSE_SAMPLES = 50
