@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -18,6 +19,7 @@ from actions.conversation import miss_kind
 from actions.slots import merge_benefits
 from bot.knowledge.answers import (
     Answer,
+    ask_age,
     ask_benefit,
     assumption_answer,
     benefit_noted,
@@ -27,11 +29,15 @@ from bot.knowledge.answers import (
 )
 from bot.knowledge.loader import knowledge
 from bot.knowledge.matcher import Reading, read_message
+from bot.knowledge.model import Situation
 from bot.nlg.renderer import COMPOSED_RESPONSE
 
-QUESTION_INTENTS = frozenset({"ask_rules", "report_mistake", "assume_agency_knows", "tell_benefit"})
+QUESTION_INTENTS = frozenset(
+    {"ask_rules", "report_mistake", "assume_agency_knows", "tell_benefit", "tell_age"}
+)
 # Intents whose rules (stories/questions.yml) say what follows a miss.
 RULED_INTENTS = QUESTION_INTENTS | {"nlu_fallback", "out_of_scope"}
+AGE_NUMBER = re.compile(r"\b(\d{1,3})\b")
 MISS_RESPONSES = {
     "out_of_scope": ("utter_out_of_scope", "utter_menu"),
     "not_understood": ("utter_not_understood", "utter_menu"),
@@ -43,6 +49,24 @@ def today() -> dt.date:
     """The date the rules are applied for; tests set WEGWIJS_TODAY to fix it."""
     fixed = os.environ.get("WEGWIJS_TODAY")
     return dt.date.fromisoformat(fixed) if fixed else dt.date.today()
+
+
+def needs_age(situation: Situation, benefits: list[str]) -> bool:
+    """True when the rule for one of the person's benefits differs by age."""
+    kb = knowledge()
+    for benefit in benefits:
+        rule_id = situation.rules.get(kb.benefits[benefit].family)
+        if rule_id is not None and kb.rules[rule_id].variants:
+            return True
+    return False
+
+
+def age_reply(text: str) -> str | None:
+    """A bare age ("45", "19 jaar") given as the answer to "how old are you?"."""
+    if len(text.split()) > 6:
+        return None
+    match = AGE_NUMBER.search(text.lower())
+    return match.group(1) if match and 14 <= int(match.group(1)) <= 110 else None
 
 
 def decide(
@@ -69,6 +93,8 @@ def decide(
         return assumption_answer(kb, reading, benefits), None
     if reading.situation and strong:
         situation = kb.situations[reading.situation]
+        if benefits and pending is None and reading.age is None and needs_age(situation, benefits):
+            return ask_age(), reading.raw_text
         if benefits or not situation.rules:
             answer = rules_answer(kb, reading, benefits, day)
             if assumes:  # "regelt dat de rest?": first what is not automatic, then the rules
@@ -95,8 +121,12 @@ class ActionAnswerQuestion(Action):
         pending = tracker.get_slot("pending_question")
         benefits = list(tracker.get_slot("benefits") or [])
         reading = read_message(text, knowledge())
-        if pending and (intent == "tell_benefit" or (reading.benefits and not reading.situation)):
-            reading = read_message(f"{pending} {text}", knowledge())
+        age = age_reply(text)
+        if pending and (
+            intent == "tell_benefit" or (reading.benefits and not reading.situation) or age
+        ):
+            extra = f" ik ben {age}" if age else ""
+            reading = read_message(f"{pending} {text}{extra}", knowledge())
             pending_used = True
         else:
             pending_used = False

@@ -83,27 +83,18 @@ def _rule_messages(
         if any(value.open_ended for value in figure.values) and choice is not None:
             inline[name] = choice.value
             inline[f"{name}_since"] = min(v.valid_from.year for v in figure.values if v.verified)
-        elif choice is not None and choice.current:
-            notes.append(
-                keyed(
-                    f"figure.current.{figure.unit}",
-                    what={"key": f"figure.{figure_id}"},
-                    amount=choice.value,
-                    year=choice.year,
-                )
-            )
         elif choice is not None:
+            when = "current" if choice.current else "last_known"
             notes.append(
                 keyed(
-                    f"figure.last_known.{figure.unit}",
+                    f"figure.{when}.{figure.unit}",
                     what={"key": f"figure.{figure_id}"},
                     amount=choice.value,
                     year=choice.year,
                 )
             )
-            hedge = part("figure.not_sure", this_year=today.year)
-            if hedge not in notes:
-                notes.append(hedge)
+    if any(note["key"].startswith("figure.last_known.") for note in notes):
+        notes.append(part("figure.not_sure", this_year=today.year))
     first: Message = []
     if benefit_keys is not None:
         first.append(keyed(f"verdict.{rule.verdict}", benefits={"keys": benefit_keys}))
@@ -202,3 +193,8 @@ def no_benefit_answer() -> Answer:
         messages=[[part("answer.no_benefit")], [part("answer.offer")]],
         buttons=list(OFFER_BUTTONS),
     )
+
+
+def ask_age() -> Answer:
+    """The rule differs by age (e.g. volunteering in bijstand): ask before answering."""
+    return Answer(kind="need_age", messages=[[part("ask.age")]])

@@ -125,3 +125,24 @@ async def test_a_topic_word_without_topic_still_gets_an_answer() -> None:
     messages, _ = await run_answer([user("ik heb aow en wil vrijwilliger worden", "choose_topic")])
     keys = [part["key"] for message in messages for part in message["parts"]]
     assert "rule.volunteer_aow.why" in keys
+
+
+async def test_asks_the_age_only_when_the_rule_depends_on_it() -> None:
+    question = "mag ik met bijstand vrijwilligerswerk doen met een vergoeding?"
+    messages, result = await run_answer([user(question, "ask_rules")], {"benefits": ["bijstand"]})
+    assert [part["key"] for part in messages[0]["parts"]] == ["ask.age"]
+    assert slot_values(result)["pending_question"] == question
+
+    messages, result = await run_answer(
+        [user(question, "ask_rules"), user("34", "nlu_fallback")],
+        {"benefits": ["bijstand"], "pending_question": question},
+    )
+    keys = [part["key"] for message in messages for part in message["parts"]]
+    assert "rule.volunteer_bijstand_27plus.why" in keys
+    assert slot_values(result) == {"answer_kind": "answered", "pending_question": None}
+
+    messages, _ = await run_answer(
+        [user("ik ben 45, bijstand, en doe vrijwilligerswerk", "ask_rules")],
+        {"benefits": ["bijstand"]},
+    )
+    assert messages[0]["parts"][1]["key"] == "rule.volunteer_bijstand_27plus.why"
