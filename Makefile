@@ -108,7 +108,8 @@ e2e: setup
 	$(APP_PY) -m pytest tests/e2e -q
 
 eval: setup
-	$(APP_PY) -m bot eval tests/cases/*.yml --min-pass-rate 0.95
+	$(APP_PY) -m bot eval tests/cases/*.yml --min-pass-rate 0.95 \
+	    --also ../shared/eval/dev_cases.yml:0.90
 
 eval-dev: setup
 	$(APP_PY) -m bot eval ../shared/eval/dev_cases.yml

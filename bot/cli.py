@@ -28,6 +28,13 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("files", nargs="+", help="case files (YAML)")
     evaluate.add_argument("--min-pass-rate", type=float, default=0.0)
     evaluate.add_argument("--workers", type=int, default=4)
+    evaluate.add_argument(
+        "--also",
+        action="append",
+        default=[],
+        metavar="FILE:RATE",
+        help="another case file with its own required pass rate (skipped when missing)",
+    )
     bench = commands.add_parser("bench", help="measure latency, throughput and memory")
     bench.add_argument("--conversations", type=int, default=10)
     bench.add_argument("--rounds", type=int, default=3)
@@ -70,7 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "eval":
         from bot.tools.evaluate import evaluate_files
 
-        return evaluate_files(settings, args.files, args.min_pass_rate, args.workers)
+        return evaluate_files(settings, args.files, args.min_pass_rate, args.workers, args.also)
     if args.command == "bench":
         from bot.tools.bench import bench
 

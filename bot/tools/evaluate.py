@@ -136,17 +136,35 @@ def report(outcomes: Sequence[Outcome]) -> float:
 
 
 def evaluate_files(
-    settings: Settings, files: Sequence[str], min_pass_rate: float = 0.0, workers: int = 4
+    settings: Settings,
+    files: Sequence[str],
+    min_pass_rate: float = 0.0,
+    workers: int = 4,
+    also: Sequence[str] = (),
 ) -> int:
+    """Run case sets on one stack; each set must reach its own pass rate."""
+    sets: list[tuple[str, list[Path], float]] = [
+        ("project cases", [Path(name) for name in files], min_pass_rate)
+    ]
     try:
-        cases = [case for name in files for case in load_cases(Path(name))]
-    except CaseFileError as error:
+        for item in also:
+            name, _, required = item.rpartition(":")
+            if not Path(name).exists():
+                print(f"eval: {name} not found, skipped")
+                continue
+            sets.append((name, [Path(name)], float(required)))
+        loaded = [
+            (label, [c for p in paths for c in load_cases(p)], rate) for label, paths, rate in sets
+        ]
+    except (CaseFileError, ValueError) as error:
         print(f"eval: {error}")
         return 2
+    failed = False
     with running_stack(settings):
-        outcomes = run_cases(settings.rasa_url, cases, workers)
-    rate = report(outcomes)
-    if rate < min_pass_rate:
-        print(f"eval: below the required pass rate of {min_pass_rate:.0%}")
-        return 1
-    return 0
+        for label, cases, minimum in loaded:
+            print(f"\n=== {label} ===")
+            achieved = report(run_cases(settings.rasa_url, cases, workers))
+            if achieved < minimum:
+                print(f"eval: {label} below the required pass rate of {minimum:.0%}")
+                failed = True
+    return 1 if failed else 0

@@ -44,3 +44,13 @@ def test_project_cases_load() -> None:
 @pytest.mark.skipif(not SHARED_CASES.exists(), reason="shared/ is not next to this checkout")
 def test_shared_dev_cases_load() -> None:
     assert len(load_cases(SHARED_CASES)) > 10
+
+
+def test_a_bad_required_rate_is_reported_before_anything_starts(tmp_path: Path) -> None:
+    from bot.settings import load_settings
+    from bot.tools.evaluate import evaluate_files
+
+    cases = tmp_path / "cases.yml"
+    cases.write_text("- id: x\n  turns: ['hoi']\n")
+    settings = load_settings({"WEGWIJS_DATA_DIR": str(tmp_path)})
+    assert evaluate_files(settings, [str(cases)], also=[f"{cases}:veel"]) == 2
