@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import miss_kind
@@ -134,17 +134,21 @@ class ActionAnswerQuestion(Action):
         # when it runs without the slot extraction (e.g. as Rasa's fallback action).
         benefits = merge_benefits(benefits, reading.benefits)
         answer, keep = decide(reading, intent, benefits, pending or None, today())
+        # Called as Rasa's fallback action (no rule fits the intent): no rule speaks or
+        # listens after us, so we do both, or Rasa would run this action again and again.
+        as_fallback = intent not in RULED_INTENTS
+        ending: list[dict[str, Any]] = [FollowupAction("action_listen")] if as_fallback else []
         if answer is None:
             kind = miss_kind(tracker.events, intent)
-            if intent not in RULED_INTENTS:
-                # Called as Rasa's fallback action: no rule will speak after us, so we do.
+            if as_fallback:
                 for response in MISS_RESPONSES[kind]:
                     dispatcher.utter_message(response=response)
-            return [SlotSet("answer_kind", kind), SlotSet("pending_question", pending)]
+            return [SlotSet("answer_kind", kind), SlotSet("pending_question", pending), *ending]
         send(dispatcher, answer)
         return [
             SlotSet("answer_kind", "answered"),
             SlotSet("pending_question", None if pending_used else keep),
+            *ending,
         ]
 
 

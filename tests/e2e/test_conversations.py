@@ -153,3 +153,11 @@ def test_benefits_are_remembered_for_later_questions(stack: RunningStack) -> Non
     stack.rasa(sender, "hoi, ik heb aow")
     answer = texts(stack.rasa(sender, "ik geef pianoles aan kinderen uit de buurt"))
     assert "AOW: ja, dat mag." in answer and "geen inkomenstoets" in answer
+
+
+def test_rasa_fallback_answers_once_and_listens(stack: RunningStack) -> None:
+    """A topic intent without a topic has no rule: the fallback must not repeat itself."""
+    replies = stack.rasa(new_sender(), "/choose_topic")
+    assert [reply.get("text", "")[:5] for reply in replies] == ["Sorry", "Waar "]
+    answered = stack.rasa(new_sender(), '/choose_topic{"topic": "nonsense"}')
+    assert len(answered) == 2

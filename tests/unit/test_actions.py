@@ -119,6 +119,7 @@ async def test_as_rasa_fallback_the_action_speaks_for_itself() -> None:
     messages, result = await run_answer([user("onderwerp", "choose_topic")])
     assert [message["response"] for message in messages] == ["utter_not_understood", "utter_menu"]
     assert slot_values(result)["answer_kind"] == "not_understood"
+    assert result[-1] == {"event": "followup", "timestamp": None, "name": "action_listen"}
 
 
 async def test_a_topic_word_without_topic_still_gets_an_answer() -> None:
