@@ -35,8 +35,13 @@ from bot.nlg.renderer import COMPOSED_RESPONSE
 QUESTION_INTENTS = frozenset(
     {"ask_rules", "report_mistake", "assume_agency_knows", "tell_benefit", "tell_age"}
 )
+# Short social intents: their own rule speaks, unless the message clearly asks a question
+# about the rules ("ik ben net bevallen, ik heb ww, moet ik iets doen?" read as small talk).
+SMALLTALK_INTENTS = frozenset(
+    {"greet", "goodbye", "thanks", "ask_capabilities", "bot_challenge", "ask_privacy", "complain"}
+)
 # Intents whose rules (stories/questions.yml) say what follows a miss.
-RULED_INTENTS = QUESTION_INTENTS | {"nlu_fallback", "out_of_scope"}
+RULED_INTENTS = QUESTION_INTENTS | SMALLTALK_INTENTS | {"nlu_fallback", "out_of_scope"}
 AGE_NUMBER = re.compile(r"\b(\d{1,3})\b")
 MISS_RESPONSES = {
     "out_of_scope": ("utter_out_of_scope", "utter_menu"),
@@ -67,6 +72,13 @@ def age_reply(text: str) -> str | None:
         return None
     match = AGE_NUMBER.search(text.lower())
     return match.group(1) if match and 14 <= int(match.group(1)) <= 110 else None
+
+
+def clearly_a_question(reading: Reading) -> bool:
+    """A benefit or agency named together with a situation, a mistake or an assumption."""
+    named = bool(reading.benefits or reading.agencies)
+    situation = reading.situation is not None and reading.situation_score >= 2
+    return named and (situation or reading.mistake or reading.assumption)
 
 
 def decide(
@@ -130,6 +142,8 @@ class ActionAnswerQuestion(Action):
             pending_used = True
         else:
             pending_used = False
+        if intent in SMALLTALK_INTENTS and not clearly_a_question(reading):
+            return [SlotSet("answer_kind", "smalltalk"), SlotSet("pending_question", pending)]
         # The slot already holds this message's benefits; merging keeps the action correct
         # when it runs without the slot extraction (e.g. as Rasa's fallback action).
         benefits = merge_benefits(benefits, reading.benefits)

@@ -147,3 +147,19 @@ async def test_asks_the_age_only_when_the_rule_depends_on_it() -> None:
         {"benefits": ["bijstand"]},
     )
     assert messages[0]["parts"][1]["key"] == "rule.volunteer_bijstand_27plus.why"
+
+
+async def test_small_talk_stays_small_talk_unless_it_asks_about_the_rules() -> None:
+    messages, result = await run_answer([user("hoi, ik heb ww", "greet")])
+    assert messages == [] and slot_values(result)["answer_kind"] == "smalltalk"
+    messages, result = await run_answer(
+        [
+            user(
+                "ik ben net bevallen van een dochter! ik heb ww. moet ik iets doen?",
+                "bot_challenge",
+            )
+        ]
+    )
+    assert slot_values(result)["answer_kind"] == "answered"
+    keys = [part["key"] for message in messages for part in message["parts"]]
+    assert "rule.birth_general.why" in keys
