@@ -40,7 +40,8 @@ QUESTION_INTENTS = frozenset(
 SMALLTALK_INTENTS = frozenset(
     {"greet", "goodbye", "thanks", "ask_capabilities", "bot_challenge", "ask_privacy", "complain"}
 )
-# Intents whose rules (stories/questions.yml) say what follows a miss.
+# Intents whose rules (stories/) say what follows this action; for any other intent it runs
+# as Rasa's fallback action and must speak and listen itself.
 RULED_INTENTS = QUESTION_INTENTS | SMALLTALK_INTENTS | {"nlu_fallback", "out_of_scope"}
 AGE_NUMBER = re.compile(r"\b(\d{1,3})\b")
 MISS_RESPONSES = {
