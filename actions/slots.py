@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import ValidationAction
 
 from bot.knowledge.loader import knowledge
-from bot.knowledge.matcher import read_message
+from bot.knowledge.matcher import read_message, without_generic_toeslag
 
 
 def merge_benefits(known: list[str] | None, new: list[str]) -> list[str]:
@@ -20,11 +20,7 @@ def merge_benefits(known: list[str] | None, new: list[str]) -> list[str]:
     for benefit in new:
         if benefit not in merged:
             merged.append(benefit)
-    if len(merged) > 1 and "toeslagen" in merged:
-        specific = [b for b in merged if knowledge().benefits[b].family == "toeslagen"]
-        if len(specific) > 1:
-            merged.remove("toeslagen")
-    return merged
+    return without_generic_toeslag(merged, knowledge())
 
 
 class ValidateSlotMappings(ValidationAction):

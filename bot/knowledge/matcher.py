@@ -186,11 +186,7 @@ def read_message(text: str, knowledge: Knowledge) -> Reading:
     for benefit in knowledge.benefits.values():
         if has_any(tokens, benefit.terms):
             reading.benefits.append(benefit.id)
-    specific_toeslag = any(
-        knowledge.benefits[b].family == "toeslagen" and b != "toeslagen" for b in reading.benefits
-    )
-    if specific_toeslag and "toeslagen" in reading.benefits:
-        reading.benefits.remove("toeslagen")
+    reading.benefits = without_generic_toeslag(reading.benefits, knowledge)
     reading.agencies = [a for a, terms in AGENCY_TERMS.items() if has_any(tokens, terms)]
     scores: dict[str, tuple[int, int]] = {}
     for situation in knowledge.situations.values():
@@ -225,3 +221,11 @@ def negated_report(tokens: list[str]) -> bool:
             if any(word in _REPORT_VERBS for word in window):
                 return True
     return False
+
+
+def without_generic_toeslag(benefits: list[str], knowledge: Knowledge) -> list[str]:
+    """ "Toeslag" says nothing more once a specific one (huurtoeslag, …) is known."""
+    specific = any(
+        knowledge.benefits[b].family == "toeslagen" and b != "toeslagen" for b in benefits
+    )
+    return [b for b in benefits if not (specific and b == "toeslagen")]
