@@ -15,6 +15,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.checklists import checklist_turn
 from actions.conversation import miss_kind
 from actions.slots import merge_benefits
 from bot.knowledge.answers import (
@@ -32,9 +33,10 @@ from bot.knowledge.matcher import Reading, read_message
 from bot.knowledge.model import Situation
 from bot.nlg.renderer import COMPOSED_RESPONSE
 
-QUESTION_INTENTS = frozenset(
-    {"ask_rules", "report_mistake", "assume_agency_knows", "tell_benefit", "tell_age"}
-)
+# One intent for everything the action reads: questions, facts ("ik heb ww", "45"), mistakes
+# and "they know it anyway"; the words decide the answer, so the model need not split them.
+QUESTION_INTENTS = frozenset({"ask_rules"})
+TOPICS = ("hobby", "volunteering", "gifts", "abroad", "living", "agencies")
 # Short social intents: their own rule speaks, unless the message clearly asks a question
 # about the rules ("ik ben net bevallen, ik heb ww, moet ik iets doen?" read as small talk).
 SMALLTALK_INTENTS = frozenset(
@@ -75,6 +77,17 @@ def age_reply(text: str) -> str | None:
     return match.group(1) if match and 14 <= int(match.group(1)) <= 110 else None
 
 
+def chosen_topic(latest_message: dict[str, Any], reading: Reading) -> str | None:
+    """The menu topic of a button press or a bare topic word, not of a real question."""
+    for entity in latest_message.get("entities") or []:
+        topic = entity.get("value")
+        if entity.get("entity") == "topic" and topic in TOPICS:
+            text = str(latest_message.get("text") or "")
+            bare = text.startswith("/") or (len(text.split()) <= 5 and not reading.benefits)
+            return str(topic) if bare else None
+    return None
+
+
 def clearly_a_question(reading: Reading) -> bool:
     """A benefit or agency named together with a situation, a mistake or an assumption."""
     named = bool(reading.benefits or reading.agencies)
@@ -91,10 +104,10 @@ def decide(
 ) -> tuple[Answer | None, str | None]:
     """The answer (None: not understood) and the question to keep for later, if any."""
     kb = knowledge()
-    # The words in the message decide; the intent only helps when no situation is named.
-    if reading.mistake or (intent == "report_mistake" and not reading.situation):
+    # The words in the message decide; the intent only says how sure we are it is a question.
+    if reading.mistake:
         return mistake_answer(kb, reading, benefits), None
-    assumes = reading.assumption or (intent == "assume_agency_knows" and not reading.situation)
+    assumes = reading.assumption
     # A message Rasa found out of scope needs clear signs before it counts as a question.
     needed_score = 2 if intent in QUESTION_INTENTS else 4
     strong = (
@@ -135,24 +148,38 @@ class ActionAnswerQuestion(Action):
         benefits = list(tracker.get_slot("benefits") or [])
         reading = read_message(text, knowledge())
         age = age_reply(text)
-        if pending and (
-            intent == "tell_benefit" or (reading.benefits and not reading.situation) or age
-        ):
+        if pending and ((reading.benefits and not reading.situation) or age):
             extra = f" ik ben {age}" if age else ""
             reading = read_message(f"{pending} {text}{extra}", knowledge())
             pending_used = True
         else:
             pending_used = False
-        if intent in SMALLTALK_INTENTS and not clearly_a_question(reading):
-            return [SlotSet("answer_kind", "smalltalk"), SlotSet("pending_question", pending)]
         # The slot already holds this message's benefits; merging keeps the action correct
         # when it runs without the slot extraction (e.g. as Rasa's fallback action).
         benefits = merge_benefits(benefits, reading.benefits)
-        answer, keep = decide(reading, intent, benefits, pending or None, today())
+        as_fallback = intent not in RULED_INTENTS
         # Called as Rasa's fallback action (no rule fits the intent): no rule speaks or
         # listens after us, so we do both, or Rasa would run this action again and again.
-        as_fallback = intent not in RULED_INTENTS
         ending: list[dict[str, Any]] = [FollowupAction("action_listen")] if as_fallback else []
+        if not reading.mistake:
+            turn = checklist_turn(
+                reading.raw_text, reading, benefits, tracker.get_slot("checklist"), pending, today()
+            )
+            if turn is not None:
+                send(dispatcher, turn.answer)
+                kept = [SlotSet("checklist", turn.kept)] if turn.kept is not None else []
+                return [
+                    SlotSet("answer_kind", "answered"),
+                    SlotSet("pending_question", turn.pending),
+                    *kept,
+                    *ending,
+                ]
+        if intent in SMALLTALK_INTENTS and not clearly_a_question(reading):
+            return [SlotSet("answer_kind", "smalltalk"), SlotSet("pending_question", pending)]
+        topic = chosen_topic(tracker.latest_message, reading)
+        if topic and intent in QUESTION_INTENTS:
+            return [SlotSet("answer_kind", f"topic_{topic}")]
+        answer, keep = decide(reading, intent, benefits, pending or None, today())
         if answer is None:
             kind = miss_kind(tracker.events, intent)
             if as_fallback:

@@ -1,4 +1,4 @@
-"""Locale-aware `str.format` so translators write `{amount:money}` and `{day:date}`.
+"""Locale-aware `str.format`: translators write `{amount:money}`, `{day:date}`, `{day:weekday}`.
 
 Babel does the formatting: `€ 1.234,56` and `1 januari 2026` in Dutch, `€1,234.56` and
 `1 January 2026` in English. Actions send plain JSON values (numbers, ISO dates).
@@ -16,7 +16,7 @@ from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 
 BABEL_LOCALES = {"nl": "nl_NL", "en": "en_GB"}
-FORMAT_SPECS = ("money", "date", "number", "")
+FORMAT_SPECS = ("money", "date", "weekday", "number", "")
 MISSING_VALUE = "…"
 
 log = logging.getLogger(__name__)
@@ -48,6 +48,8 @@ class LocaleFormatter(string.Formatter):
             return format_currency(amount, "EUR", locale=self.locale)
         if format_spec == "date":
             return format_date(_as_date(value), format="long", locale=self.locale)
+        if format_spec == "weekday":  # "vrijdag 5 maart 2027": a deadline people can act on
+            return format_date(_as_date(value), format="EEEE d MMMM y", locale=self.locale)
         if format_spec == "number":
             return format_decimal(float(value), locale=self.locale)
         if isinstance(value, float) and value.is_integer():

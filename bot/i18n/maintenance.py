@@ -16,6 +16,8 @@ from babel.messages.extract import extract_from_file
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
+from bot.checklist.loader import load_life_events
+from bot.checklist.model import DESKS, LifeEventData
 from bot.i18n.catalogs import DOMAIN, LOCALES_DIR
 from bot.i18n.extract import extract_domain
 from bot.i18n.formatting import FORMAT_SPECS, placeholders
@@ -48,7 +50,9 @@ def extract_template(root: Path = PROJECT_ROOT) -> Catalog:
         cast(Any, extract_domain), root / "domain.yml"
     ):
         template.add(key, locations=[("domain.yml", lineno)], auto_comments=comments)
-    for key, comment in knowledge_keys(load_knowledge(root / "bot" / "knowledge" / "data")):
+    data_dir = root / "bot" / "knowledge" / "data"
+    kb = load_knowledge(data_dir)
+    for key, comment in [*knowledge_keys(kb), *checklist_keys(load_life_events(data_dir, kb))]:
         template.add(key, locations=[("bot/knowledge/data", 0)], auto_comments=[comment])
     for folder in PYTHON_SOURCES:
         for path in sorted((root / folder).rglob("*.py")):
@@ -78,6 +82,23 @@ def knowledge_keys(knowledge: Knowledge) -> Iterable[tuple[str, str]]:
             yield f"figure.{figure.id}", "what the figure is, used inside figure.* sentences"
             for kind in ("current", "last_known"):
                 yield f"figure.{kind}.{figure.unit}", "a figure with its year"
+
+
+def checklist_keys(data: LifeEventData) -> Iterable[tuple[str, str]]:
+    """Keys the checklist builds from the life-event data."""
+    for desk in DESKS:
+        yield f"desk.{desk}", f"name of a desk in the checklist ({desk})"
+    for event in data.events.values():
+        yield event.name_key, f"name of a life event ({event.id}), used in a list"
+        yield event.what_key, f"what to report for {event.id}: 'Geef ... zelf door.'"
+        for cells in event.cells.values():
+            for cell in (cells.default, *cells.by_benefit.values()):
+                if cell.note:
+                    yield cell.note, f"note in the checklist ({cell.source})"
+    for deadline in data.deadlines.values():
+        yield deadline.key, f"a deadline ({deadline.source})"
+    for key in (*data.channels.values(), *data.sources.values()):
+        yield key, "a channel (full sentence) or a source (used inside a sentence)"
 
 
 def read_catalog(path: Path, language: str) -> Catalog:

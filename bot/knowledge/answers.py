@@ -173,7 +173,7 @@ def ask_benefit() -> Answer:
         kind="need_benefit",
         messages=[[part("ask.benefit")]],
         buttons=[
-            (name_key, "/tell_benefit" + json.dumps({"benefit": benefit}))
+            (name_key, "/ask_rules" + json.dumps({"benefit": benefit}))
             for benefit, name_key in ASK_BENEFIT_BUTTONS
         ],
     )

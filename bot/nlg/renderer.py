@@ -84,7 +84,10 @@ class Renderer:
         }
 
     def _resolve(self, value: Any, language: str) -> Any:
-        """Argument values may name catalog keys: {"key": k} or {"keys": [k, ...]}."""
+        """Argument values may name catalog keys: {"key": k}, {"keys": [k, ...]}, or a
+        nested text {"key": k, "args": {...}} (e.g. "SVB (AOW)" inside a sentence)."""
+        if isinstance(value, dict) and "key" in value and isinstance(value.get("args"), dict):
+            return self._text(value, language)
         if isinstance(value, dict) and "key" in value:
             return self.catalogs.text(str(value["key"]), language)
         if isinstance(value, dict) and "keys" in value:

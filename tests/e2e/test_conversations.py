@@ -51,7 +51,7 @@ def test_what_can_you_do_returns_the_topic_menu(stack: RunningStack) -> None:
     replies = stack.rasa(new_sender(), "wat kun je")
     buttons = [b for m in replies for b in m.get("buttons") or []]
     assert len(buttons) == 6
-    assert all(b["payload"].startswith("/choose_topic") for b in buttons)
+    assert all(b["payload"].startswith("/ask_rules") for b in buttons)
 
 
 def test_weather_is_out_of_scope_but_not_a_dead_end(stack: RunningStack) -> None:
@@ -88,7 +88,7 @@ def test_english_speaker_gets_english_without_asking(stack: RunningStack) -> Non
 
 def test_topic_button_payload(stack: RunningStack) -> None:
     sender = new_sender()
-    payload = "/choose_topic" + json.dumps({"topic": "abroad"})
+    payload = "/ask_rules" + json.dumps({"topic": "abroad"})
     assert "waar je heen gaat" in texts(stack.rasa(sender, payload))
 
 
@@ -155,9 +155,9 @@ def test_benefits_are_remembered_for_later_questions(stack: RunningStack) -> Non
     assert "AOW: ja, dat mag." in answer and "geen inkomenstoets" in answer
 
 
-def test_rasa_fallback_answers_once_and_listens(stack: RunningStack) -> None:
-    """A topic intent without a topic has no rule: the fallback must not repeat itself."""
-    replies = stack.rasa(new_sender(), "/choose_topic")
+def test_a_button_without_a_known_topic_is_not_understood_once(stack: RunningStack) -> None:
+    """A bare or broken topic button: one "sorry" and the menu, then Wegwijs listens."""
+    replies = stack.rasa(new_sender(), "/ask_rules")
     assert [reply.get("text", "")[:5] for reply in replies] == ["Sorry", "Waar "]
-    answered = stack.rasa(new_sender(), '/choose_topic{"topic": "nonsense"}')
-    assert len(answered) == 2
+    answered = stack.rasa(new_sender(), '/ask_rules{"topic": "nonsense"}')
+    assert [reply.get("text", "")[:5] for reply in answered] == ["Sorry", "Waar "]

@@ -76,7 +76,7 @@ async def test_asks_the_benefit_once_then_answers_the_kept_question() -> None:
     assert [part["key"] for part in messages[0]["parts"]] == ["ask.benefit"]
     assert slot_values(result)["pending_question"] == question
 
-    events = [user(question, "ask_rules"), user('/tell_benefit{"benefit": "ww"}', "tell_benefit")]
+    events = [user(question, "ask_rules"), user('/ask_rules{"benefit": "ww"}', "ask_rules")]
     messages, result = await run_answer(events, {"benefits": ["ww"], "pending_question": question})
     assert messages[0]["parts"][1]["key"] == "rule.ww_hours.why"
     assert slot_values(result)["pending_question"] is None
@@ -98,7 +98,7 @@ async def test_not_understood_sets_the_miss_kind_and_says_nothing() -> None:
 
 
 async def test_benefits_are_remembered_across_turns() -> None:
-    tracker = make_tracker([user("ik heb ook huurtoeslag", "tell_benefit")], {"benefits": ["ww"]})
+    tracker = make_tracker([user("ik heb ook huurtoeslag", "ask_rules")], {"benefits": ["ww"]})
     slots = await ValidateSlotMappings().extract_benefits(CollectingDispatcher(), tracker, {})
     assert slots == {"benefits": ["ww", "huurtoeslag"]}
 
@@ -116,16 +116,47 @@ async def test_out_of_scope_needs_clear_signs_before_it_counts_as_a_question() -
 
 
 async def test_as_rasa_fallback_the_action_speaks_for_itself() -> None:
-    messages, result = await run_answer([user("onderwerp", "choose_topic")])
+    messages, result = await run_answer([user("onderwerp", "switch_language")])
     assert [message["response"] for message in messages] == ["utter_not_understood", "utter_menu"]
     assert slot_values(result)["answer_kind"] == "not_understood"
     assert result[-1] == {"event": "followup", "timestamp": None, "name": "action_listen"}
 
 
 async def test_a_topic_word_without_topic_still_gets_an_answer() -> None:
-    messages, _ = await run_answer([user("ik heb aow en wil vrijwilliger worden", "choose_topic")])
+    messages, _ = await run_answer(
+        [user("ik heb aow en wil vrijwilliger worden", "switch_language")]
+    )
     keys = [part["key"] for message in messages for part in message["parts"]]
     assert "rule.volunteer_aow.why" in keys
+
+
+def topic_message(text: str, topic: str) -> dict[str, Any]:
+    entities = [{"entity": "topic", "value": topic}]
+    return {
+        "event": "user",
+        "text": text,
+        "parse_data": {"intent": {"name": "ask_rules"}, "entities": entities},
+    }
+
+
+async def test_a_topic_button_gets_the_topic_explanation_from_the_rules() -> None:
+    messages, result = await run_answer([topic_message('/ask_rules{"topic": "gifts"}', "gifts")])
+    assert messages == []
+    assert slot_values(result) == {"answer_kind": "topic_gifts"}
+
+
+async def test_a_question_that_names_a_topic_is_answered_not_explained() -> None:
+    text = "ik heb bijstand en doe vrijwilligerswerk, krijg 20 euro per maand"
+    messages, result = await run_answer(
+        [topic_message(text, "volunteering")], {"benefits": ["bijstand"]}
+    )
+    assert slot_values(result)["answer_kind"] == "answered"
+    assert messages
+
+
+async def test_an_unknown_topic_is_not_a_topic() -> None:
+    _, result = await run_answer([topic_message('/ask_rules{"topic": "weather"}', "weather")])
+    assert slot_values(result)["answer_kind"] == "not_understood"
 
 
 async def test_asks_the_age_only_when_the_rule_depends_on_it() -> None:
@@ -163,3 +194,47 @@ async def test_small_talk_stays_small_talk_unless_it_asks_about_the_rules() -> N
     assert slot_values(result)["answer_kind"] == "answered"
     keys = [part["key"] for message in messages for part in message["parts"]]
     assert "rule.birth_general.why" in keys
+
+
+def part_keys(messages: list[dict[str, Any]]) -> list[str]:
+    return [part["key"] for message in messages for part in message["parts"]]
+
+
+async def test_a_life_event_gets_a_checklist_that_is_kept() -> None:
+    text = "ik ga op 1 maart verhuizen, wie moet dat allemaal weten?"
+    messages, result = await run_answer([user(text, "ask_rules")], {"benefits": ["bijstand"]})
+    keys = part_keys(messages)
+    assert keys[0] == "checklist.intro"
+    assert "event.moving.bijstand" in keys and "checklist.due" in keys
+    kept = slot_values(result)["checklist"]
+    assert kept["events"] == ["moving"] and kept["benefits"] == ["bijstand"]
+    assert kept["event_day"].endswith("-03-01")
+
+
+async def test_a_checklist_without_a_benefit_asks_for_it_first() -> None:
+    text = "mijn zoon wordt 18, wie moet het weten"
+    messages, result = await run_answer([user(text, "ask_rules")])
+    assert part_keys(messages) == ["ask.benefit"]
+    assert slot_values(result)["pending_question"] == text
+    events = [user(text, "ask_rules"), user("ik heb bijstand", "ask_rules")]
+    messages, result = await run_answer(events, {"pending_question": text})
+    assert "event.child_turns_18.bijstand" in part_keys(messages)
+    assert slot_values(result)["pending_question"] is None
+
+
+async def test_the_list_can_be_sent_again_and_gets_the_gemeente_later() -> None:
+    kept = {"events": ["moving"], "benefits": ["bijstand"], "gemeente": None, "event_day": None}
+    again = "stuur me dat lijstje nog een keer"
+    messages, result = await run_answer([user(again, "ask_capabilities")], {"checklist": kept})
+    assert part_keys(messages)[0] == "checklist.intro"
+    assert "checklist" not in slot_values(result)
+    messages, result = await run_answer(
+        [user("ik woon in Pekela", "nlu_fallback")], {"checklist": kept}
+    )
+    assert "checklist.gemeente.working_days" in part_keys(messages)
+    assert slot_values(result)["checklist"]["gemeente"] == "Pekela"
+
+
+async def test_asking_for_a_list_that_was_never_made_is_answered_kindly() -> None:
+    messages, _ = await run_answer([user("stuur me het lijstje", "ask_rules")])
+    assert part_keys(messages) == ["checklist.none_yet"]

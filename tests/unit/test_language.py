@@ -14,7 +14,7 @@ from bot.i18n.language import detect_language
         ("what can you do", "en"),
         ("", None),
         ("123 456", None),
-        ("/choose_topic", None),
+        ("/ask_rules", None),
     ],
 )
 def test_detects_dutch_and_english(text: str, expected: str | None) -> None:

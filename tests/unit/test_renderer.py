@@ -60,7 +60,7 @@ def test_menu_offers_the_main_topics_as_buttons(renderer: Renderer) -> None:
     menu = renderer.render("utter_menu", tracker("wat kun je"))
     payloads = [button["payload"] for button in menu["buttons"]]
     assert len(payloads) == 6
-    assert all(payload.startswith("/choose_topic") for payload in payloads)
+    assert all(payload.startswith("/ask_rules") for payload in payloads)
 
 
 def test_unknown_response_is_an_error(renderer: Renderer) -> None:
