@@ -81,14 +81,16 @@ chat: .venv/.installed
 test: setup test-services lint unit validate rasa-test e2e eval
 	@echo "make test: all checks passed"
 
-# PostgreSQL and Redis (production stores) for the e2e tests, from Debian's packages.
+# PostgreSQL and Redis (production stores) and Chromium (kiosk page) for the e2e tests,
+# from Debian's packages.
 test-services:
-	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && command -v redis-server >/dev/null; \
+	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && command -v redis-server >/dev/null \
+	  && command -v chromium >/dev/null; \
 	then :; elif [ "$$(id -u)" = 0 ]; then \
-	  echo "test | installing PostgreSQL and Redis (Debian packages) for the store tests"; \
+	  echo "test | installing PostgreSQL, Redis and Chromium (Debian packages) for the e2e tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	    postgresql redis-server >/dev/null; \
-	else echo "test | PostgreSQL/Redis are missing and this is not root: store tests skip"; fi
+	    postgresql redis-server chromium >/dev/null; \
+	else echo "test | PostgreSQL/Redis/Chromium are missing and this is not root: those tests skip"; fi
 
 lint: .venv/.installed
 	.venv/bin/ruff check bot actions tests

@@ -7,7 +7,6 @@ assumption); the answer is a list of catalog keys that the NLG endpoint turns in
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from typing import Any
 
@@ -18,6 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.checklists import checklist_turn
 from actions.conversation import miss_kind
 from actions.slots import merge_benefits
+from bot.checklist.when import today
 from bot.knowledge.answers import (
     Answer,
     ask_age,
@@ -51,12 +51,6 @@ MISS_RESPONSES = {
     "not_understood": ("utter_not_understood", "utter_menu"),
     "offer_person": ("utter_offer_person",),
 }
-
-
-def today() -> dt.date:
-    """The date the rules are applied for; tests set WEGWIJS_TODAY to fix it."""
-    fixed = os.environ.get("WEGWIJS_TODAY")
-    return dt.date.fromisoformat(fixed) if fixed else dt.date.today()
 
 
 def needs_age(situation: Situation, benefits: list[str]) -> bool:

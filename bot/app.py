@@ -1,17 +1,29 @@
-"""The app service (ASGI): health, the NLG hook for Rasa, and the channels."""
+"""The app service (ASGI): health, the NLG hook for Rasa, and the channels.
+
+Every channel goes through one gateway (bot/channels/gateway.py). Background tasks send the
+Twilio outbox and answer messages kept while Rasa was down.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from bot.channels import chat_api
+from bot.channels import chat_api, kiosk, telegram_channel, twilio_channel
+from bot.channels.gateway import Deliverer, Gateway
+from bot.channels.kiosk import KioskDeliverer
 from bot.channels.rasa_client import RasaClient
+from bot.channels.store import ChannelStore
+from bot.channels.telegram_channel import TelegramChannel
+from bot.channels.twilio_channel import TwilioDeliverer, TwilioSender
+from bot.db.crypto import Cipher
 from bot.db.session import make_engine, make_session_factory
 from bot.i18n.catalogs import MessageCatalogs
 from bot.nlg import endpoint as nlg_endpoint
@@ -20,27 +32,90 @@ from bot.nlg.responses import load_responses
 from bot.settings import Settings, load_settings
 
 log = logging.getLogger(__name__)
+RETRY_INTERVAL = 1.0
+
+
+async def _repeat(
+    interval: float, work: Callable[[], Awaitable[object]], wake: asyncio.Event
+) -> None:
+    """Run `work` every `interval` seconds, or sooner when woken; errors are logged."""
+    while True:
+        try:
+            await work()
+        except Exception:
+            log.exception("background work failed; trying again")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(wake.wait(), timeout=interval)
+        wake.clear()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or load_settings()
     catalogs = MessageCatalogs()
     engine = make_engine(settings.database_url)
+    sessions = make_session_factory(engine)
+    store = ChannelStore(sessions, Cipher(settings.secret_key), settings.secret_key)
+    rasa = RasaClient(settings.rasa_url, api_token=settings.rasa_api_token)
+    gateway = Gateway(
+        store, rasa, catalogs, settings.default_language, settings.rate_limit_per_minute
+    )
+    outbox_wake = asyncio.Event()
+    deliverers: dict[str, Deliverer] = {"kiosk": KioskDeliverer()}
+    sender = None
+    if settings.twilio is not None:
+        twilio_deliverer = TwilioDeliverer(store, gateway, outbox_wake)
+        deliverers["sms"] = deliverers["wa"] = twilio_deliverer
+        sender = TwilioSender(settings.twilio, store, settings)
+    telegram = None
+    if settings.telegram is not None:
+        telegram = TelegramChannel(
+            settings.telegram, gateway, polling=settings.public_base_url is None
+        )
+        deliverers["tg"] = telegram.deliverer
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        _announce_channels(settings)
+        tasks = [
+            asyncio.create_task(
+                _repeat(RETRY_INTERVAL, lambda: gateway.retry_pending(deliverers), asyncio.Event())
+            )
+        ]
+        if sender is not None:
+            tasks.append(
+                asyncio.create_task(
+                    _repeat(RETRY_INTERVAL, lambda: asyncio.to_thread(sender.send_due), outbox_wake)
+                )
+            )
+        if telegram is not None:
+            try:
+                await telegram.start(settings)
+            except Exception as error:  # the other channels keep working
+                log.error("Telegram could not start: %s", error)
         yield
-        await app.state.rasa.close()
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        if telegram is not None:
+            with contextlib.suppress(Exception):
+                await telegram.stop()
+        await rasa.close()
         engine.dispose()
 
     app = FastAPI(title="Wegwijs app service", lifespan=lifespan)
     app.state.settings = settings
     app.state.catalogs = catalogs
     app.state.renderer = Renderer(load_responses(), catalogs, settings.default_language)
-    app.state.sessions = make_session_factory(engine)
-    app.state.rasa = RasaClient(settings.rasa_url)
+    app.state.sessions = sessions
+    app.state.rasa = rasa
+    app.state.channel_store = store
+    app.state.gateway = gateway
+    app.state.deliverers = deliverers
+    app.state.twilio_sender = sender
+    app.state.telegram = telegram
 
     @app.get("/health")
+    @app.get("/healthz")
     async def health() -> dict[str, str]:
         return {"status": "ok", "service": "app"}
 
@@ -54,4 +129,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(nlg_endpoint.router)
     app.include_router(chat_api.router)
+    app.include_router(twilio_channel.router)
+    app.include_router(telegram_channel.router)
+    app.include_router(kiosk.router)
     return app
+
+
+def _announce_channels(settings: Settings) -> None:
+    """Say once at start-up which channels are on, and why the others are off."""
+    if settings.twilio is None:
+        log.info("channels | SMS/WhatsApp off: TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN not set")
+    else:
+        log.info("channels | SMS/WhatsApp on (Twilio API %s)", settings.twilio.api_base)
+    if settings.telegram is None:
+        log.info("channels | Telegram off: TELEGRAM_BOT_TOKEN not set")
+    else:
+        mode = "webhook" if settings.public_base_url else "polling"
+        log.info("channels | Telegram on (%s mode)", mode)
+    log.info("channels | kiosk on at /kiosk (%s)", settings.kiosk.library)

@@ -6,7 +6,6 @@ service (this package) each run as a child process; their output is prefixed per
 
 from __future__ import annotations
 
-import hashlib
 import os
 import signal
 import subprocess
@@ -39,7 +38,7 @@ class StartupError(RuntimeError):
 
 def rasa_api_token(settings: Settings) -> str:
     """Token for Rasa's HTTP API (model/parse, status); derived so nobody has to set it."""
-    return hashlib.sha256(f"rasa-api:{settings.secret_key}".encode()).hexdigest()[:32]
+    return settings.rasa_api_token
 
 
 def services(settings: Settings) -> list[Service]:

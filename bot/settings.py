@@ -6,6 +6,7 @@ so the loader collects problems as `SettingsError` with a human message.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 from collections.abc import Mapping
@@ -19,6 +20,35 @@ SUPPORTED_LANGUAGES = ("nl", "en")
 
 class SettingsError(ValueError):
     """A setting is missing or invalid; the message is one sentence for the operator."""
+
+
+@dataclass(frozen=True)
+class TwilioSettings:
+    """SMS and WhatsApp through Twilio; on only when the account and a sender are set."""
+
+    account_sid: str
+    auth_token: str
+    sms_from: str | None
+    whatsapp_from: str | None
+    api_base: str
+    whatsapp_template_sid: str | None  # an approved template for outside the 24-hour window
+
+
+@dataclass(frozen=True)
+class TelegramSettings:
+    bot_token: str
+    secret_token: str | None  # webhook mode needs it; polling mode does not
+    api_base: str
+
+
+@dataclass(frozen=True)
+class KioskSettings:
+    """One library information point: its name, its gemeente and the languages shown."""
+
+    library: str
+    gemeente: str | None
+    languages: tuple[str, ...]
+    idle_seconds: int
 
 
 @dataclass(frozen=True)
@@ -37,6 +67,16 @@ class Settings:
     log_level: str
     data_dir: Path
     rasa_url: str
+    public_base_url: str | None = None
+    twilio: TwilioSettings | None = None
+    telegram: TelegramSettings | None = None
+    kiosk: KioskSettings = KioskSettings("Bibliotheek", None, SUPPORTED_LANGUAGES, 180)
+    rate_limit_per_minute: int = 20
+
+    @property
+    def rasa_api_token(self) -> str:
+        """Token for Rasa's HTTP API (trackers, parse); derived so nobody has to set it."""
+        return hashlib.sha256(f"rasa-api:{self.secret_key}".encode()).hexdigest()[:32]
 
     @property
     def actions_url(self) -> str:
@@ -104,6 +144,70 @@ def _secret_key(env: Mapping[str, str], environment: str, data_dir: Path) -> str
     return key_file.read_text().strip()
 
 
+def _optional(env: Mapping[str, str], name: str) -> str | None:
+    value = env.get(name, "").strip()
+    return value or None
+
+
+def _positive(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, str(default)).strip()
+    if not raw.isdigit() or int(raw) <= 0:
+        raise SettingsError(f"{name} must be a whole number above 0, not {raw!r}.")
+    return int(raw)
+
+
+def _twilio(env: Mapping[str, str]) -> TwilioSettings | None:
+    sid, token = _optional(env, "TWILIO_ACCOUNT_SID"), _optional(env, "TWILIO_AUTH_TOKEN")
+    sms, whatsapp = _optional(env, "TWILIO_SMS_FROM"), _optional(env, "TWILIO_WHATSAPP_FROM")
+    if not (sid or token or sms or whatsapp):
+        return None
+    if not (sid and token and (sms or whatsapp)):
+        raise SettingsError(
+            "Twilio needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_SMS_FROM or "
+            "TWILIO_WHATSAPP_FROM together."
+        )
+    if whatsapp and not whatsapp.startswith("whatsapp:"):
+        whatsapp = f"whatsapp:{whatsapp}"
+    return TwilioSettings(
+        account_sid=sid,
+        auth_token=token,
+        sms_from=sms,
+        whatsapp_from=whatsapp,
+        api_base=_url(env, "TWILIO_API_BASE", "https://api.twilio.com", ("http", "https")),
+        whatsapp_template_sid=_optional(env, "TWILIO_WHATSAPP_TEMPLATE_SID"),
+    )
+
+
+def _telegram(env: Mapping[str, str]) -> TelegramSettings | None:
+    token = _optional(env, "TELEGRAM_BOT_TOKEN")
+    if token is None:
+        return None
+    return TelegramSettings(
+        bot_token=token,
+        secret_token=_optional(env, "TELEGRAM_SECRET_TOKEN"),
+        api_base=_url(
+            env, "TELEGRAM_API_BASE", "https://api.telegram.org", ("http", "https")
+        ).rstrip("/"),
+    )
+
+
+def _kiosk(env: Mapping[str, str]) -> KioskSettings:
+    raw = env.get("WEGWIJS_KIOSK_LANGUAGES", ",".join(SUPPORTED_LANGUAGES))
+    languages = tuple(code.strip().lower() for code in raw.split(",") if code.strip())
+    unknown = [code for code in languages if code not in SUPPORTED_LANGUAGES]
+    if not languages or unknown:
+        raise SettingsError(
+            f"WEGWIJS_KIOSK_LANGUAGES must list languages from {', '.join(SUPPORTED_LANGUAGES)}, "
+            f"not {raw!r}."
+        )
+    return KioskSettings(
+        library=env.get("WEGWIJS_KIOSK_LIBRARY", "Bibliotheek").strip() or "Bibliotheek",
+        gemeente=_optional(env, "WEGWIJS_KIOSK_GEMEENTE"),
+        languages=languages,
+        idle_seconds=_positive(env, "WEGWIJS_KIOSK_IDLE_SECONDS", 180),
+    )
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Read and validate all settings; raises `SettingsError` with one sentence."""
     env = os.environ if env is None else env
@@ -146,4 +250,13 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         rasa_url=_url(
             env, "WEGWIJS_RASA_URL", f"http://{host}:{ports['rasa']}", ("http", "https")
         ).rstrip("/"),
+        public_base_url=(
+            _url(env, "PUBLIC_BASE_URL", "", ("http", "https")).rstrip("/")
+            if _optional(env, "PUBLIC_BASE_URL")
+            else None
+        ),
+        twilio=_twilio(env),
+        telegram=_telegram(env),
+        kiosk=_kiosk(env),
+        rate_limit_per_minute=_positive(env, "WEGWIJS_RATE_LIMIT_PER_MINUTE", 20),
     )

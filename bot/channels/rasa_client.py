@@ -16,8 +16,9 @@ class RasaUnavailableError(RuntimeError):
 
 
 class RasaClient:
-    def __init__(self, base_url: str, timeout: float = 30.0) -> None:
+    def __init__(self, base_url: str, timeout: float = 30.0, api_token: str | None = None) -> None:
         self._http = httpx.AsyncClient(base_url=base_url, timeout=timeout)
+        self._token = {"token": api_token} if api_token else {}
 
     async def send(
         self, sender_id: str, text: str, metadata: dict[str, Any]
@@ -35,6 +36,29 @@ class RasaClient:
         if not isinstance(replies, list):
             raise RasaUnavailableError(f"unexpected reply from Rasa: {replies!r}")
         return replies
+
+    async def slots(self, sender_id: str) -> dict[str, Any]:
+        """The conversation's slots (Rasa's HTTP API, with the API token)."""
+        try:
+            response = await self._http.get(
+                f"/conversations/{sender_id}/tracker",
+                params={**self._token, "include_events": "NONE"},
+            )
+            response.raise_for_status()
+            slots = response.json().get("slots")
+        except (httpx.HTTPError, ValueError, AttributeError) as error:
+            raise RasaUnavailableError(str(error)) from error
+        return slots if isinstance(slots, dict) else {}
+
+    async def forget(self, sender_id: str) -> None:
+        """Replace the conversation's events with nothing: the kiosk's "Begin opnieuw"."""
+        try:
+            response = await self._http.put(
+                f"/conversations/{sender_id}/tracker/events", params=self._token, json=[]
+            )
+            response.raise_for_status()
+        except httpx.HTTPError as error:
+            raise RasaUnavailableError(str(error)) from error
 
     async def healthy(self) -> bool:
         try:

@@ -1,10 +1,11 @@
-"""ORM models. Store the minimum: no names, no phone numbers in clear, no message texts."""
+"""ORM models. Store the minimum: no names; phone numbers and texts only encrypted, and texts
+only until they are handled."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import DateTime, Integer, String, func
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -27,3 +28,67 @@ class Conversation(Base):
         DateTime(timezone=True), server_default=func.now()
     )
     message_count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Contact(Base):
+    """Someone who writes from a channel: how to reach them back (encrypted), whether they
+    opted out, when they last wrote (WhatsApp's 24-hour window) and the options just shown."""
+
+    __tablename__ = "channel_contacts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sender_hash: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    address_enc: Mapped[str] = mapped_column(Text)
+    language: Mapped[str | None] = mapped_column(String(5), nullable=True)
+    last_inbound_at: Mapped[dt.datetime | None] = mapped_column(
+        DateTime(timezone=True), nullable=True
+    )
+    opted_out: Mapped[bool] = mapped_column(Boolean, default=False)
+    opted_out_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    options: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON: [{title, payload}]
+    created_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+
+
+class InboundMessage(Base):
+    """A message as it arrived: kept (text encrypted) until Rasa has answered it, so a retry
+    from the provider is recognised and nothing is lost while Rasa is down."""
+
+    __tablename__ = "inbound_messages"
+    __table_args__ = (UniqueConstraint("channel", "external_id", name="uq_inbound_external"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    external_id: Mapped[str] = mapped_column(String(100))
+    contact_id: Mapped[int] = mapped_column(ForeignKey("channel_contacts.id"), index=True)
+    text_enc: Mapped[str | None] = mapped_column(Text, nullable=True)
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    received_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+    processed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class OutboxMessage(Base):
+    """A message to send through a provider, retried with back-off until it is accepted;
+    delivery-status callbacks update it."""
+
+    __tablename__ = "outbox_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    contact_id: Mapped[int] = mapped_column(ForeignKey("channel_contacts.id"), index=True)
+    body_enc: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(20), default="reply")
+    status: Mapped[str] = mapped_column(String(20), default="queued", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    provider_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    last_error: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+    updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

@@ -23,6 +23,10 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.fakes.servers import serve
+from tests.fakes.telegram_api import FakeTelegram
+from tests.fakes.twilio_api import FakeTwilio
+
 ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 420
 
@@ -123,7 +127,45 @@ def started_stack(data_dir: Path, **settings: str) -> Iterator[RunningStack]:
                 process.kill()
 
 
+PUBLIC_BASE_URL = "https://wegwijs.example.org"  # as if behind a proxy
+
+
+@dataclass
+class Fakes:
+    twilio: FakeTwilio
+    twilio_url: str
+    telegram: FakeTelegram
+    telegram_url: str
+
+    def channel_settings(self) -> dict[str, str]:
+        return {
+            "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
+            "TWILIO_ACCOUNT_SID": self.twilio.account_sid,
+            "TWILIO_AUTH_TOKEN": self.twilio.auth_token,
+            "TWILIO_SMS_FROM": "+3197010000000",
+            "TWILIO_WHATSAPP_FROM": "whatsapp:+3197010000001",
+            "TWILIO_API_BASE": self.twilio_url,
+            "TWILIO_WHATSAPP_TEMPLATE_SID": "HX" + "1" * 32,
+            "TELEGRAM_BOT_TOKEN": self.telegram.token,
+            "TELEGRAM_SECRET_TOKEN": "telegram-secret-for-tests",
+            "TELEGRAM_API_BASE": self.telegram_url,
+            "WEGWIJS_RATE_LIMIT_PER_MINUTE": "12",
+            "WEGWIJS_KIOSK_LIBRARY": "Bibliotheek Teststad",
+            "WEGWIJS_KIOSK_GEMEENTE": "Zwolle",
+            "WEGWIJS_KIOSK_IDLE_SECONDS": "6",
+        }
+
+
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
-    with started_stack(tmp_path_factory.mktemp("stack")) as running:
+def fakes() -> Iterator[Fakes]:
+    """Local fakes of the Twilio and Telegram APIs: nothing reaches the internet."""
+    twilio, telegram = FakeTwilio(), FakeTelegram()
+    with serve(twilio.app()) as twilio_url, serve(telegram.app()) as telegram_url:
+        yield Fakes(twilio, twilio_url, telegram, telegram_url)
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory, fakes: Fakes) -> Iterator[RunningStack]:
+    settings = fakes.channel_settings()
+    with started_stack(tmp_path_factory.mktemp("stack"), **settings) as running:
         yield running

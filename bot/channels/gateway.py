@@ -1,0 +1,201 @@
+"""One inbound path for every channel: store (de-duplicated), check, rate-limit, forward to
+Rasa under a namespaced sender id, and hand the replies to the channel's deliverer.
+
+When Rasa or the action server is down the message stays stored as pending, the person is
+told once that an answer will follow, and `retry_pending` answers it when Rasa is back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import time
+from collections import defaultdict, deque
+from typing import Protocol
+
+from bot.channels.rasa_client import RasaClient, RasaUnavailableError
+from bot.channels.store import ChannelStore, ContactView
+from bot.channels.text_format import Option, Reply, match_option, replies_from_rasa
+from bot.i18n.catalogs import MessageCatalogs
+from bot.i18n.language import detect_language
+from bot.knowledge.answers import N_
+
+log = logging.getLogger(__name__)
+
+MAX_MESSAGE_LENGTH = 1000
+STOP_WORDS = frozenset({"stop", "stoppen", "afmelden", "unsubscribe", "uitschrijven"})
+START_WORDS = frozenset({"start", "aanmelden"})
+LANGUAGE_PAYLOAD = re.compile(r'^/switch_language\{"language": ?"(nl|en)"\}$')
+CHANNEL_NAMES = {"wa": "whatsapp", "sms": "sms", "tg": "telegram", "kiosk": "kiosk"}
+
+
+class Deliverer(Protocol):
+    """Sends replies on one channel (Twilio outbox, Telegram Bot API, kiosk response)."""
+
+    async def deliver(self, contact: ContactView, replies: list[Reply]) -> None: ...
+
+
+class RateLimiter:
+    """At most `per_minute` messages per sender in any 60 seconds (in this process)."""
+
+    def __init__(self, per_minute: int) -> None:
+        self.per_minute = per_minute
+        self._seen: dict[str, deque[float]] = defaultdict(deque)
+        self._warned: dict[str, float] = {}
+
+    def allow(self, sender: str) -> bool:
+        moment = time.monotonic()
+        window = self._seen[sender]
+        while window and moment - window[0] > 60:
+            window.popleft()
+        if len(window) >= self.per_minute:
+            return False
+        window.append(moment)
+        return True
+
+    def first_refusal(self, sender: str) -> bool:
+        """True once per minute of refusals, so the warning is not itself a flood."""
+        moment = time.monotonic()
+        if moment - self._warned.get(sender, -120.0) > 60:
+            self._warned[sender] = moment
+            return True
+        return False
+
+
+class Gateway:
+    def __init__(
+        self,
+        store: ChannelStore,
+        rasa: RasaClient,
+        catalogs: MessageCatalogs,
+        default_language: str,
+        per_minute: int,
+    ) -> None:
+        self.store = store
+        self.rasa = rasa
+        self.catalogs = catalogs
+        self.default_language = default_language
+        self.limiter = RateLimiter(per_minute)
+        self._lock = asyncio.Lock()  # one retry round at a time
+
+    def language(self, contact: ContactView, text: str = "") -> str:
+        return detect_language(text) or contact.language or self.default_language
+
+    def notice(self, key: str, language: str) -> list[Reply]:
+        return [Reply(self.catalogs.text(key, language))]
+
+    async def handle(
+        self,
+        channel: str,
+        external_id: str,
+        address: str,
+        text: str,
+        deliverer: Deliverer,
+        *,
+        media: bool = False,
+    ) -> None:
+        """Everything that happens to one inbound message; never raises for bad input."""
+        text = text.replace("\x00", "").strip()
+        received = await asyncio.to_thread(
+            self.store.receive, channel, external_id, address, text, detect_language(text)
+        )
+        if received.inbound_id is None:
+            log.info("duplicate %s message ignored", channel)
+            return
+        contact, inbound_id = received.contact, received.inbound_id
+        language = self.language(contact, text)
+        command = text.lower().strip(" .!")
+        if command in STOP_WORDS:
+            await asyncio.to_thread(self.store.set_opt_out, contact.id, True)
+            await asyncio.to_thread(self.store.finish, inbound_id, "stop")
+            return  # an opted-out person gets nothing, not even a confirmation
+        if command in START_WORDS and contact.opted_out:
+            await asyncio.to_thread(self.store.set_opt_out, contact.id, False)
+            await asyncio.to_thread(self.store.finish, inbound_id, "start")
+            await deliverer.deliver(contact, self.notice(N_("channel.restarted"), language))
+            return
+        if contact.opted_out:
+            await asyncio.to_thread(self.store.finish, inbound_id, "opted_out")
+            return
+        problem = self._problem(text, media)
+        if problem is not None:
+            await asyncio.to_thread(self.store.finish, inbound_id, "refused")
+            await deliverer.deliver(contact, self.notice(problem, language))
+            return
+        if not self.limiter.allow(contact.sender_id):
+            await asyncio.to_thread(self.store.finish, inbound_id, "limited")
+            if self.limiter.first_refusal(contact.sender_id):
+                await deliverer.deliver(contact, self.notice(N_("channel.slow_down"), language))
+            return
+        if await asyncio.to_thread(self.store.has_pending, contact.id, inbound_id):
+            return  # answered in order by retry_pending, after the older ones
+        await self.process(contact, inbound_id, text, deliverer, first_try=True)
+
+    @staticmethod
+    def _problem(text: str, media: bool) -> str | None:
+        if media and not text:
+            return N_("channel.text_only")
+        if not text:
+            return N_("channel.empty")
+        if len(text) > MAX_MESSAGE_LENGTH:
+            return N_("channel.too_long")
+        return None
+
+    async def process(
+        self,
+        contact: ContactView,
+        inbound_id: int,
+        text: str,
+        deliverer: Deliverer,
+        *,
+        first_try: bool = False,
+    ) -> bool:
+        """Ask Rasa and deliver the answer; False (message kept) when Rasa is unavailable."""
+        message = match_option(text, contact.options) or text
+        chosen = LANGUAGE_PAYLOAD.match(message)
+        if chosen:  # remember it for the gateway's own notices
+            await asyncio.to_thread(self.store.set_language, contact.id, chosen.group(1))
+        metadata = {"channel": CHANNEL_NAMES.get(contact.channel, contact.channel)}
+        try:
+            answer = await self.rasa.send(contact.sender_id, message, metadata)
+        except RasaUnavailableError as error:
+            log.warning("Rasa unavailable, message kept: %s", error)
+            await asyncio.to_thread(self.store.failed_attempt, inbound_id)
+            if first_try:
+                language = self.language(contact, text)
+                await deliverer.deliver(contact, self.notice(N_("channel.unavailable"), language))
+            return False
+        replies = replies_from_rasa(answer)
+        options = next((reply.options for reply in reversed(replies) if reply.options), [])
+        await asyncio.to_thread(self.store.set_options, contact.id, options)
+        await asyncio.to_thread(self.store.finish, inbound_id)
+        await deliverer.deliver(contact, replies)
+        return True
+
+    async def offer(
+        self, contact: ContactView, key: str, options: list[Option], deliverer: Deliverer
+    ) -> None:
+        """A choice the gateway asks itself (e.g. the language); answers map like buttons."""
+        await asyncio.to_thread(self.store.set_options, contact.id, options)
+        await deliverer.deliver(
+            contact, [Reply(self.catalogs.text(key, self.language(contact)), options)]
+        )
+
+    async def retry_pending(self, deliverers: dict[str, Deliverer]) -> int:
+        """Answer kept messages once Rasa is back; returns how many were answered."""
+        async with self._lock:
+            pending = await asyncio.to_thread(self.store.pending)
+            if not pending or not await self.rasa.healthy():
+                return 0
+            answered = 0
+            for inbound_id, contact_id, text in pending:
+                contact = await asyncio.to_thread(self.store.contact_by_id, contact_id)
+                deliverer = deliverers.get(contact.channel) if contact else None
+                if contact is None or deliverer is None:
+                    await asyncio.to_thread(self.store.finish, inbound_id, "undeliverable")
+                    continue
+                if not await self.process(contact, inbound_id, text, deliverer):
+                    break
+                answered += 1
+            return answered

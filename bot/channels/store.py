@@ -1,0 +1,281 @@
+"""The gateway's records: contacts, inbound messages and the outbox, each change in one
+transaction. Addresses and texts are stored encrypted (bot/db/crypto.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+
+from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.channels.conversations import sender_hash
+from bot.channels.text_format import Option
+from bot.db.crypto import Cipher
+from bot.db.models import Contact, InboundMessage, OutboxMessage
+
+OUTBOX_MAX_ATTEMPTS = 8
+# A message still "received" (in flight) after this long was interrupted: answer it again.
+STUCK_AFTER = dt.timedelta(minutes=2)
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def aware(moment: dt.datetime | None) -> dt.datetime | None:
+    """SQLite gives naive datetimes back; they were stored in UTC."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=dt.UTC)
+
+
+@dataclass(frozen=True)
+class ContactView:
+    id: int
+    channel: str
+    address: str
+    sender_id: str  # what Rasa knows this person as: "<channel>:<keyed hash>"
+    language: str | None
+    opted_out: bool
+    last_inbound_at: dt.datetime | None
+    options: list[Option]
+
+
+@dataclass(frozen=True)
+class Received:
+    contact: ContactView
+    inbound_id: int | None  # None: a retry of a message we already have
+
+
+class ChannelStore:
+    def __init__(self, sessions: sessionmaker[Session], cipher: Cipher, secret_key: str) -> None:
+        self.sessions = sessions
+        self.cipher = cipher
+        self.secret_key = secret_key
+
+    def _key(self, channel: str, address: str) -> str:
+        return sender_hash(self.secret_key, f"{channel}:{address}")
+
+    def _view(self, contact: Contact) -> ContactView:
+        raw_options = json.loads(contact.options) if contact.options else []
+        return ContactView(
+            id=contact.id,
+            channel=contact.channel,
+            address=self.cipher.decrypt(contact.address_enc),
+            sender_id=f"{contact.channel}:{contact.sender_hash[:32]}",
+            language=contact.language,
+            opted_out=contact.opted_out,
+            last_inbound_at=aware(contact.last_inbound_at),
+            options=[Option(item["title"], item["payload"]) for item in raw_options],
+        )
+
+    def _contact(self, session: Session, channel: str, address: str) -> Contact:
+        key = self._key(channel, address)
+        contact = session.scalar(select(Contact).where(Contact.sender_hash == key))
+        if contact is None:
+            contact = Contact(
+                sender_hash=key, channel=channel, address_enc=self.cipher.encrypt(address)
+            )
+            session.add(contact)
+            session.flush()
+        return contact
+
+    def contact(self, channel: str, address: str) -> ContactView:
+        with self.sessions.begin() as session:
+            return self._view(self._contact(session, channel, address))
+
+    def contact_by_id(self, contact_id: int) -> ContactView | None:
+        with self.sessions() as session:
+            contact = session.get(Contact, contact_id)
+            return self._view(contact) if contact is not None else None
+
+    def receive(
+        self, channel: str, external_id: str, address: str, text: str, language: str | None
+    ) -> Received:
+        """Store the message (once per provider id) and touch the contact."""
+        try:
+            with self.sessions.begin() as session:
+                contact = self._contact(session, channel, address)
+                contact.last_inbound_at = now()
+                if language:
+                    contact.language = language
+                inbound = InboundMessage(
+                    channel=channel,
+                    external_id=external_id[:100],
+                    contact_id=contact.id,
+                    text_enc=self.cipher.encrypt(text),
+                    status="received",  # in flight; "pending" once Rasa could not answer
+                    attempts=0,
+                )
+                session.add(inbound)
+                session.flush()
+                return Received(self._view(contact), inbound.id)
+        except IntegrityError:
+            return Received(self.contact(channel, address), None)
+
+    def finish(self, inbound_id: int, status: str = "done") -> None:
+        """Handled: forget the text, keep that it happened."""
+        with self.sessions.begin() as session:
+            session.execute(
+                update(InboundMessage)
+                .where(InboundMessage.id == inbound_id)
+                .values(status=status, text_enc=None, processed_at=now())
+            )
+
+    def failed_attempt(self, inbound_id: int) -> None:
+        """Rasa could not answer: keep the message for `pending`."""
+        with self.sessions.begin() as session:
+            inbound = session.get(InboundMessage, inbound_id)
+            if inbound is not None:
+                inbound.attempts += 1
+                inbound.status = "pending"
+
+    def pending(self, limit: int = 20) -> list[tuple[int, int, str]]:
+        """Messages still waiting for Rasa, oldest first: (inbound id, contact id, text).
+
+        Also messages that were in flight for long (the service stopped while handling them).
+        """
+        stuck = now() - STUCK_AFTER
+        with self.sessions() as session:
+            rows = session.scalars(
+                select(InboundMessage)
+                .where(
+                    or_(
+                        InboundMessage.status == "pending",
+                        and_(
+                            InboundMessage.status == "received", InboundMessage.received_at < stuck
+                        ),
+                    )
+                )
+                .order_by(InboundMessage.id)
+                .limit(limit)
+            ).all()
+            return [
+                (row.id, row.contact_id, self.cipher.decrypt(row.text_enc or ""))
+                for row in rows
+                if row.text_enc
+            ]
+
+    def has_pending(self, contact_id: int, before: int) -> bool:
+        with self.sessions() as session:
+            return (
+                session.scalar(
+                    select(InboundMessage.id).where(
+                        InboundMessage.contact_id == contact_id,
+                        InboundMessage.status == "pending",
+                        InboundMessage.id < before,
+                    )
+                )
+                is not None
+            )
+
+    def set_options(self, contact_id: int, options: list[Option]) -> None:
+        value = json.dumps([{"title": o.title, "payload": o.payload} for o in options])
+        with self.sessions.begin() as session:
+            session.execute(
+                update(Contact).where(Contact.id == contact_id).values(options=value or None)
+            )
+
+    def set_language(self, contact_id: int, language: str) -> None:
+        with self.sessions.begin() as session:
+            session.execute(
+                update(Contact).where(Contact.id == contact_id).values(language=language)
+            )
+
+    def set_opt_out(self, contact_id: int, opted_out: bool) -> None:
+        with self.sessions.begin() as session:
+            session.execute(
+                update(Contact)
+                .where(Contact.id == contact_id)
+                .values(opted_out=opted_out, opted_out_at=now() if opted_out else None)
+            )
+
+    # --- outbox ---------------------------------------------------------------------------
+
+    def enqueue(self, contact_id: int, channel: str, body: str, kind: str = "reply") -> int:
+        with self.sessions.begin() as session:
+            message = OutboxMessage(
+                channel=channel,
+                contact_id=contact_id,
+                body_enc=self.cipher.encrypt(body),
+                kind=kind,
+                status="queued",
+                attempts=0,
+                next_attempt_at=now(),
+            )
+            session.add(message)
+            session.flush()
+            return message.id
+
+    def due(self, limit: int = 20) -> list[OutboxMessage]:
+        with self.sessions() as session:
+            return list(
+                session.scalars(
+                    select(OutboxMessage)
+                    .where(OutboxMessage.status == "queued", OutboxMessage.next_attempt_at <= now())
+                    .order_by(OutboxMessage.id)
+                    .limit(limit)
+                ).all()
+            )
+
+    def sent(self, message_id: int, provider_id: str | None) -> None:
+        with self.sessions.begin() as session:
+            session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == message_id)
+                .values(status="sent", provider_id=provider_id, updated_at=now(), last_error=None)
+            )
+
+    def retry_later(self, message_id: int, error: str, permanent: bool = False) -> None:
+        """Back off 1, 2, 4 … 60 s; give up after OUTBOX_MAX_ATTEMPTS or a permanent error."""
+        with self.sessions.begin() as session:
+            message = session.get(OutboxMessage, message_id)
+            if message is None:
+                return
+            message.attempts += 1
+            message.last_error = error[:200]
+            message.updated_at = now()
+            if permanent or message.attempts >= OUTBOX_MAX_ATTEMPTS:
+                message.status = "failed"
+            else:
+                delay = min(60.0, 2.0 ** (message.attempts - 1))
+                message.next_attempt_at = now() + dt.timedelta(seconds=delay)
+
+    def block(self, message_id: int, reason: str) -> None:
+        with self.sessions.begin() as session:
+            session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == message_id)
+                .values(status="blocked", last_error=reason[:200], updated_at=now())
+            )
+
+    def delivery_status(self, provider_id: str, status: str, error: str | None) -> bool:
+        """A provider's status callback; False when the message is unknown."""
+        with self.sessions.begin() as session:
+            message = session.scalar(
+                select(OutboxMessage).where(OutboxMessage.provider_id == provider_id)
+            )
+            if message is None:
+                return False
+            message.status = status
+            message.updated_at = now()
+            if error:
+                message.last_error = error[:200]
+            return True
+
+    def outbox_body(self, message: OutboxMessage) -> str:
+        return self.cipher.decrypt(message.body_enc)
+
+    def forget_contact(self, channel: str, address: str) -> None:
+        """Delete everything kept about one contact (the kiosk's "Begin opnieuw")."""
+        key = self._key(channel, address)
+        with self.sessions.begin() as session:
+            contact = session.scalar(select(Contact).where(Contact.sender_hash == key))
+            if contact is None:
+                return
+            session.execute(delete(InboundMessage).where(InboundMessage.contact_id == contact.id))
+            session.execute(delete(OutboxMessage).where(OutboxMessage.contact_id == contact.id))
+            session.delete(contact)

@@ -1,0 +1,186 @@
+"""Telegram through python-telegram-bot 22: webhook mode (secret token checked) behind the
+app service, or polling mode for local use when no PUBLIC_BASE_URL is set.
+
+Handlers follow python-telegram-bot's structure: one small handler per kind of update.
+Inline keyboard presses carry the option's number, which the gateway maps to the payload,
+so every channel shares one way of choosing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import secrets
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import TelegramError
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.channels.gateway import Gateway
+from bot.channels.store import ContactView
+from bot.channels.text_format import Option, Reply, plain_markdown
+from bot.knowledge.answers import N_
+from bot.settings import Settings, TelegramSettings
+
+log = logging.getLogger(__name__)
+CHANNEL = "tg"
+COMMAND_PAYLOADS = {
+    "start": "/greet",
+    "help": "/ask_capabilities",
+}
+LANGUAGE_OPTIONS = {"nl": "Nederlands", "en": "English"}
+router = APIRouter()
+
+
+class TelegramDeliverer:
+    def __init__(self, application: Application) -> None:  # type: ignore[type-arg]
+        self.application = application
+
+    async def deliver(self, contact: ContactView, replies: list[Reply]) -> None:
+        for reply in replies:
+            markup = None
+            if reply.options:
+                markup = InlineKeyboardMarkup(
+                    [
+                        [InlineKeyboardButton(option.title, callback_data=str(number))]
+                        for number, option in enumerate(reply.options, start=1)
+                    ]
+                )
+            try:
+                await self.application.bot.send_message(
+                    chat_id=int(contact.address),
+                    text=plain_markdown(reply.text, CHANNEL) or "…",
+                    reply_markup=markup,
+                )
+            except TelegramError as error:
+                log.warning("Telegram send failed: %s", error)
+
+
+class TelegramChannel:
+    """The python-telegram-bot application and its handlers, wired to the gateway."""
+
+    def __init__(self, config: TelegramSettings, gateway: Gateway, polling: bool) -> None:
+        builder = (
+            Application.builder()
+            .token(config.bot_token)
+            .base_url(f"{config.api_base}/bot")
+            .base_file_url(f"{config.api_base}/file/bot")
+        )
+        if not polling:
+            builder = builder.updater(None)
+        self.application = builder.build()
+        self.config = config
+        self.gateway = gateway
+        self.polling = polling
+        self.deliverer = TelegramDeliverer(self.application)
+        add = self.application.add_handler
+        add(CommandHandler(["start", "help"], self.on_command))
+        add(CommandHandler("taal", self.on_language))
+        add(CommandHandler("stop", self.on_stop))
+        add(CallbackQueryHandler(self.on_button))
+        add(MessageHandler(filters.TEXT & ~filters.COMMAND, self.on_text))
+        add(MessageHandler(~filters.TEXT & ~filters.COMMAND, self.on_media))
+
+    async def _handle(self, update: Update, text: str, media: bool = False) -> None:
+        chat = update.effective_chat
+        if chat is None:
+            return
+        await self.gateway.handle(
+            CHANNEL, str(update.update_id), str(chat.id), text, self.deliverer, media=media
+        )
+
+    async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        await self._handle(update, message.text or "" if message else "")
+
+    async def on_media(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self._handle(update, "", media=True)
+
+    async def on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        command = (message.text or "").split()[0].lstrip("/").split("@")[0] if message else ""
+        chat = update.effective_chat
+        if command == "start" and chat is not None:
+            contact = await self.gateway_contact(str(chat.id))
+            if contact.opted_out:  # /start after /stop: messages are welcome again
+                await self._handle(update, "start")
+                return
+        await self._handle(update, COMMAND_PAYLOADS.get(command, "/greet"))
+
+    async def on_language(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        payload = '/switch_language{"language": "%s"}'
+        chat = update.effective_chat
+        if chat is None:
+            return
+        contact = await self.gateway_contact(str(chat.id))
+        options = [Option(title, payload % code) for code, title in LANGUAGE_OPTIONS.items()]
+        await self.gateway.offer(contact, N_("channel.choose_language"), options, self.deliverer)
+
+    async def on_stop(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self._handle(update, "stop")
+
+    async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        if query is None:
+            return
+        try:
+            await query.answer()
+        except TelegramError as error:
+            log.info("could not answer a callback query: %s", error)
+        await self._handle(update, query.data or "")
+
+    async def gateway_contact(self, chat_id: str) -> ContactView:
+        return await asyncio.to_thread(self.gateway.store.contact, CHANNEL, chat_id)
+
+    async def start(self, settings: Settings) -> None:
+        await self.application.initialize()
+        if self.polling:
+            assert self.application.updater is not None
+            await self.application.bot.delete_webhook()
+            await self.application.updater.start_polling(poll_interval=0.5, timeout=5)
+        elif settings.public_base_url and self.config.secret_token:
+            await self.application.bot.set_webhook(
+                f"{settings.public_base_url}/channels/telegram",
+                secret_token=self.config.secret_token,
+            )
+        await self.application.start()
+
+    async def stop(self) -> None:
+        if self.application.updater is not None and self.application.updater.running:
+            await self.application.updater.stop()
+        if self.application.running:
+            await self.application.stop()
+        await self.application.shutdown()
+
+
+@router.post("/channels/telegram")
+async def webhook(request: Request) -> Response:
+    channel: TelegramChannel | None = request.app.state.telegram
+    if channel is None or channel.polling:
+        return JSONResponse({"error": "the Telegram webhook is off"}, status_code=404)
+    expected = channel.config.secret_token
+    given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
+    if not expected or not secrets.compare_digest(given.encode(), expected.encode()):
+        return JSONResponse({"error": "invalid secret token"}, status_code=403)
+    try:
+        data = json.loads(await request.body())
+        update = Update.de_json(data, channel.application.bot)
+    except (ValueError, TypeError, KeyError, AttributeError, UnicodeDecodeError):
+        return JSONResponse({"error": "not a Telegram update"}, status_code=400)
+    if update is None:
+        return JSONResponse({"error": "not a Telegram update"}, status_code=400)
+    try:
+        await channel.application.process_update(update)
+    except Exception:
+        log.exception("handling a Telegram update failed; it stays pending if it was stored")
+    return Response(status_code=200)

@@ -1,0 +1,95 @@
+"""Replies as a text-only channel (SMS, WhatsApp) shows them: buttons become numbered
+options ("Stuur 1, 2 of 3"), and Markdown the channel cannot show is converted or removed.
+
+The person answers with the number or with the button's words; `match_option` maps that
+back to the button's payload.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from babel.lists import format_list
+
+from bot.i18n.catalogs import MessageCatalogs
+from bot.i18n.formatting import BABEL_LOCALES
+from bot.knowledge.matcher import normalise
+
+_LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
+_BOLD = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
+_ITALIC = re.compile(r"(?<![\w*])[*_](?!\s)(.+?)(?<!\s)[*_](?![\w*])")
+_HEADING = re.compile(r"^#{1,6}\s*", re.MULTILINE)
+_CODE = re.compile(r"`([^`]*)`")
+
+
+@dataclass(frozen=True)
+class Option:
+    title: str
+    payload: str
+
+
+@dataclass
+class Reply:
+    """One bot message: its text and its buttons."""
+
+    text: str
+    options: list[Option] = field(default_factory=list)
+
+
+def replies_from_rasa(messages: list[dict[str, object]]) -> list[Reply]:
+    replies: list[Reply] = []
+    for message in messages:
+        text = str(message.get("text") or "")
+        buttons = message.get("buttons")
+        options = [
+            Option(str(button.get("title", "")), str(button.get("payload", "")))
+            for button in (buttons if isinstance(buttons, list) else [])
+            if isinstance(button, dict) and button.get("payload")
+        ]
+        if text or options:
+            replies.append(Reply(text, options))
+    return replies
+
+
+def plain_markdown(text: str, channel: str) -> str:
+    """WhatsApp shows *bold* and _italic_; SMS shows neither. Links become "words (url)"."""
+    text = _LINK.sub(r"\1 (\2)", text)
+    text = _HEADING.sub("", text)
+    text = _CODE.sub(r"\1", text)
+    if channel == "wa":
+        text = _BOLD.sub(lambda m: f"*{m.group(1) or m.group(2)}*", text)
+    else:
+        text = _BOLD.sub(lambda m: m.group(1) or m.group(2), text)
+        text = _ITALIC.sub(r"\1", text)
+    return text
+
+
+def numbered(reply: Reply, channel: str, language: str, catalogs: MessageCatalogs) -> str:
+    """The reply's text with its buttons as a numbered list and how to choose."""
+    text = plain_markdown(reply.text, channel)
+    if not reply.options:
+        return text
+    lines = [f"{index}. {option.title}" for index, option in enumerate(reply.options, start=1)]
+    numbers = [str(index) for index in range(1, len(reply.options) + 1)]
+    choose = catalogs.text(
+        "channel.choose_number",
+        language,
+        {"numbers": format_list(numbers, style="or", locale=BABEL_LOCALES.get(language, language))},
+    )
+    return "\n".join([text, "", *lines, choose]).strip()
+
+
+def match_option(text: str, options: list[Option]) -> str | None:
+    """The payload for "2", "2.", "nummer 2" or the button's own words; None otherwise."""
+    words = normalise(text)
+    if not options or not words or len(words) > 6:
+        return None
+    digits = [word for word in words if word.isdigit()]
+    if len(digits) == 1 and len(words) <= 2:
+        index = int(digits[0])
+        return options[index - 1].payload if 1 <= index <= len(options) else None
+    for option in options:
+        if normalise(option.title) == words:
+            return option.payload
+    return None

@@ -1,0 +1,365 @@
+"""SMS, WhatsApp and Telegram end to end: the real twilio and python-telegram-bot libraries
+against local fakes of their APIs, through the app service, the real Rasa and the actions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import time
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import create_engine, select, update
+from sqlalchemy.orm import sessionmaker
+from twilio.request_validator import RequestValidator
+
+from bot.channels.store import ChannelStore
+from bot.db.crypto import Cipher
+from bot.db.models import Contact, InboundMessage, OutboxMessage
+from bot.settings import load_settings
+from tests.e2e.conftest import PUBLIC_BASE_URL, Fakes, RunningStack
+
+pytestmark = pytest.mark.e2e
+
+
+def new_number() -> str:
+    return f"+316{random.randint(10_000_000, 99_999_999)}"
+
+
+def new_sid() -> str:
+    return "SM" + "".join(random.choices("0123456789abcdef", k=32))
+
+
+def twilio_post(
+    stack: RunningStack,
+    fakes: Fakes,
+    params: dict[str, str],
+    path: str = "/channels/twilio",
+    signed_url: str | None = None,
+) -> httpx.Response:
+    url = signed_url or f"{PUBLIC_BASE_URL}{path}"
+    signature = RequestValidator(fakes.twilio.auth_token).compute_signature(url, params)
+    return httpx.post(
+        f"{stack.app_url}{path}",
+        data=params,
+        headers={"X-Twilio-Signature": signature},
+        timeout=60,
+    )
+
+
+def sms(stack: RunningStack, fakes: Fakes, number: str, body: str, **extra: str) -> str:
+    sid = new_sid()
+    params = {"From": number, "To": "+3197010000000", "Body": body, "MessageSid": sid, **extra}
+    response = twilio_post(stack, fakes, params)
+    assert response.status_code == 200, response.text
+    assert "<Response" in response.text
+    return sid
+
+
+def store_for(stack: RunningStack) -> ChannelStore:
+    settings = load_settings(stack.env)
+    engine = create_engine(settings.database_url)
+    return ChannelStore(sessionmaker(engine), Cipher(settings.secret_key), settings.secret_key)
+
+
+def wait_until_outbox_is_idle(store: ChannelStore, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    queued = select(OutboxMessage.id).where(OutboxMessage.status == "queued")
+    while time.monotonic() < deadline:
+        with store.sessions() as session:
+            if session.scalar(queued) is None:
+                return
+        time.sleep(0.2)
+
+
+def bodies(messages: list[dict[str, Any]]) -> str:
+    return "\n".join(str(message["body"]) for message in messages)
+
+
+def test_an_sms_conversation_with_numbered_options(stack: RunningStack, fakes: Fakes) -> None:
+    number = new_number()
+    sms(stack, fakes, number, "hoi")
+    greeting = fakes.twilio.wait_for(number, 2)
+    assert len(greeting) == 2
+    assert greeting[0]["from"] == "+3197010000000"
+    menu = greeting[1]["body"]
+    assert "1. Hobby en bijverdienen" in menu and "Stuur 1, 2, 3, 4, 5 of 6." in menu
+    assert greeting[1]["status_callback"] == f"{PUBLIC_BASE_URL}/channels/twilio/status"
+    sms(stack, fakes, number, "1")
+    topic = fakes.twilio.wait_for(number, 3)[2]["body"]
+    assert "Vertel me wat je doet" in topic
+    sms(stack, fakes, number, "ik heb bijstand en bak taarten voor de buren, mag dat?")
+    answer = bodies(fakes.twilio.wait_for(number, 5)[3:])
+    assert "gemeente" in answer
+
+
+def test_whatsapp_button_words_map_back_to_the_payload(stack: RunningStack, fakes: Fakes) -> None:
+    sender = f"whatsapp:{new_number()}"
+    sms(stack, fakes, sender, "hallo")
+    assert len(fakes.twilio.wait_for(sender, 2)) == 2
+    assert fakes.twilio.sent_to(sender)[0]["from"] == "whatsapp:+3197010000001"
+    sms(stack, fakes, sender, "Naar het buitenland")
+    replies = fakes.twilio.wait_for(sender, 3)
+    assert "waar je heen gaat" in replies[2]["body"]
+
+
+def test_signatures_are_checked_with_the_public_url(stack: RunningStack, fakes: Fakes) -> None:
+    params = {"From": new_number(), "Body": "hoi", "MessageSid": new_sid()}
+    unsigned = httpx.post(f"{stack.app_url}/channels/twilio", data=params, timeout=30)
+    assert unsigned.status_code == 403
+    internal = f"{stack.app_url}/channels/twilio"  # what the app sees, not what Twilio signed
+    assert twilio_post(stack, fakes, params, signed_url=internal).status_code == 403
+    forged = {**params, "Body": "iets anders"}
+    signature = RequestValidator(fakes.twilio.auth_token).compute_signature(
+        f"{PUBLIC_BASE_URL}/channels/twilio", params
+    )
+    response = httpx.post(
+        f"{stack.app_url}/channels/twilio",
+        data=forged,
+        headers={"X-Twilio-Signature": signature},
+        timeout=30,
+    )
+    assert response.status_code == 403
+    time.sleep(1)
+    assert fakes.twilio.sent_to(params["From"]) == []
+
+
+def test_a_retried_message_is_answered_once(stack: RunningStack, fakes: Fakes) -> None:
+    number = new_number()
+    params = {"From": number, "Body": "hoi", "MessageSid": new_sid()}
+    for _ in range(3):
+        assert twilio_post(stack, fakes, params).status_code == 200
+    assert len(fakes.twilio.wait_for(number, 2)) == 2
+    time.sleep(2)
+    assert len(fakes.twilio.sent_to(number)) == 2
+
+
+def test_stop_means_nothing_is_sent_until_start(stack: RunningStack, fakes: Fakes) -> None:
+    number = new_number()
+    sms(stack, fakes, number, "hoi")
+    assert len(fakes.twilio.wait_for(number, 2)) == 2
+    sms(stack, fakes, number, "STOP")
+    sms(stack, fakes, number, "mag ik vrijwilligerswerk doen met ww?")
+    time.sleep(3)
+    assert len(fakes.twilio.sent_to(number)) == 2
+    store = store_for(stack)
+    assert store.contact("sms", number).opted_out
+    sms(stack, fakes, number, "START")
+    welcome = fakes.twilio.wait_for(number, 3)
+    assert "Welkom terug" in welcome[2]["body"]
+    assert not store.contact("sms", number).opted_out
+
+
+def test_stoppen_and_afmelden_also_opt_out(stack: RunningStack, fakes: Fakes) -> None:
+    store = store_for(stack)
+    for word in ("stoppen", "Afmelden"):
+        number = new_number()
+        sms(stack, fakes, number, word)
+        assert store.contact("sms", number).opted_out
+
+
+def test_voice_notes_photos_and_locations_get_a_text_only_answer(
+    stack: RunningStack, fakes: Fakes
+) -> None:
+    sender = f"whatsapp:{new_number()}"
+    sms(stack, fakes, sender, "", NumMedia="1", MediaContentType0="audio/ogg")
+    assert "alleen tekst" in fakes.twilio.wait_for(sender, 1)[0]["body"]
+    location = f"whatsapp:{new_number()}"
+    sms(stack, fakes, location, "", Latitude="52.1", Longitude="5.1")
+    assert "alleen tekst" in fakes.twilio.wait_for(location, 1)[0]["body"]
+
+
+def test_outside_the_whatsapp_window_only_the_template_goes(
+    stack: RunningStack, fakes: Fakes
+) -> None:
+    store = store_for(stack)
+    sender = f"whatsapp:{new_number()}"
+    contact = store.contact("wa", sender)
+    old = dt.datetime.now(dt.UTC) - dt.timedelta(hours=25)
+    with store.sessions.begin() as session:
+        session.execute(update(Contact).where(Contact.id == contact.id).values(last_inbound_at=old))
+    store.enqueue(contact.id, "wa", "Je contactpersoon heeft gereageerd.")
+    sent = fakes.twilio.wait_for(sender, 1)
+    assert sent[0]["content_sid"] == "HX" + "1" * 32
+    assert sent[0]["body"] is None
+
+
+def test_a_failing_provider_is_retried_and_status_callbacks_update(
+    stack: RunningStack, fakes: Fakes
+) -> None:
+    number = new_number()
+    wait_until_outbox_is_idle(store_for(stack))
+    fakes.twilio.fail_next(503, 500)
+    sms(stack, fakes, number, "wat kun je")
+    sent = fakes.twilio.wait_for(number, 1, timeout=40)
+    assert sent, "the message was not sent after the provider recovered"
+    store = store_for(stack)
+    with store.sessions() as session:
+        first = session.scalar(
+            select(OutboxMessage).where(OutboxMessage.provider_id == sent[0]["sid"])
+        )
+        assert first is not None and first.attempts >= 2 and first.status == "sent"
+    params = {"MessageSid": sent[0]["sid"], "MessageStatus": "delivered"}
+    path = "/channels/twilio/status"
+    assert twilio_post(stack, fakes, params, path=path).status_code == 204
+    with store.sessions() as session:
+        assert session.get(OutboxMessage, first.id).status == "delivered"  # type: ignore[union-attr]
+    unknown = {"MessageSid": new_sid(), "MessageStatus": "delivered"}
+    assert twilio_post(stack, fakes, unknown, path=path).status_code == 404
+
+
+def test_a_flood_gets_one_calm_warning(stack: RunningStack, fakes: Fakes) -> None:
+    number = new_number()
+    for index in range(16):
+        sms(stack, fakes, number, f"bericht nummer {index}")
+    time.sleep(3)
+    texts = bodies(fakes.twilio.sent_to(number))
+    assert texts.count("Je stuurt veel berichten tegelijk") == 1
+    with store_for(stack).sessions() as session:
+        statuses = session.scalars(select(InboundMessage.status)).all()
+    assert "limited" in statuses
+
+
+def test_bad_input_gets_a_clear_answer(stack: RunningStack, fakes: Fakes) -> None:
+    number = new_number()
+    sms(stack, fakes, number, "a" * 1500)
+    assert "te lang" in fakes.twilio.wait_for(number, 1)[0]["body"]
+    junk = httpx.post(
+        f"{stack.app_url}/channels/twilio",
+        content=b"\xff\xfe\x00binary",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        timeout=30,
+    )
+    assert junk.status_code in (400, 403)
+    assert httpx.post(f"{stack.app_url}/channels/fax", json={}, timeout=30).status_code == 404
+    missing = twilio_post(stack, fakes, {"Body": "hoi"})
+    assert missing.status_code == 400
+    assert httpx.get(f"{stack.app_url}/healthz", timeout=30).json()["status"] == "ok"
+
+
+# --- Telegram ---------------------------------------------------------------------------
+
+
+def telegram_update(update_id: int, chat_id: int, **message: Any) -> dict[str, Any]:
+    return {
+        "update_id": update_id,
+        "message": {
+            "message_id": update_id,
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private"},
+            "from": {"id": chat_id, "is_bot": False, "first_name": "Test"},
+            **message,
+        },
+    }
+
+
+def telegram_post(
+    stack: RunningStack, update: dict[str, Any], secret: str | None
+) -> httpx.Response:
+    headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret else {}
+    return httpx.post(
+        f"{stack.app_url}/channels/telegram", json=update, headers=headers, timeout=60
+    )
+
+
+SECRET = "telegram-secret-for-tests"
+
+
+def test_telegram_webhook_conversation_with_inline_keyboard(
+    stack: RunningStack, fakes: Fakes
+) -> None:
+    assert fakes.telegram.webhook.get("secret_token") == SECRET
+    assert fakes.telegram.webhook.get("url") == f"{PUBLIC_BASE_URL}/channels/telegram"
+    chat = random.randint(10_000, 99_999)
+    base = random.randint(1_000_000, 9_000_000)
+    start = telegram_update(
+        base, chat, text="/start", entities=[{"type": "bot_command", "offset": 0, "length": 6}]
+    )
+    assert telegram_post(stack, start, SECRET).status_code == 200
+    sent = fakes.telegram.wait_for(chat, 2)
+    keyboard = sent[1]["markup"]["inline_keyboard"]
+    assert keyboard[0][0] == {"text": "Hobby en bijverdienen", "callback_data": "1"}
+    press = {
+        "update_id": base + 1,
+        "callback_query": {
+            "id": "cb1",
+            "from": {"id": chat, "is_bot": False, "first_name": "Test"},
+            "chat_instance": "x",
+            "data": "1",
+            "message": {
+                "message_id": 2,
+                "date": int(time.time()),
+                "chat": {"id": chat, "type": "private"},
+                "text": sent[1]["text"],
+            },
+        },
+    }
+    assert telegram_post(stack, press, SECRET).status_code == 200
+    assert "Vertel me wat je doet" in fakes.telegram.wait_for(chat, 3)[2]["text"]
+    assert "answerCallbackQuery" in fakes.telegram.calls
+    question = telegram_update(base + 2, chat, text="ik heb aow en geef pianoles, mag dat?")
+    assert telegram_post(stack, question, SECRET).status_code == 200
+    assert telegram_post(stack, question, SECRET).status_code == 200  # a retry: answered once
+    answer = fakes.telegram.wait_for(chat, 4)
+    time.sleep(2)
+    texts = [message["text"] for message in fakes.telegram.sent_to(chat)]
+    assert any("AOW" in text for text in texts[3:])
+    assert sum("AOW: ja" in text for text in texts) <= 1 and answer
+
+
+def test_telegram_checks_the_secret_and_the_body(stack: RunningStack, fakes: Fakes) -> None:
+    update = telegram_update(random.randint(1, 999_999), 123, text="hoi")
+    assert telegram_post(stack, update, None).status_code == 403
+    assert telegram_post(stack, update, "wrong").status_code == 403
+    broken = httpx.post(
+        f"{stack.app_url}/channels/telegram",
+        content=b"{not json",
+        headers={"X-Telegram-Bot-Api-Secret-Token": SECRET},
+        timeout=30,
+    )
+    assert broken.status_code == 400
+
+
+def test_telegram_commands_language_media_and_stop(stack: RunningStack, fakes: Fakes) -> None:
+    chat = random.randint(100_000, 999_999)
+    base = random.randint(10_000_000, 90_000_000)
+    command = [{"type": "bot_command", "offset": 0, "length": 5}]
+    assert (
+        telegram_post(
+            stack, telegram_update(base, chat, text="/taal", entities=command), SECRET
+        ).status_code
+        == 200
+    )
+    offer = fakes.telegram.wait_for(chat, 1)[0]
+    assert [row[0]["text"] for row in offer["markup"]["inline_keyboard"]] == [
+        "Nederlands",
+        "English",
+    ]
+    press = {
+        "update_id": base + 1,
+        "callback_query": {
+            "id": "cb2",
+            "from": {"id": chat, "is_bot": False, "first_name": "T"},
+            "chat_instance": "y",
+            "data": "2",
+            "message": {
+                "message_id": 1,
+                "date": int(time.time()),
+                "chat": {"id": chat, "type": "private"},
+                "text": offer["text"],
+            },
+        },
+    }
+    telegram_post(stack, press, SECRET)
+    assert "English" in fakes.telegram.wait_for(chat, 2)[1]["text"]
+    photo = telegram_update(
+        base + 2, chat, photo=[{"file_id": "f", "file_unique_id": "u", "width": 1, "height": 1}]
+    )
+    telegram_post(stack, photo, SECRET)
+    assert "only read text" in fakes.telegram.wait_for(chat, 3)[2]["text"]
+    stop = telegram_update(base + 3, chat, text="/stop", entities=command)
+    telegram_post(stack, stop, SECRET)
+    telegram_post(stack, telegram_update(base + 4, chat, text="hello?"), SECRET)
+    time.sleep(2)
+    assert len(fakes.telegram.sent_to(chat)) == 3, [m["text"] for m in fakes.telegram.sent_to(chat)]
