@@ -101,6 +101,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 await telegram.stop()
         await rasa.close()
         engine.dispose()
+        app.state.tracker_store.dispose()
 
     app = FastAPI(title="Wegwijs app service", lifespan=lifespan)
     app.state.settings = settings
@@ -109,6 +110,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessions = sessions
     app.state.rasa = rasa
     app.state.channel_store = store
+    app.state.tracker_store = make_engine(settings.tracker_store_url)
     app.state.gateway = gateway
     app.state.deliverers = deliverers
     app.state.twilio_sender = sender

@@ -129,7 +129,9 @@ class Gateway:
                 await deliverer.deliver(contact, self.notice(N_("channel.slow_down"), language))
             return
         if await asyncio.to_thread(self.store.has_pending, contact.id, inbound_id):
-            return  # answered in order by retry_pending, after the older ones
+            # Older messages wait for Rasa: this one waits behind them, in order.
+            await asyncio.to_thread(self.store.defer, inbound_id)
+            return
         await self.process(contact, inbound_id, text, deliverer, first_try=True)
 
     @staticmethod

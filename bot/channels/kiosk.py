@@ -22,6 +22,7 @@ from bot.channels.gateway import MAX_MESSAGE_LENGTH, Gateway
 from bot.channels.rasa_client import RasaUnavailableError
 from bot.channels.store import ContactView
 from bot.channels.text_format import Reply
+from bot.channels.tracker_store import forget_tracker
 from bot.checklist.builder import checklist_from_slot
 from bot.checklist.loader import life_events
 from bot.checklist.render import checklist_answer
@@ -160,7 +161,8 @@ async def reset(body: KioskSession, request: Request) -> JSONResponse:
     try:
         await state.rasa.forget(contact.sender_id)
     except RasaUnavailableError:
-        forgotten = False  # nothing more we can do now; the session id is never used again
+        forgotten = False  # the rows below go anyway; the session id is never used again
+    await asyncio.to_thread(forget_tracker, state.tracker_store, contact.sender_id)
     await asyncio.to_thread(state.channel_store.forget_contact, CHANNEL, body.session)
     return JSONResponse({"session": secrets.token_hex(16), "forgotten": forgotten})
 

@@ -51,10 +51,12 @@ class RasaClient:
         return slots if isinstance(slots, dict) else {}
 
     async def forget(self, sender_id: str) -> None:
-        """Replace the conversation's events with nothing: the kiosk's "Begin opnieuw"."""
+        """Restart the conversation in Rasa (its stored events are deleted separately)."""
         try:
-            response = await self._http.put(
-                f"/conversations/{sender_id}/tracker/events", params=self._token, json=[]
+            response = await self._http.post(
+                f"/conversations/{sender_id}/tracker/events",
+                params=self._token,
+                json={"event": "restart"},
             )
             response.raise_for_status()
         except httpx.HTTPError as error:

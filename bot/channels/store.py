@@ -133,6 +133,15 @@ class ChannelStore:
                 inbound.attempts += 1
                 inbound.status = "pending"
 
+    def defer(self, inbound_id: int) -> None:
+        """Answer later, with the messages kept before it."""
+        with self.sessions.begin() as session:
+            session.execute(
+                update(InboundMessage)
+                .where(InboundMessage.id == inbound_id)
+                .values(status="pending")
+            )
+
     def pending(self, limit: int = 20) -> list[tuple[int, int, str]]:
         """Messages still waiting for Rasa, oldest first: (inbound id, contact id, text).
 
