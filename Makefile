@@ -8,7 +8,7 @@ APP_PY   := .venv/bin/python
 UV       := .venv/bin/uv
 RASA     := PYTHONWARNINGS=ignore .venv-rasa/bin/rasa
 MODEL    := models/wegwijs.tar.gz
-TRAINING := config.yml domain.yml $(shell find nlu stories -name '*.yml' 2>/dev/null)
+TRAINING := config.yml domain.yml $(shell find nlu stories -name '*.yml' 2>/dev/null) $(wildcard rasa_components/*.py)
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard locales/*/LC_MESSAGES/messages.po))
 UV_VERSION := $(shell sed -n 's/^uv==//p' requirements/app.lock)
 
@@ -60,7 +60,7 @@ db: .venv/.installed
 $(MODEL): $(TRAINING) .venv-rasa/.installed
 	@mkdir -p models
 	@start=$$(date +%s); \
-	$(RASA) train --data nlu stories --fixed-model-name wegwijs --out models --quiet; \
+	$(RASA) train --data nlu stories --fixed-model-name wegwijs --out models --quiet && \
 	echo "train | model trained in $$(( $$(date +%s) - start )) s"
 	@touch $@
 

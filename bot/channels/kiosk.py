@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import re
 import secrets
+import time
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -18,7 +19,7 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pydantic import BaseModel, Field
 
-from bot.channels.gateway import MAX_MESSAGE_LENGTH, Gateway
+from bot.channels.gateway import MAX_MESSAGE_LENGTH, RASA_SECONDS, Gateway
 from bot.channels.rasa_client import RasaUnavailableError
 from bot.channels.store import ContactView
 from bot.channels.text_format import Reply
@@ -138,10 +139,15 @@ async def message(body: KioskMessage, request: Request) -> JSONResponse:
     gateway: Gateway = state.gateway
     deliverer: KioskDeliverer = state.deliverers[CHANNEL]
     external_id = body.message_id or secrets.token_hex(12)
-    await gateway.handle(
-        CHANNEL, f"{body.session}:{external_id}", body.session, body.text, deliverer
+    message_key = f"{body.session}:{external_id}"
+    started = time.perf_counter()
+    RASA_SECONDS.set(0.0)
+    await gateway.handle(CHANNEL, message_key, body.session, body.text, deliverer)
+    app_ms = (time.perf_counter() - started) * 1000
+    timing = f"rasa;dur={RASA_SECONDS.get() * 1000:.1f}, app;dur={app_ms:.1f}"
+    return JSONResponse(
+        {"messages": deliverer.take(body.session)}, headers={"Server-Timing": timing}
     )
-    return JSONResponse({"messages": deliverer.take(body.session)})
 
 
 @router.get("/kiosk/api/updates")

@@ -2,6 +2,9 @@
 
 N simulated conversations run at the same time through the app service's chat API; each
 turn's latency is recorded. Rasa's bare `/model/parse` latency is measured beside it.
+Then 20 conversations at once go straight to Rasa's REST channel and through the channel
+gateway (the kiosk API); the gateway's own time per turn is the turn's time minus the Rasa
+call the gateway reports in its Server-Timing header.
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ SCRIPT = (
     "bedankt!",
 )
 PARSE_SAMPLES = 50
+GATEWAY_CONVERSATIONS = 20
+GATEWAY_ROUNDS = 2  # 12 turns a conversation: under the per-sender rate limit
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -59,6 +64,56 @@ async def _drive(
         )
         elapsed = time.perf_counter() - started
     return latencies, elapsed, sum(errors)
+
+
+def _rasa_time(response: httpx.Response) -> float:
+    for metric in response.headers.get("Server-Timing", "").split(","):
+        name, _, duration = metric.strip().partition(";dur=")
+        if name == "rasa" and duration:
+            return float(duration) / 1000
+    return 0.0
+
+
+async def _gateway_conversation(
+    client: httpx.AsyncClient, direct: bool, totals: list[float], overheads: list[float]
+) -> int:
+    errors = 0
+    if direct:
+        sender = f"bench-direct-{uuid.uuid4().hex[:10]}"
+    else:
+        sender = (await client.post("/kiosk/api/session")).json()["session"]
+    for _ in range(GATEWAY_ROUNDS):
+        for text in SCRIPT:
+            started = time.perf_counter()
+            if direct:
+                body = {"sender": sender, "message": text}
+                response = await client.post("/webhooks/rest/webhook", json=body)
+            else:
+                body = {"session": sender, "text": text}
+                response = await client.post("/kiosk/api/message", json=body)
+            total = time.perf_counter() - started
+            totals.append(total)
+            if not direct:
+                overheads.append(total - _rasa_time(response))
+            errors += response.status_code != 200
+    return errors
+
+
+async def _gateway_vs_direct(
+    settings: Settings, direct: bool
+) -> tuple[list[float], list[float], int]:
+    totals: list[float] = []
+    overheads: list[float] = []
+    base = settings.rasa_url if direct else settings.app_url
+    limits = httpx.Limits(max_connections=GATEWAY_CONVERSATIONS + 2)
+    async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as client:
+        errors = await asyncio.gather(
+            *(
+                _gateway_conversation(client, direct, totals, overheads)
+                for _ in range(GATEWAY_CONVERSATIONS)
+            )
+        )
+    return totals, overheads, sum(errors)
 
 
 def _parse_latencies(settings: Settings) -> list[float]:
@@ -99,7 +154,10 @@ def bench(settings: Settings, conversations: int, rounds: int) -> int:
         asyncio.run(_drive(settings, 1, 1))  # warm-up: first turns load lazily
         latencies, elapsed, errors = asyncio.run(_drive(settings, conversations, rounds))
         parse = _parse_latencies(settings)
+        direct, _, direct_errors = asyncio.run(_gateway_vs_direct(settings, direct=True))
+        gateway, overhead, gateway_errors = asyncio.run(_gateway_vs_direct(settings, direct=False))
         rss = rasa_rss_megabytes()
+    errors += direct_errors + gateway_errors
     turns = len(latencies)
     print(
         f"bench | {conversations} concurrent conversations x {rounds} rounds "
@@ -114,6 +172,19 @@ def bench(settings: Settings, conversations: int, rounds: int) -> int:
     print(
         f"bench | bare Rasa /model/parse (sequential, {PARSE_SAMPLES}): "
         f"p50 {_ms(percentile(parse, 0.5))}  p95 {_ms(percentile(parse, 0.95))}"
+    )
+    print(
+        f"bench | {GATEWAY_CONVERSATIONS} concurrent conversations, direct Rasa REST: "
+        f"p50 {_ms(percentile(direct, 0.5))}  p95 {_ms(percentile(direct, 0.95))}"
+    )
+    print(
+        f"bench | {GATEWAY_CONVERSATIONS} concurrent conversations, through the gateway: "
+        f"p50 {_ms(percentile(gateway, 0.5))}  p95 {_ms(percentile(gateway, 0.95))}"
+    )
+    print(
+        f"bench | time the gateway adds per turn (turn minus its Rasa call): "
+        f"p50 {_ms(percentile(overhead, 0.5))}  p95 {_ms(percentile(overhead, 0.95))}"
+        f"  (target: p95 under 20 ms)"
     )
     print(f"bench | Rasa server resident memory: {'unknown' if rss is None else f'{rss:.0f} MB'}")
     return 1 if errors else 0
