@@ -51,6 +51,9 @@ async def _repeat(
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or load_settings()
+    if not logging.getLogger().handlers:  # under uvicorn only its own loggers are set up
+        logging.basicConfig(format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("bot").setLevel(settings.log_level.upper())
     catalogs = MessageCatalogs()
     engine = make_engine(settings.database_url)
     sessions = make_session_factory(engine)
