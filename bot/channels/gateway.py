@@ -82,6 +82,7 @@ class Gateway:
         self.default_language = default_language
         self.limiter = RateLimiter(per_minute)
         self._lock = asyncio.Lock()  # one retry round at a time
+        self._background: set[asyncio.Task[None]] = set()
 
     def language(self, contact: ContactView, text: str = "") -> str:
         return detect_language(text) or contact.language or self.default_language
@@ -132,10 +133,8 @@ class Gateway:
             if self.limiter.first_refusal(contact.sender_id):
                 await deliverer.deliver(contact, self.notice(N_("channel.slow_down"), language))
             return
-        if await asyncio.to_thread(self.store.has_pending, contact.id, inbound_id):
-            # Older messages wait for Rasa: this one waits behind them, in order.
-            await asyncio.to_thread(self.store.defer, inbound_id)
-            return
+        if received.waiting:
+            return  # older messages wait for Rasa: retry_pending answers this one after them
         await self.process(contact, inbound_id, text, deliverer, first_try=True)
 
     @staticmethod
@@ -176,8 +175,14 @@ class Gateway:
         RASA_SECONDS.set(time.perf_counter() - started)
         replies = replies_from_rasa(answer)
         options = next((reply.options for reply in reversed(replies) if reply.options), [])
-        await asyncio.to_thread(self.store.set_options, contact.id, options)
-        await asyncio.to_thread(self.store.finish, inbound_id)
+        # Recording the answer is not on the person's critical path: it runs beside the
+        # delivery. (Should the service stop in between, the message counts as interrupted
+        # and is answered again: at least once, never lost.)
+        record = asyncio.create_task(
+            asyncio.to_thread(self.store.answered, inbound_id, contact.id, options)
+        )
+        self._background.add(record)
+        record.add_done_callback(self._background.discard)
         await deliverer.deliver(contact, replies)
         return True
 

@@ -48,6 +48,7 @@ class ContactView:
 class Received:
     contact: ContactView
     inbound_id: int | None  # None: a retry of a message we already have
+    waiting: bool = False  # older messages of this contact still wait for Rasa
 
 
 class ChannelStore:
@@ -112,9 +113,28 @@ class ChannelStore:
                 )
                 session.add(inbound)
                 session.flush()
-                return Received(self._view(contact), inbound.id)
+                older = select(InboundMessage.id).where(
+                    InboundMessage.contact_id == contact.id,
+                    InboundMessage.status == "pending",
+                    InboundMessage.id < inbound.id,
+                )
+                waiting = session.scalar(older.limit(1)) is not None
+                if waiting:  # answered later, in order, behind the kept ones
+                    inbound.status = "pending"
+                return Received(self._view(contact), inbound.id, waiting)
         except IntegrityError:
             return Received(self.contact(channel, address), None)
+
+    def answered(self, inbound_id: int, contact_id: int, options: list[Option]) -> None:
+        """Rasa answered: keep the options just shown and forget the text, in one go."""
+        value = json.dumps([{"title": o.title, "payload": o.payload} for o in options])
+        with self.sessions.begin() as session:
+            session.execute(update(Contact).where(Contact.id == contact_id).values(options=value))
+            session.execute(
+                update(InboundMessage)
+                .where(InboundMessage.id == inbound_id)
+                .values(status="done", text_enc=None, processed_at=now())
+            )
 
     def finish(self, inbound_id: int, status: str = "done") -> None:
         """Handled: forget the text, keep that it happened."""
@@ -132,15 +152,6 @@ class ChannelStore:
             if inbound is not None:
                 inbound.attempts += 1
                 inbound.status = "pending"
-
-    def defer(self, inbound_id: int) -> None:
-        """Answer later, with the messages kept before it."""
-        with self.sessions.begin() as session:
-            session.execute(
-                update(InboundMessage)
-                .where(InboundMessage.id == inbound_id)
-                .values(status="pending")
-            )
 
     def pending(self, limit: int = 20) -> list[tuple[int, int, str]]:
         """Messages still waiting for Rasa, oldest first: (inbound id, contact id, text).
@@ -167,19 +178,6 @@ class ChannelStore:
                 for row in rows
                 if row.text_enc
             ]
-
-    def has_pending(self, contact_id: int, before: int) -> bool:
-        with self.sessions() as session:
-            return (
-                session.scalar(
-                    select(InboundMessage.id).where(
-                        InboundMessage.contact_id == contact_id,
-                        InboundMessage.status == "pending",
-                        InboundMessage.id < before,
-                    )
-                )
-                is not None
-            )
 
     def set_options(self, contact_id: int, options: list[Option]) -> None:
         value = json.dumps([{"title": o.title, "payload": o.payload} for o in options])
