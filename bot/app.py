@@ -58,7 +58,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     engine = make_engine(settings.database_url)
     sessions = make_session_factory(engine)
     store = ChannelStore(sessions, Cipher(settings.secret_key), settings.secret_key)
-    rasa = RasaClient(settings.rasa_url, api_token=settings.rasa_api_token)
+    rasa = RasaClient(
+        settings.rasa_url, api_token=settings.rasa_api_token, actions_url=settings.actions_url
+    )
     gateway = Gateway(
         store, rasa, catalogs, settings.default_language, settings.rate_limit_per_minute
     )

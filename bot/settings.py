@@ -72,6 +72,7 @@ class Settings:
     telegram: TelegramSettings | None = None
     kiosk: KioskSettings = KioskSettings("Bibliotheek", None, SUPPORTED_LANGUAGES, 180)
     rate_limit_per_minute: int = 20
+    actions_url_override: str | None = None  # WEGWIJS_ACTION_SERVER_URL, when it runs elsewhere
 
     @property
     def rasa_api_token(self) -> str:
@@ -80,7 +81,7 @@ class Settings:
 
     @property
     def actions_url(self) -> str:
-        return f"http://{self.host}:{self.actions_port}"
+        return self.actions_url_override or f"http://{self.host}:{self.actions_port}"
 
     @property
     def app_url(self) -> str:
@@ -259,4 +260,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         telegram=_telegram(env),
         kiosk=_kiosk(env),
         rate_limit_per_minute=_positive(env, "WEGWIJS_RATE_LIMIT_PER_MINUTE", 20),
+        actions_url_override=(
+            _url(env, "WEGWIJS_ACTION_SERVER_URL", "", ("http", "https")).rstrip("/")
+            if _optional(env, "WEGWIJS_ACTION_SERVER_URL")
+            else None
+        ),
     )

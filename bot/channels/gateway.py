@@ -165,6 +165,9 @@ class Gateway:
         started = time.perf_counter()
         try:
             answer = await self.rasa.send(contact.sender_id, message, metadata)
+            if not answer and not await self.rasa.healthy():
+                # Rasa answers nothing when the action server behind it is down.
+                raise RasaUnavailableError("no answer, and Rasa or the action server is down")
         except RasaUnavailableError as error:
             log.warning("Rasa unavailable, message kept: %s", error)
             await asyncio.to_thread(self.store.failed_attempt, inbound_id)
@@ -175,14 +178,18 @@ class Gateway:
         RASA_SECONDS.set(time.perf_counter() - started)
         replies = replies_from_rasa(answer)
         options = next((reply.options for reply in reversed(replies) if reply.options), [])
-        # Recording the answer is not on the person's critical path: it runs beside the
-        # delivery. (Should the service stop in between, the message counts as interrupted
-        # and is answered again: at least once, never lost.)
-        record = asyncio.create_task(
-            asyncio.to_thread(self.store.answered, inbound_id, contact.id, options)
-        )
-        self._background.add(record)
-        record.add_done_callback(self._background.discard)
+        record = asyncio.to_thread(self.store.answered, inbound_id, contact.id, options)
+        if not first_try:  # a kept message: record it before the next retry round looks
+            await record
+            await deliverer.deliver(contact, replies)
+            return True
+        # A fresh message is not "pending", so no retry round can pick it up meanwhile:
+        # recording the answer runs beside the delivery, off the person's critical path.
+        # (Should the service stop in between, the message counts as interrupted after a
+        # while and is answered again: at least once, never lost.)
+        task = asyncio.create_task(record)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
         await deliverer.deliver(contact, replies)
         return True
 

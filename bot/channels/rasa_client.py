@@ -16,9 +16,16 @@ class RasaUnavailableError(RuntimeError):
 
 
 class RasaClient:
-    def __init__(self, base_url: str, timeout: float = 30.0, api_token: str | None = None) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        timeout: float = 30.0,
+        api_token: str | None = None,
+        actions_url: str | None = None,
+    ) -> None:
         self._http = httpx.AsyncClient(base_url=base_url, timeout=timeout)
         self._token = {"token": api_token} if api_token else {}
+        self._actions_health = f"{actions_url}/health" if actions_url else None
 
     async def send(
         self, sender_id: str, text: str, metadata: dict[str, Any]
@@ -63,11 +70,17 @@ class RasaClient:
             raise RasaUnavailableError(str(error)) from error
 
     async def healthy(self) -> bool:
+        """Rasa answers, and so does the action server behind it (when we know where)."""
         try:
             response = await self._http.get("/")
+            if response.status_code != 200:
+                return False
+            if self._actions_health is not None:
+                actions = await self._http.get(self._actions_health)
+                return actions.status_code == 200
         except httpx.HTTPError:
             return False
-        return response.status_code == 200
+        return True
 
     async def close(self) -> None:
         await self._http.aclose()

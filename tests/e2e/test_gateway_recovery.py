@@ -34,7 +34,7 @@ def proxy(stack: RunningStack) -> Iterator[SwitchableProxy]:
 
 @pytest.fixture
 def polling_app(
-    tmp_path: Path, proxy: SwitchableProxy, fakes: Fakes
+    tmp_path: Path, proxy: SwitchableProxy, fakes: Fakes, stack: RunningStack
 ) -> Iterator[tuple[str, list[str]]]:
     port = free_port()
     env = {
@@ -46,6 +46,7 @@ def polling_app(
         "WEGWIJS_DATA_DIR": str(tmp_path),
         "WEGWIJS_APP_PORT": str(port),
         "WEGWIJS_RASA_URL": f"http://127.0.0.1:{proxy.port}",
+        "WEGWIJS_ACTION_SERVER_URL": stack.actions_url,
         "TELEGRAM_BOT_TOKEN": fakes.telegram.token,
         "TELEGRAM_API_BASE": fakes.telegram_url,
     }
