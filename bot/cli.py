@@ -35,10 +35,40 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE:RATE",
         help="another case file with its own required pass rate (skipped when missing)",
     )
+    admin = commands.add_parser("admin", help="accounts for the caseworker inbox")
+    admin_commands = admin.add_subparsers(dest="admin_command", required=True)
+    create = admin_commands.add_parser("create-caseworker", help="create an inbox account")
+    create.add_argument("--username", required=True)
+    create.add_argument("--team", required=True, help="a team from bot/handoff/data/teams.yml")
     bench = commands.add_parser("bench", help="measure latency, throughput and memory")
     bench.add_argument("--conversations", type=int, default=10)
     bench.add_argument("--rounds", type=int, default=3)
     return parser
+
+
+def _create_caseworker(database_url: str, username: str, team: str) -> int:
+    """The password comes from WEGWIJS_NEW_PASSWORD or is asked twice (never an argument)."""
+    import getpass
+    import os
+
+    from bot.db.session import make_engine, make_session_factory
+    from bot.handoff.accounts import AccountError, create_caseworker
+    from bot.handoff.routing import routing
+
+    password = os.environ.get("WEGWIJS_NEW_PASSWORD")
+    if password is None:
+        password = getpass.getpass("password: ")
+        if getpass.getpass("again: ") != password:
+            print("The passwords differ; nothing was created.", file=sys.stderr)
+            return 1
+    sessions = make_session_factory(make_engine(database_url))
+    try:
+        create_caseworker(sessions, username, team, password, set(routing().teams))
+    except AccountError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(f"caseworker {username.strip().lower()!r} created in team {team!r}")
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -78,6 +108,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.tools.evaluate import evaluate_files
 
         return evaluate_files(settings, args.files, args.min_pass_rate, args.workers, args.also)
+    if args.command == "admin":
+        return _create_caseworker(settings.database_url, args.username, args.team)
     if args.command == "bench":
         from bot.tools.bench import bench
 

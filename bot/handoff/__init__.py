@@ -1,0 +1,1 @@
+"""Human handoff: routing to a contact team, caseworker accounts, and (later) the inbox."""

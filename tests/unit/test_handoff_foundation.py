@@ -1,0 +1,123 @@
+"""The first parts of the human handoff: routing from data and caseworker accounts
+(argon2 hashes, lock-out, audit log, the `admin create-caseworker` command)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.db.migrate import upgrade
+from bot.db.models import AuditEntry, Caseworker
+from bot.db.session import make_engine, make_session_factory
+from bot.handoff.accounts import (
+    LOCK_OUT,
+    MAX_FAILED_LOGINS,
+    AccountError,
+    create_caseworker,
+    log_in,
+)
+from bot.handoff.routing import load_routing, routing
+from bot.knowledge.loader import KnowledgeError
+
+ROOT = Path(__file__).resolve().parents[2]
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def sessions(tmp_path: Path) -> sessionmaker[Session]:
+    url = f"sqlite:///{tmp_path / 'handoff.db'}"
+    upgrade(url)
+    return make_session_factory(make_engine(url))
+
+
+def test_routing_prefers_the_local_team_then_falls_back_to_the_national_one() -> None:
+    data = routing()
+    assert data.route("gemeente", "Zwolle", "hobby").id == "zwolle-werk-inkomen"
+    assert data.route("gemeente", "Deventer", "hobby").id == "wegwijs-landelijk"
+    assert data.route("uwv", None, None).id == "wegwijs-landelijk"
+    assert data.agencies["uwv"].phone == "0900 9294"
+    team = data.teams["zwolle-werk-inkomen"]
+    assert team.alert_number == "+3197010000101" and team.backup == "wegwijs-landelijk"
+
+
+def test_office_hours_say_when_the_team_is_next_open() -> None:
+    hours = routing().teams["zwolle-werk-inkomen"].hours
+    friday_evening = dt.datetime(2026, 12, 4, 18, 0, tzinfo=dt.UTC)
+    assert not hours.open_at(friday_evening)
+    assert hours.next_opening(friday_evening) == dt.datetime(2026, 12, 7, 8, 30, tzinfo=dt.UTC)
+    tuesday_noon = dt.datetime(2026, 12, 1, 12, 0, tzinfo=dt.UTC)
+    assert hours.next_opening(tuesday_noon) == tuesday_noon
+
+
+def test_bad_routing_data_is_refused(tmp_path: Path) -> None:
+    source = (ROOT / "bot/handoff/data/teams.yml").read_text(encoding="utf-8")
+    broken = tmp_path / "teams.yml"
+    broken.write_text(source.replace('number: "+3197010000101"', 'number: "bel me"'))
+    with pytest.raises(KnowledgeError, match="phone number"):
+        load_routing(broken)
+    broken.write_text(source.replace("gemeenten: [Zwolle]", "gemeenten: [Atlantis]"))
+    with pytest.raises(KnowledgeError, match="Atlantis"):
+        load_routing(broken, gemeenten=("Zwolle", "Utrecht"))
+
+
+def test_passwords_are_stored_as_argon2_hashes(sessions: sessionmaker[Session]) -> None:
+    create_caseworker(sessions, "Anna", "zwolle-werk-inkomen", PASSWORD, set(routing().teams))
+    with sessions() as session:
+        account = session.scalar(select(Caseworker))
+        assert account is not None and account.username == "anna"
+        assert account.password_hash.startswith("$argon2") and PASSWORD not in account.password_hash
+    assert log_in(sessions, "ANNA", PASSWORD).team == "zwolle-werk-inkomen"
+    assert not log_in(sessions, "anna", "wrong password!").ok
+    assert not log_in(sessions, "nobody", PASSWORD).ok
+
+
+def test_accounts_need_a_known_team_a_long_password_and_a_new_name(
+    sessions: sessionmaker[Session],
+) -> None:
+    teams = set(routing().teams)
+    with pytest.raises(AccountError, match="team"):
+        create_caseworker(sessions, "bob", "no-such-team", PASSWORD, teams)
+    with pytest.raises(AccountError, match="at least"):
+        create_caseworker(sessions, "bob", "wegwijs-landelijk", "short", teams)
+    create_caseworker(sessions, "bob", "wegwijs-landelijk", PASSWORD, teams)
+    with pytest.raises(AccountError, match="already"):
+        create_caseworker(sessions, "Bob", "wegwijs-landelijk", PASSWORD, teams)
+
+
+def test_repeated_wrong_passwords_lock_the_account_for_a_while(
+    sessions: sessionmaker[Session],
+) -> None:
+    create_caseworker(sessions, "carla", "wegwijs-landelijk", PASSWORD, set(routing().teams))
+    start = dt.datetime(2026, 11, 30, 10, 0, tzinfo=dt.UTC)
+    for _ in range(MAX_FAILED_LOGINS):
+        assert not log_in(sessions, "carla", "not the password", start).ok
+    locked = log_in(sessions, "carla", PASSWORD, start + dt.timedelta(minutes=1))
+    assert not locked.ok and locked.locked_until == start + LOCK_OUT
+    later = log_in(sessions, "carla", PASSWORD, start + LOCK_OUT + dt.timedelta(seconds=1))
+    assert later.ok
+    with sessions() as session:
+        actions = session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
+    assert actions.count("login_failed") == MAX_FAILED_LOGINS
+    assert "login_locked" in actions and actions[-1] == "login"
+
+
+def test_the_admin_command_creates_an_account(tmp_path: Path) -> None:
+    env = {**os.environ, "WEGWIJS_DATA_DIR": str(tmp_path), "WEGWIJS_NEW_PASSWORD": PASSWORD}
+    subprocess.run([sys.executable, "-m", "bot", "db", "upgrade"], cwd=ROOT, env=env, check=True)
+    command = [sys.executable, "-m", "bot", "admin", "create-caseworker", "--username", "dirk"]
+    made = subprocess.run(
+        [*command, "--team", "wegwijs-landelijk"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert made.returncode == 0 and "created" in made.stdout
+    refused = subprocess.run(
+        [*command, "--team", "atlantis"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert refused.returncode == 1 and "Unknown team" in refused.stderr
+    assert "Traceback" not in refused.stderr
