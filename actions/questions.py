@@ -16,6 +16,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.checklists import checklist_turn
 from actions.conversation import miss_kind
+from actions.handoff import handoff_turn
+from actions.replies import send
 from actions.slots import merge_benefits
 from bot.checklist.when import today
 from bot.knowledge.answers import (
@@ -31,7 +33,6 @@ from bot.knowledge.answers import (
 from bot.knowledge.loader import knowledge
 from bot.knowledge.matcher import Reading, read_message
 from bot.knowledge.model import Situation
-from bot.nlg.renderer import COMPOSED_RESPONSE
 
 # One intent for everything the action reads: questions, facts ("ik heb ww", "45"), mistakes
 # and "they know it anyway"; the words decide the answer, so the model need not split them.
@@ -155,6 +156,20 @@ class ActionAnswerQuestion(Action):
         # Called as Rasa's fallback action (no rule fits the intent): no rule speaks or
         # listens after us, so we do both, or Rasa would run this action again and again.
         ending: list[dict[str, Any]] = [FollowupAction("action_listen")] if as_fallback else []
+        leaving: list[dict[str, Any]] = []
+        step = tracker.get_slot("handoff_step")
+        if step:
+            handoff = handoff_turn(tracker, text, str(step))
+            if handoff is not None:
+                reply, next_step, kept_values = handoff
+                send(dispatcher, reply)
+                return [
+                    SlotSet("answer_kind", "answered"),
+                    SlotSet("handoff_step", next_step),
+                    *[SlotSet(name, value) for name, value in kept_values.items()],
+                    *ending,
+                ]
+            leaving = [SlotSet("handoff_step", None)]  # a new question: the handoff waits
         if not reading.mistake:
             turn = checklist_turn(
                 reading.raw_text, reading, benefits, tracker.get_slot("checklist"), pending, today()
@@ -163,37 +178,37 @@ class ActionAnswerQuestion(Action):
                 send(dispatcher, turn.answer)
                 kept = [SlotSet("checklist", turn.kept)] if turn.kept is not None else []
                 return [
+                    *leaving,
                     SlotSet("answer_kind", "answered"),
                     SlotSet("pending_question", turn.pending),
                     *kept,
                     *ending,
                 ]
         if intent in SMALLTALK_INTENTS and not clearly_a_question(reading):
-            return [SlotSet("answer_kind", "smalltalk"), SlotSet("pending_question", pending)]
+            return [
+                *leaving,
+                SlotSet("answer_kind", "smalltalk"),
+                SlotSet("pending_question", pending),
+            ]
         topic = chosen_topic(tracker.latest_message, reading)
         if topic and intent in QUESTION_INTENTS:
-            return [SlotSet("answer_kind", f"topic_{topic}")]
+            return [*leaving, SlotSet("answer_kind", f"topic_{topic}")]
         answer, keep = decide(reading, intent, benefits, pending or None, today())
         if answer is None:
             kind = miss_kind(tracker.events, intent)
             if as_fallback:
                 for response in MISS_RESPONSES[kind]:
                     dispatcher.utter_message(response=response)
-            return [SlotSet("answer_kind", kind), SlotSet("pending_question", pending), *ending]
+            return [
+                *leaving,
+                SlotSet("answer_kind", kind),
+                SlotSet("pending_question", pending),
+                *ending,
+            ]
         send(dispatcher, answer)
         return [
+            *leaving,
             SlotSet("answer_kind", "answered"),
             SlotSet("pending_question", None if pending_used else keep),
             *ending,
         ]
-
-
-def send(dispatcher: CollectingDispatcher, answer: Answer) -> None:
-    last = len(answer.messages) - 1
-    for index, message in enumerate(answer.messages):
-        options = [
-            {"title_key": title_key, "payload": payload} for title_key, payload in answer.buttons
-        ]
-        dispatcher.utter_message(
-            response=COMPOSED_RESPONSE, parts=message, options=options if index == last else []
-        )

@@ -123,3 +123,46 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(40), index=True)
     handoff_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
     detail: Mapped[str | None] = mapped_column(String(200), nullable=True)
+
+
+class Handoff(Base):
+    """A person's question handed to a contact team, with their consent. The question and
+    the phone number are stored encrypted; a caseworker of the team picks it up."""
+
+    __tablename__ = "handoffs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(12), unique=True, index=True)
+    conversation: Mapped[str] = mapped_column(String(64), index=True)  # Rasa's sender id
+    team: Mapped[str] = mapped_column(String(64), index=True)
+    agency: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    topic: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    benefits: Mapped[str] = mapped_column(String(200), default="")
+    question_enc: Mapped[str] = mapped_column(Text)
+    way: Mapped[str] = mapped_column(String(20))  # sms | whatsapp | call
+    number_enc: Mapped[str] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(5), default="nl")
+    status: Mapped[str] = mapped_column(String(20), default="new", index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+    due_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    claimed_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    claimed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    outcome: Mapped[str | None] = mapped_column(String(40), nullable=True)
+
+
+class ConsentRecord(Base):
+    """What the person agreed to share, when, and which version of the consent text."""
+
+    __tablename__ = "consent_records"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    handoff_id: Mapped[int] = mapped_column(ForeignKey("handoffs.id"), index=True)
+    text_key: Mapped[str] = mapped_column(String(60))
+    text_version: Mapped[str] = mapped_column(String(20))
+    shared: Mapped[str] = mapped_column(String(200))
+    agreed_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )

@@ -363,3 +363,26 @@ def test_telegram_commands_language_media_and_stop(stack: RunningStack, fakes: F
     telegram_post(stack, telegram_update(base + 4, chat, text="hello?"), SECRET)
     time.sleep(2)
     assert len(fakes.telegram.sent_to(chat)) == 3, [m["text"] for m in fakes.telegram.sent_to(chat)]
+
+
+def test_asking_for_a_person_over_sms_alerts_the_team(stack: RunningStack, fakes: Fakes) -> None:
+    number = new_number()
+    sms(stack, fakes, number, "ik heb bijstand en weet niet of ik mijn bijbaan moet melden")
+    fakes.twilio.wait_for(number, 1)
+    time.sleep(2)
+    count = len(fakes.twilio.sent_to(number))
+    sms(stack, fakes, number, "ik wil iemand spreken")
+    consent = fakes.twilio.wait_for(number, count + 1)[count]["body"]
+    assert "Mag ik je vraag" in consent and "1. Ja, deel mijn vraag" in consent
+    sms(stack, fakes, number, "1")
+    way = fakes.twilio.wait_for(number, count + 2)[count + 1]["body"]
+    assert "1. sms" in way
+    sms(stack, fakes, number, "1")
+    ask = fakes.twilio.wait_for(number, count + 3)[count + 2]["body"]
+    assert "1. Dit nummer" in ask
+    sms(stack, fakes, number, "1")
+    done = fakes.twilio.wait_for(number, count + 4)[count + 3]["body"]
+    assert "Gelukt" in done and "H-" in done
+    alert = fakes.twilio.wait_for("+3197010000199", 1)[-1]["body"]
+    assert "nieuwe vraag H-" in alert and "/inbox/" in alert
+    assert number not in alert and "bijbaan" not in alert  # no personal details in an alert
