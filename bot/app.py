@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -15,6 +16,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.middleware.sessions import SessionMiddleware
 
 from bot.channels import chat_api, kiosk, telegram_channel, twilio_channel
 from bot.channels.gateway import Deliverer, Gateway
@@ -25,6 +27,9 @@ from bot.channels.telegram_channel import TelegramChannel
 from bot.channels.twilio_channel import TwilioDeliverer, TwilioSender
 from bot.db.crypto import Cipher
 from bot.db.session import make_engine, make_session_factory
+from bot.handoff import inbox
+from bot.handoff.routing import routing
+from bot.handoff.service import HandoffService
 from bot.i18n.catalogs import MessageCatalogs
 from bot.nlg import endpoint as nlg_endpoint
 from bot.nlg.renderer import Renderer
@@ -57,7 +62,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     catalogs = MessageCatalogs()
     engine = make_engine(settings.database_url)
     sessions = make_session_factory(engine)
-    store = ChannelStore(sessions, Cipher(settings.secret_key), settings.secret_key)
+    cipher = Cipher(settings.secret_key)
+    store = ChannelStore(sessions, cipher, settings.secret_key)
     rasa = RasaClient(
         settings.rasa_url, api_token=settings.rasa_api_token, actions_url=settings.actions_url
     )
@@ -119,6 +125,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.gateway = gateway
     app.state.deliverers = deliverers
     app.state.twilio_sender = sender
+    app.state.outbox_wake = outbox_wake
+    app.state.handoffs = HandoffService(
+        sessions, cipher, store, routing(), settings.public_base_url
+    )
     app.state.telegram = telegram
 
     @app.get("/health")
@@ -139,6 +149,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(twilio_channel.router)
     app.include_router(telegram_channel.router)
     app.include_router(kiosk.router)
+    app.include_router(inbox.router)
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=hashlib.sha256(f"inbox-session:{settings.secret_key}".encode()).hexdigest(),
+        session_cookie="wegwijs_inbox",
+        max_age=8 * 3600,
+        path="/inbox",
+        same_site="strict",
+        https_only=(settings.public_base_url or "").startswith("https://"),
+    )
     return app
 
 

@@ -138,3 +138,123 @@ class HandoffService:
             f"Open de inbox: {self.public_base_url}/inbox/handoffs/{handoff_id}"
         )
         self.store.enqueue(contact.id, channel, body, kind="alert")
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """A handoff as the inbox shows it (decrypted only for the team's caseworkers)."""
+
+    id: int
+    reference: str
+    team: str
+    status: str
+    agency: str | None
+    benefits: list[str]
+    question: str
+    way: str
+    number: str
+    created_at: dt.datetime
+    due_at: dt.datetime
+    claimed_by: str | None
+    outcome: str | None
+
+
+OUTCOMES = (
+    "rule_unclear",
+    "thought_agencies_share",
+    "hobby_became_work",
+    "needs_money_help",
+    "other",
+)
+
+
+class OtherTeamError(PermissionError):
+    """A caseworker asked for another team's handoff."""
+
+
+class CaseBook:
+    """What caseworkers do with handoffs; every view and change is audited."""
+
+    def __init__(self, service: HandoffService) -> None:
+        self.service = service
+
+    def _view(self, handoff: Handoff) -> CaseView:
+        cipher = self.service.cipher
+        return CaseView(
+            id=handoff.id,
+            reference=handoff.reference,
+            team=handoff.team,
+            status=handoff.status,
+            agency=handoff.agency,
+            benefits=[b for b in handoff.benefits.split(",") if b],
+            question=cipher.decrypt(handoff.question_enc),
+            way=handoff.way,
+            number=cipher.decrypt(handoff.number_enc),
+            created_at=aware_or_now(handoff.created_at),
+            due_at=aware_or_now(handoff.due_at),
+            claimed_by=handoff.claimed_by,
+            outcome=handoff.outcome,
+        )
+
+    def open_cases(self, team: str) -> list[CaseView]:
+        with self.service.sessions() as session:
+            rows = session.scalars(
+                select(Handoff)
+                .where(Handoff.team == team, Handoff.status.in_(OPEN_STATUSES))
+                .order_by(Handoff.due_at)
+            ).all()
+            return [self._view(row) for row in rows]
+
+    def _get(self, session: Session, handoff_id: int, user: str, team: str) -> Handoff:
+        handoff = session.get(Handoff, handoff_id)
+        if handoff is None or handoff.team != team:
+            with self.service.sessions.begin() as audit:  # kept, whatever happens next
+                audit.add(
+                    AuditEntry(actor=user, action="forbidden", handoff_id=handoff_id, detail=team)
+                )
+            raise OtherTeamError(handoff_id)
+        return handoff
+
+    def open_case(self, handoff_id: int, user: str, team: str) -> CaseView:
+        with self.service.sessions.begin() as session:
+            handoff = self._get(session, handoff_id, user, team)
+            session.add(AuditEntry(actor=user, action="viewed", handoff_id=handoff_id))
+            return self._view(handoff)
+
+    def claim(self, handoff_id: int, user: str, team: str) -> None:
+        with self.service.sessions.begin() as session:
+            handoff = self._get(session, handoff_id, user, team)
+            if handoff.status == "new":
+                handoff.status, handoff.claimed_by, handoff.claimed_at = "claimed", user, now()
+                session.add(AuditEntry(actor=user, action="claimed", handoff_id=handoff_id))
+
+    def resolve(self, handoff_id: int, user: str, team: str, outcome: str) -> None:
+        if outcome not in OUTCOMES:
+            raise ValueError(f"unknown outcome {outcome!r}")
+        with self.service.sessions.begin() as session:
+            handoff = self._get(session, handoff_id, user, team)
+            handoff.status, handoff.outcome, handoff.resolved_at = "resolved", outcome, now()
+            session.add(
+                AuditEntry(actor=user, action="resolved", handoff_id=handoff_id, detail=outcome)
+            )
+
+    def reply(self, handoff_id: int, user: str, team: str, text: str) -> bool:
+        """Send the caseworker's words to the person by SMS or WhatsApp, as they chose.
+        False when they asked for a phone call (the caseworker calls instead)."""
+        case = self.open_case(handoff_id, user, team)
+        if case.way == "call":
+            return False
+        channel = "wa" if case.way == "whatsapp" else "sms"
+        address = f"whatsapp:{case.number}" if channel == "wa" else case.number
+        store = self.service.store
+        contact = store.contact(channel, address)
+        store.enqueue(contact.id, channel, text[:1500], kind="caseworker")
+        with self.service.sessions.begin() as session:
+            session.add(AuditEntry(actor=user, action="replied", handoff_id=handoff_id))
+        return True
+
+
+def aware_or_now(moment: dt.datetime | None) -> dt.datetime:
+    from bot.channels.store import aware
+
+    return aware(moment) or now()

@@ -1,0 +1,182 @@
+"""The caseworker inbox under /inbox: server-rendered pages (Jinja2), a signed session
+cookie (itsdangerous, via Starlette's SessionMiddleware), a CSRF token in every form, and
+lock-out after repeated wrong passwords. A caseworker only ever sees their own team's
+handoffs; trying another team's gives 403 and an audit entry."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import secrets
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from bot.channels.store import now
+from bot.handoff.accounts import log_in
+from bot.handoff.service import OUTCOMES, CaseBook, OtherTeamError
+from bot.knowledge.answers import N_
+
+PAGES = Path(__file__).resolve().parent / "inbox_pages"
+LANGUAGE = "nl"  # the inbox is for Dutch contact teams
+router = APIRouter(prefix="/inbox")
+# Texts the pages use (for `make i18n`).
+PAGE_KEYS = (
+    N_("inbox.title"), N_("inbox.logout"), N_("inbox.login_title"), N_("inbox.username"),
+    N_("inbox.password"), N_("inbox.login"), N_("inbox.csrf"), N_("inbox.locked"),
+    N_("inbox.wrong_login"), N_("inbox.open_title"), N_("inbox.reference"), N_("inbox.status"),
+    N_("inbox.age"), N_("inbox.due"), N_("inbox.nothing_open"), N_("inbox.back"),
+    N_("inbox.benefits"), N_("inbox.question"), N_("inbox.contact"), N_("inbox.claim"),
+    N_("inbox.reply"), N_("inbox.send"), N_("inbox.outcome"), N_("inbox.resolve"),
+    N_("inbox.forbidden_title"), N_("inbox.forbidden"),
+    N_("inbox.outcome.rule_unclear"), N_("inbox.outcome.thought_agencies_share"),
+    N_("inbox.outcome.hobby_became_work"), N_("inbox.outcome.needs_money_help"),
+    N_("inbox.outcome.other"),
+)  # fmt: skip
+_templates = Environment(loader=FileSystemLoader(PAGES), autoescape=select_autoescape(["html"]))
+
+
+def _t(request: Request, key: str, **args: Any) -> str:
+    return str(request.app.state.catalogs.text(key, LANGUAGE, args or None))
+
+
+def _csrf(request: Request) -> str:
+    token = request.session.get("csrf")
+    if not token:
+        token = secrets.token_urlsafe(24)
+        request.session["csrf"] = token
+    return str(token)
+
+
+async def _form(request: Request) -> dict[str, str] | None:
+    """The posted form, or None when its CSRF token is missing or wrong."""
+    try:
+        form = {key: str(value) for key, value in (await request.form()).items()}
+    except Exception:  # an unreadable body is refused like a forged one
+        return None
+    expected = request.session.get("csrf", "")
+    given = form.get("csrf", "")
+    if not expected or not secrets.compare_digest(given.encode(), str(expected).encode()):
+        return None
+    return form
+
+
+def _render(request: Request, page: str, status: int = 200, **values: Any) -> HTMLResponse:
+    html = _templates.get_template(page).render(
+        t=lambda key, **args: _t(request, key, **args),
+        csrf=_csrf(request),
+        user=request.session.get("user"),
+        team=request.session.get("team"),
+        **values,
+    )
+    return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
+
+
+def _who(request: Request) -> tuple[str, str] | None:
+    user, team = request.session.get("user"), request.session.get("team")
+    return (str(user), str(team)) if user and team else None
+
+
+def _to_login() -> RedirectResponse:
+    return RedirectResponse("/inbox/login", status_code=303)
+
+
+def _book(request: Request) -> CaseBook:
+    return CaseBook(request.app.state.handoffs)
+
+
+@router.get("/login", response_class=HTMLResponse)
+async def login_page(request: Request) -> HTMLResponse:
+    return _render(request, "login.html", error=None)
+
+
+@router.post("/login")
+async def login(request: Request) -> Response:
+    form = await _form(request)
+    if form is None:
+        return _render(request, "login.html", status=403, error=_t(request, "inbox.csrf"))
+    result = await asyncio.to_thread(
+        log_in, request.app.state.sessions, form.get("username", ""), form.get("password", "")
+    )
+    if not result.ok:
+        if result.locked_until is not None and result.locked_until > now():
+            until = result.locked_until.astimezone().strftime("%H:%M")
+            error = _t(request, "inbox.locked", time=until)
+        else:
+            error = _t(request, "inbox.wrong_login")
+        return _render(request, "login.html", status=401, error=error)
+    request.session.clear()
+    request.session.update(
+        {
+            "user": form["username"].strip().lower(),
+            "team": result.team,
+            "csrf": secrets.token_urlsafe(24),
+        }
+    )
+    return RedirectResponse("/inbox", status_code=303)
+
+
+@router.post("/logout")
+async def logout(request: Request) -> Response:
+    if await _form(request) is not None:
+        request.session.clear()
+    return _to_login()
+
+
+@router.get("", response_class=HTMLResponse)
+async def overview(request: Request) -> Response:
+    who = _who(request)
+    if who is None:
+        return _to_login()
+    cases = await asyncio.to_thread(_book(request).open_cases, who[1])
+    moment = now()
+    rows = [
+        {
+            "case": case,
+            "age_hours": int((moment - case.created_at).total_seconds() // 3600),
+            "urgency": "late" if case.due_at < moment
+            else "soon" if case.due_at - moment < dt.timedelta(hours=24) else "ok",
+        }
+        for case in cases
+    ]  # fmt: skip
+    return _render(request, "list.html", rows=rows)
+
+
+@router.get("/handoffs/{handoff_id}", response_class=HTMLResponse)
+async def case_page(handoff_id: int, request: Request) -> Response:
+    who = _who(request)
+    if who is None:
+        return _to_login()
+    try:
+        case = await asyncio.to_thread(_book(request).open_case, handoff_id, *who)
+    except OtherTeamError:
+        return _render(request, "forbidden.html", status=403)
+    return _render(request, "handoff.html", case=case, outcomes=OUTCOMES, sent=None)
+
+
+@router.post("/handoffs/{handoff_id}/{verb}")
+async def act(handoff_id: int, verb: str, request: Request) -> Response:
+    who = _who(request)
+    if who is None:
+        return _to_login()
+    form = await _form(request)
+    if form is None:
+        return _render(request, "forbidden.html", status=403)
+    book = _book(request)
+    try:
+        if verb == "claim":
+            await asyncio.to_thread(book.claim, handoff_id, *who)
+        elif verb == "resolve" and form.get("outcome") in OUTCOMES:
+            await asyncio.to_thread(book.resolve, handoff_id, *who, form["outcome"])
+            return RedirectResponse("/inbox", status_code=303)
+        elif verb == "reply" and form.get("text", "").strip():
+            await asyncio.to_thread(book.reply, handoff_id, *who, form["text"].strip())
+            request.app.state.outbox_wake.set()
+        else:
+            return _render(request, "forbidden.html", status=400)
+    except OtherTeamError:
+        return _render(request, "forbidden.html", status=403)
+    return RedirectResponse(f"/inbox/handoffs/{handoff_id}", status_code=303)
