@@ -129,6 +129,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.handoffs = HandoffService(
         sessions, cipher, store, routing(), settings.public_base_url
     )
+    gateway.handoffs = app.state.handoffs
     app.state.telegram = telegram
 
     @app.get("/health")

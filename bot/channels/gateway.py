@@ -13,7 +13,7 @@ import re
 import time
 from collections import defaultdict, deque
 from contextvars import ContextVar
-from typing import Protocol
+from typing import Any, Protocol
 
 from bot.channels.rasa_client import RasaClient, RasaUnavailableError
 from bot.channels.store import ChannelStore, ContactView
@@ -83,6 +83,8 @@ class Gateway:
         self.limiter = RateLimiter(per_minute)
         self._lock = asyncio.Lock()  # one retry round at a time
         self._background: set[asyncio.Task[None]] = set()
+        # Set by the app: while a caseworker has taken over, messages go to the inbox.
+        self.handoffs: Any = None
 
     def language(self, contact: ContactView, text: str = "") -> str:
         return detect_language(text) or contact.language or self.default_language
@@ -133,6 +135,12 @@ class Gateway:
             if self.limiter.first_refusal(contact.sender_id):
                 await deliverer.deliver(contact, self.notice(N_("channel.slow_down"), language))
             return
+        if self.handoffs is not None:
+            taken = await asyncio.to_thread(self.handoffs.taken_over, contact.sender_id)
+            if taken is not None:  # a person answers now, not the bot
+                await asyncio.to_thread(self.handoffs.record, taken, "in", text)
+                await asyncio.to_thread(self.store.finish, inbound_id, "to_caseworker")
+                return
         if received.waiting:
             return  # older messages wait for Rasa: retry_pending answers this one after them
         await self.process(contact, inbound_id, text, deliverer, first_try=True)

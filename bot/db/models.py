@@ -166,3 +166,15 @@ class ConsentRecord(Base):
     agreed_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )
+
+
+class HandoffMessage(Base):
+    """A message between the person and the caseworker while a human has taken over."""
+
+    __tablename__ = "handoff_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    handoff_id: Mapped[int] = mapped_column(ForeignKey("handoffs.id"), index=True)
+    direction: Mapped[str] = mapped_column(String(3))  # "in" from the person, "out" to them
+    text_enc: Mapped[str] = mapped_column(Text)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

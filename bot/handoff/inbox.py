@@ -35,6 +35,8 @@ PAGE_KEYS = (
     N_("inbox.outcome.rule_unclear"), N_("inbox.outcome.thought_agencies_share"),
     N_("inbox.outcome.hobby_became_work"), N_("inbox.outcome.needs_money_help"),
     N_("inbox.outcome.other"),
+    N_("inbox.messages"), N_("inbox.from_person"), N_("inbox.to_person"), N_("inbox.hand_back"),
+    N_("handoff.bot_back"),
 )  # fmt: skip
 _templates = Environment(loader=FileSystemLoader(PAGES), autoescape=select_autoescape(["html"]))
 
@@ -154,7 +156,8 @@ async def case_page(handoff_id: int, request: Request) -> Response:
         case = await asyncio.to_thread(_book(request).open_case, handoff_id, *who)
     except OtherTeamError:
         return _render(request, "forbidden.html", status=403)
-    return _render(request, "handoff.html", case=case, outcomes=OUTCOMES, sent=None)
+    messages = await asyncio.to_thread(request.app.state.handoffs.messages, handoff_id)
+    return _render(request, "handoff.html", case=case, outcomes=OUTCOMES, messages=messages)
 
 
 @router.post("/handoffs/{handoff_id}/{verb}")
@@ -171,6 +174,12 @@ async def act(handoff_id: int, verb: str, request: Request) -> Response:
             await asyncio.to_thread(book.claim, handoff_id, *who)
         elif verb == "resolve" and form.get("outcome") in OUTCOMES:
             await asyncio.to_thread(book.resolve, handoff_id, *who, form["outcome"])
+            return RedirectResponse("/inbox", status_code=303)
+        elif verb == "handback":
+            case = await asyncio.to_thread(book.open_case, handoff_id, *who)
+            notice = request.app.state.catalogs.text("handoff.bot_back", case.language)
+            await asyncio.to_thread(book.hand_back, handoff_id, *who, notice)
+            request.app.state.outbox_wake.set()
             return RedirectResponse("/inbox", status_code=303)
         elif verb == "reply" and form.get("text", "").strip():
             await asyncio.to_thread(book.reply, handoff_id, *who, form["text"].strip())

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.channels.store import ChannelStore, now
 from bot.checklist.when import add_working_days
 from bot.db.crypto import Cipher
-from bot.db.models import AuditEntry, ConsentRecord, Handoff
+from bot.db.models import AuditEntry, ConsentRecord, Handoff, HandoffMessage
 from bot.handoff.routing import Routing, Team
 
 CONSENT_TEXT_KEY = "handoff.consent"
@@ -82,6 +82,35 @@ class HandoffService:
                     Handoff.conversation == conversation, Handoff.status.in_(OPEN_STATUSES)
                 )
             )
+
+    def taken_over(self, conversation: str) -> int | None:
+        """The claimed handoff of this conversation: then a person answers, not the bot."""
+        with self.sessions() as session:
+            return session.scalar(
+                select(Handoff.id).where(
+                    Handoff.conversation == conversation, Handoff.status == "claimed"
+                )
+            )
+
+    def record(self, handoff_id: int, direction: str, text: str) -> None:
+        with self.sessions.begin() as session:
+            session.add(
+                HandoffMessage(
+                    handoff_id=handoff_id, direction=direction, text_enc=self.cipher.encrypt(text)
+                )
+            )
+
+    def messages(self, handoff_id: int) -> list[tuple[str, str, dt.datetime]]:
+        with self.sessions() as session:
+            rows = session.scalars(
+                select(HandoffMessage)
+                .where(HandoffMessage.handoff_id == handoff_id)
+                .order_by(HandoffMessage.id)
+            ).all()
+            return [
+                (row.direction, self.cipher.decrypt(row.text_enc), aware_or_now(row.at))
+                for row in rows
+            ]
 
     def create(self, request: HandoffRequest, moment: dt.datetime | None = None) -> Created:
         moment = moment or now()
@@ -157,6 +186,7 @@ class CaseView:
     due_at: dt.datetime
     claimed_by: str | None
     outcome: str | None
+    language: str
 
 
 OUTCOMES = (
@@ -194,6 +224,7 @@ class CaseBook:
             due_at=aware_or_now(handoff.due_at),
             claimed_by=handoff.claimed_by,
             outcome=handoff.outcome,
+            language=handoff.language,
         )
 
     def open_cases(self, team: str) -> list[CaseView]:
@@ -249,9 +280,27 @@ class CaseBook:
         store = self.service.store
         contact = store.contact(channel, address)
         store.enqueue(contact.id, channel, text[:1500], kind="caseworker")
+        self.service.record(handoff_id, "out", text[:1500])
         with self.service.sessions.begin() as session:
             session.add(AuditEntry(actor=user, action="replied", handoff_id=handoff_id))
         return True
+
+    def hand_back(self, handoff_id: int, user: str, team: str, notice: str) -> None:
+        """The bot answers again; the person is told so (on SMS/WhatsApp)."""
+        with self.service.sessions.begin() as session:
+            handoff = self._get(session, handoff_id, user, team)
+            if handoff.status != "claimed":
+                return
+            handoff.status = "handed_back"
+            handoff.resolved_at = now()
+            session.add(AuditEntry(actor=user, action="handed_back", handoff_id=handoff_id))
+            way, number_enc = handoff.way, handoff.number_enc
+        if way in ("sms", "whatsapp"):
+            number = self.service.cipher.decrypt(number_enc)
+            channel = "wa" if way == "whatsapp" else "sms"
+            address = f"whatsapp:{number}" if channel == "wa" else number
+            store = self.service.store
+            store.enqueue(store.contact(channel, address).id, channel, notice, kind="notice")
 
 
 def aware_or_now(moment: dt.datetime | None) -> dt.datetime:

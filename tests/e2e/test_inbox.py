@@ -32,9 +32,13 @@ def create_account(stack: RunningStack, username: str, team: str) -> None:
 
 @pytest.fixture(scope="module")
 def handoff(stack: RunningStack, fakes: Fakes) -> tuple[str, str, int]:
-    """A person asks for a person over SMS; returns their number, reference and id."""
     create_account(stack, "anna", "wegwijs-landelijk")
     create_account(stack, "zeno", "zwolle-werk-inkomen")
+    return new_handoff(stack, fakes)
+
+
+def new_handoff(stack: RunningStack, fakes: Fakes) -> tuple[str, str, int]:
+    """A person asks for a person over SMS; returns their number, reference and id."""
     number = new_number()
     for text in ("ik heb een vraag over mijn vakantie met bijstand", "ik wil iemand spreken"):
         sms(stack, fakes, number, text)
@@ -121,3 +125,24 @@ def test_repeated_wrong_passwords_lock_the_account(page: Page, stack: RunningSta
         log_in(page, stack, "lisa", "not the password at all")
     log_in(page, stack, "lisa")
     expect(page.get_by_role("alert")).to_contain_text("Te veel mislukte pogingen")
+
+
+def test_while_claimed_a_person_answers_not_the_bot(
+    page: Page, stack: RunningStack, fakes: Fakes, handoff: tuple[str, str, int]
+) -> None:
+    number, reference, _ = new_handoff(stack, fakes)
+    log_in(page, stack, "anna")
+    page.get_by_role("link", name=reference).click()
+    page.get_by_role("button", name="Ik pak dit op").click()
+    expect(page.locator("#status")).to_contain_text("claimed")
+    before = len(fakes.twilio.sent_to(number))
+    sms(stack, fakes, number, "hallo, wanneer bel je mij?")
+    page.reload()
+    expect(page.locator("#messages")).to_contain_text("wanneer bel je mij?")
+    assert len(fakes.twilio.sent_to(number)) == before  # the bot stays quiet
+    page.get_by_role("button", name="Terug naar Wegwijs").click()
+    back = fakes.twilio.wait_for(number, before + 1)[before]["body"]
+    assert "weer met Wegwijs" in back
+    sms(stack, fakes, number, "hoi")
+    again = fakes.twilio.wait_for(number, before + 2)[before + 1]["body"]
+    assert "Wegwijs" in again
