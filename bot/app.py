@@ -38,6 +38,7 @@ from bot.settings import Settings, load_settings
 
 log = logging.getLogger(__name__)
 RETRY_INTERVAL = 1.0
+HOUSEKEEPING_INTERVAL = 60.0  # escalate unclaimed handoffs, delete old closed ones
 
 
 async def _repeat(
@@ -92,6 +93,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 _repeat(RETRY_INTERVAL, lambda: gateway.retry_pending(deliverers), asyncio.Event())
             )
         ]
+        handoffs: HandoffService = app.state.handoffs
+
+        def housekeeping() -> None:
+            handoffs.escalate_unclaimed()
+            handoffs.forget_old(settings.handoff_retention_days)
+
+        tasks.append(
+            asyncio.create_task(
+                _repeat(
+                    HOUSEKEEPING_INTERVAL, lambda: asyncio.to_thread(housekeeping), asyncio.Event()
+                )
+            )
+        )
         if sender is not None:
             tasks.append(
                 asyncio.create_task(

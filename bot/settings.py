@@ -72,6 +72,7 @@ class Settings:
     telegram: TelegramSettings | None = None
     kiosk: KioskSettings = KioskSettings("Bibliotheek", None, SUPPORTED_LANGUAGES, 180)
     rate_limit_per_minute: int = 20
+    handoff_retention_days: int = 90
     actions_url_override: str | None = None  # WEGWIJS_ACTION_SERVER_URL, when it runs elsewhere
 
     @property
@@ -260,6 +261,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         telegram=_telegram(env),
         kiosk=_kiosk(env),
         rate_limit_per_minute=_positive(env, "WEGWIJS_RATE_LIMIT_PER_MINUTE", 20),
+        handoff_retention_days=_positive(env, "WEGWIJS_HANDOFF_RETENTION_DAYS", 90),
         actions_url_override=(
             _url(env, "WEGWIJS_ACTION_SERVER_URL", "", ("http", "https")).rstrip("/")
             if _optional(env, "WEGWIJS_ACTION_SERVER_URL")

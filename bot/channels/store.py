@@ -237,7 +237,8 @@ class ChannelStore:
             )
 
     def retry_later(self, message_id: int, error: str, permanent: bool = False) -> None:
-        """Back off 1, 2, 4 … 60 s; give up after OUTBOX_MAX_ATTEMPTS or a permanent error."""
+        """Back off 1, 2, 4 … 60 s; give up after OUTBOX_MAX_ATTEMPTS or a permanent error.
+        An alert to a contact team is never given up on for an outage (at most every 5 min)."""
         with self.sessions.begin() as session:
             message = session.get(OutboxMessage, message_id)
             if message is None:
@@ -245,10 +246,11 @@ class ChannelStore:
             message.attempts += 1
             message.last_error = error[:200]
             message.updated_at = now()
-            if permanent or message.attempts >= OUTBOX_MAX_ATTEMPTS:
+            keeps_trying = message.kind == "alert"
+            if permanent or (message.attempts >= OUTBOX_MAX_ATTEMPTS and not keeps_trying):
                 message.status = "failed"
             else:
-                delay = min(60.0, 2.0 ** (message.attempts - 1))
+                delay = min(300.0 if keeps_trying else 60.0, 2.0 ** (message.attempts - 1))
                 message.next_attempt_at = now() + dt.timedelta(seconds=delay)
 
     def block(self, message_id: int, reason: str) -> None:

@@ -51,6 +51,7 @@ class Team:
     topics: tuple[str, ...]
     hours: OfficeHours
     respond_within_days: int
+    pick_up_within: dt.timedelta
     alert_channel: str
     alert_number: str
     backup: str | None
@@ -127,6 +128,7 @@ def load_routing(path: Path = DATA_FILE, gemeenten: tuple[str, ...] | None = Non
                 _time(hours["to"], where),
             ),
             respond_within_days=int(item["respond_within_days"]),
+            pick_up_within=dt.timedelta(hours=int(item.get("pick_up_within_hours", 8))),
             alert_channel=alert["channel"],
             alert_number=_e164(str(alert["number"]), where),
             backup=item.get("backup"),

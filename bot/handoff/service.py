@@ -7,9 +7,10 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 import phonenumbers
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.channels.store import ChannelStore, now
@@ -22,6 +23,7 @@ CONSENT_TEXT_KEY = "handoff.consent"
 CONSENT_TEXT_VERSION = "2026-11-29"
 SHARED = "topic, benefits, the question in the person's words, way of contact, phone number"
 WAYS = ("sms", "whatsapp", "call")
+DUTCH_TIME = ZoneInfo("Europe/Amsterdam")
 OPEN_STATUSES = ("new", "claimed")
 
 
@@ -113,10 +115,10 @@ class HandoffService:
             ]
 
     def create(self, request: HandoffRequest, moment: dt.datetime | None = None) -> Created:
-        moment = moment or now()
+        moment = (moment or now()).astimezone(DUTCH_TIME)  # office hours are Dutch time
         team = self.routing.route(request.agency, request.gemeente, request.topic)
         due_day = add_working_days(moment.date(), team.respond_within_days)
-        due = dt.datetime.combine(due_day, team.hours.closes, tzinfo=moment.tzinfo)
+        due = dt.datetime.combine(due_day, team.hours.closes, tzinfo=DUTCH_TIME)
         with self.sessions.begin() as session:
             reference = self._new_reference(session)
             handoff = Handoff(
@@ -149,6 +151,47 @@ class HandoffService:
         return Created(
             reference, team, due, team.hours.open_at(moment), team.hours.next_opening(moment)
         )
+
+    def escalate_unclaimed(self, moment: dt.datetime | None = None) -> int:
+        """Handoffs nobody picked up in the team's time go to its backup team, once."""
+        moment = moment or now()
+        moved: list[tuple[Team, str, int]] = []
+        with self.sessions.begin() as session:
+            for handoff in session.scalars(select(Handoff).where(Handoff.status == "new")):
+                team = self.routing.teams.get(handoff.team)
+                created = aware_or_now(handoff.created_at)
+                if team is None or team.backup is None or moment - created < team.pick_up_within:
+                    continue
+                backup = self.routing.teams[team.backup]
+                handoff.team = backup.id
+                handoff.created_at = moment  # the backup gets its own time to pick it up
+                session.add(
+                    AuditEntry(
+                        actor="system", action="escalated", handoff_id=handoff.id, detail=team.id
+                    )
+                )
+                moved.append((backup, handoff.reference, handoff.id))
+        for backup, reference, handoff_id in moved:
+            self._alert(backup, reference, handoff_id)
+        return len(moved)
+
+    def forget_old(self, keep_days: int, moment: dt.datetime | None = None) -> int:
+        """Delete closed handoffs (with their messages and consent) after `keep_days`."""
+        cutoff = (moment or now()) - dt.timedelta(days=keep_days)
+        closed = select(Handoff.id).where(
+            Handoff.status.in_(("resolved", "handed_back")), Handoff.resolved_at < cutoff
+        )
+        with self.sessions.begin() as session:
+            ids = list(session.scalars(closed))
+            if not ids:
+                return 0
+            session.execute(delete(HandoffMessage).where(HandoffMessage.handoff_id.in_(ids)))
+            session.execute(delete(ConsentRecord).where(ConsentRecord.handoff_id.in_(ids)))
+            session.execute(delete(Handoff).where(Handoff.id.in_(ids)))
+            session.add(
+                AuditEntry(actor="system", action="retention", detail=f"{len(ids)} deleted")
+            )
+            return len(ids)
 
     def _new_reference(self, session: Session) -> str:
         while True:

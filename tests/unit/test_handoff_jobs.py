@@ -1,0 +1,123 @@
+"""Jobs around handoffs: escalation to the backup team, retention, and alerts that are never
+given up on during an outage."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.channels.store import OUTBOX_MAX_ATTEMPTS, ChannelStore
+from bot.db.crypto import Cipher
+from bot.db.migrate import upgrade
+from bot.db.models import AuditEntry, ConsentRecord, Handoff, HandoffMessage, OutboxMessage
+from bot.db.session import make_engine, make_session_factory
+from bot.handoff.routing import routing
+from bot.handoff.service import HandoffRequest, HandoffService
+
+SECRET = "z" * 40
+MONDAY = dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def sessions(tmp_path: Path) -> sessionmaker[Session]:
+    url = f"sqlite:///{tmp_path / 'jobs.db'}"
+    upgrade(url)
+    return make_session_factory(make_engine(url))
+
+
+@pytest.fixture
+def service(sessions: sessionmaker[Session]) -> HandoffService:
+    cipher = Cipher(SECRET)
+    store = ChannelStore(sessions, cipher, SECRET)
+    return HandoffService(sessions, cipher, store, routing(), "https://wegwijs.example.org")
+
+
+def request(gemeente: str = "Zwolle") -> HandoffRequest:
+    return HandoffRequest(
+        conversation="sms:" + "a" * 32,
+        agency="gemeente",
+        gemeente=gemeente,
+        topic=None,
+        benefits=("bijstand",),
+        question="mag ik op vakantie?",
+        way="sms",
+        number="+31612345678",
+        language="nl",
+    )
+
+
+def alerts(sessions: sessionmaker[Session], store: ChannelStore) -> list[str]:
+    with sessions() as session:
+        rows = session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "alert")).all()
+        return [store.contact_by_id(row.contact_id).address for row in rows]  # type: ignore[union-attr]
+
+
+def test_a_handoff_nobody_picks_up_goes_to_the_backup_team_once(
+    service: HandoffService, sessions: sessionmaker[Session]
+) -> None:
+    created = service.create(request(), MONDAY)
+    assert created.team.id == "zwolle-werk-inkomen" and created.open_now
+    with sessions.begin() as session:
+        session.execute(update(Handoff).values(created_at=MONDAY))
+    assert service.escalate_unclaimed(MONDAY + dt.timedelta(hours=7)) == 0
+    assert service.escalate_unclaimed(MONDAY + dt.timedelta(hours=9)) == 1
+    assert service.escalate_unclaimed(MONDAY + dt.timedelta(hours=10)) == 0
+    with sessions() as session:
+        handoff = session.scalars(select(Handoff)).one()
+        assert handoff.team == "wegwijs-landelijk"
+        assert "escalated" in session.scalars(select(AuditEntry.action)).all()
+    assert alerts(sessions, service.store) == ["+3197010000101", "+3197010000199"]
+
+
+def test_closed_handoffs_are_deleted_after_the_retention_period(
+    service: HandoffService, sessions: sessionmaker[Session]
+) -> None:
+    old = service.create(request(), MONDAY)
+    recent = service.create(request("Utrecht"), MONDAY)
+    still_open = service.create(request("Deventer"), MONDAY)
+    with sessions.begin() as session:
+        ids = {h.reference: h.id for h in session.scalars(select(Handoff))}
+        session.execute(
+            update(Handoff)
+            .where(Handoff.reference.in_([old.reference, recent.reference]))
+            .values(status="resolved", resolved_at=MONDAY)
+        )
+        session.execute(
+            update(Handoff)
+            .where(Handoff.reference == recent.reference)
+            .values(resolved_at=MONDAY + dt.timedelta(days=80))
+        )
+    service.record(ids[old.reference], "in", "bel me maar")
+    assert service.forget_old(90, MONDAY + dt.timedelta(days=100)) == 1
+    with sessions() as session:
+        left = set(session.scalars(select(Handoff.reference)).all())
+        assert left == {recent.reference, still_open.reference}
+        assert session.scalars(select(HandoffMessage)).all() == []
+        consents = session.scalars(select(ConsentRecord.handoff_id)).all()
+        assert ids[old.reference] not in consents
+
+
+def test_an_alert_keeps_trying_through_an_outage_but_a_reply_gives_up(
+    service: HandoffService, sessions: sessionmaker[Session]
+) -> None:
+    service.create(request(), MONDAY)
+    store = service.store
+    contact = store.contact("sms", "+31612345678")
+    reply_id = store.enqueue(contact.id, "sms", "een antwoord")
+    with sessions() as session:
+        alert_id = session.scalars(
+            select(OutboxMessage.id).where(OutboxMessage.kind == "alert")
+        ).one()
+    for _ in range(OUTBOX_MAX_ATTEMPTS + 3):
+        store.retry_later(alert_id, "503 Service Unavailable")
+        store.retry_later(reply_id, "503 Service Unavailable")
+    with sessions() as session:
+        assert session.get(OutboxMessage, alert_id).status == "queued"  # type: ignore[union-attr]
+        assert session.get(OutboxMessage, reply_id).status == "failed"  # type: ignore[union-attr]
+    store.retry_later(alert_id, "400 bad number", permanent=True)
+    with sessions() as session:
+        assert session.get(OutboxMessage, alert_id).status == "failed"  # type: ignore[union-attr]
