@@ -82,7 +82,6 @@ class Gateway:
         self.default_language = default_language
         self.limiter = RateLimiter(per_minute)
         self._lock = asyncio.Lock()  # one retry round at a time
-        self._background: set[asyncio.Task[None]] = set()
         # Set by the app: while a caseworker has taken over, messages go to the inbox.
         self.handoffs: Any = None
 
@@ -186,18 +185,9 @@ class Gateway:
         RASA_SECONDS.set(time.perf_counter() - started)
         replies = replies_from_rasa(answer)
         options = next((reply.options for reply in reversed(replies) if reply.options), [])
-        record = asyncio.to_thread(self.store.answered, inbound_id, contact.id, options)
-        if not first_try:  # a kept message: record it before the next retry round looks
-            await record
-            await deliverer.deliver(contact, replies)
-            return True
-        # A fresh message is not "pending", so no retry round can pick it up meanwhile:
-        # recording the answer runs beside the delivery, off the person's critical path.
-        # (Should the service stop in between, the message counts as interrupted after a
-        # while and is answered again: at least once, never lost.)
-        task = asyncio.create_task(record)
-        self._background.add(task)
-        task.add_done_callback(self._background.discard)
+        # The options must be stored before the person can answer them: "1" means the
+        # first button of the message they just got.
+        await asyncio.to_thread(self.store.answered, inbound_id, contact.id, options)
         await deliverer.deliver(contact, replies)
         return True
 

@@ -57,6 +57,24 @@ class RasaClient:
             raise RasaUnavailableError(str(error)) from error
         return slots if isinstance(slots, dict) else {}
 
+    async def transcript(self, sender_id: str) -> list[tuple[str, str]]:
+        """The conversation so far as (who, text): "user" or "bot"; menu payloads left out."""
+        try:
+            response = await self._http.get(
+                f"/conversations/{sender_id}/tracker",
+                params={**self._token, "include_events": "ALL"},
+            )
+            response.raise_for_status()
+            events = response.json().get("events") or []
+        except (httpx.HTTPError, ValueError, AttributeError) as error:
+            raise RasaUnavailableError(str(error)) from error
+        lines = []
+        for event in events:
+            text = str(event.get("text") or "") if isinstance(event, dict) else ""
+            if event.get("event") in ("user", "bot") and text and not text.startswith("/"):
+                lines.append((str(event["event"]), text))
+        return lines
+
     async def forget(self, sender_id: str) -> None:
         """Restart the conversation in Rasa (its stored events are deleted separately)."""
         try:

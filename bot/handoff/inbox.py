@@ -15,6 +15,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from bot.channels.rasa_client import RasaUnavailableError
 from bot.channels.store import now
 from bot.handoff.accounts import log_in
 from bot.handoff.service import OUTCOMES, CaseBook, OtherTeamError
@@ -36,7 +37,7 @@ PAGE_KEYS = (
     N_("inbox.outcome.hobby_became_work"), N_("inbox.outcome.needs_money_help"),
     N_("inbox.outcome.other"),
     N_("inbox.messages"), N_("inbox.from_person"), N_("inbox.to_person"), N_("inbox.hand_back"),
-    N_("handoff.bot_back"),
+    N_("handoff.bot_back"), N_("inbox.transcript"), N_("inbox.person"), N_("inbox.bot"),
 )  # fmt: skip
 _templates = Environment(loader=FileSystemLoader(PAGES), autoescape=select_autoescape(["html"]))
 
@@ -157,7 +158,18 @@ async def case_page(handoff_id: int, request: Request) -> Response:
     except OtherTeamError:
         return _render(request, "forbidden.html", status=403)
     messages = await asyncio.to_thread(request.app.state.handoffs.messages, handoff_id)
-    return _render(request, "handoff.html", case=case, outcomes=OUTCOMES, messages=messages)
+    try:  # the person agreed to share their question; the conversation shows its context
+        transcript = await request.app.state.rasa.transcript(case.conversation)
+    except RasaUnavailableError:
+        transcript = []
+    return _render(
+        request,
+        "handoff.html",
+        case=case,
+        outcomes=OUTCOMES,
+        messages=messages,
+        transcript=transcript[-30:],
+    )
 
 
 @router.post("/handoffs/{handoff_id}/{verb}")

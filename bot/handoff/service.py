@@ -230,6 +230,7 @@ class CaseView:
     claimed_by: str | None
     outcome: str | None
     language: str
+    conversation: str
 
 
 OUTCOMES = (
@@ -268,6 +269,7 @@ class CaseBook:
             claimed_by=handoff.claimed_by,
             outcome=handoff.outcome,
             language=handoff.language,
+            conversation=handoff.conversation,
         )
 
     def open_cases(self, team: str) -> list[CaseView]:

@@ -57,6 +57,21 @@ def sms(stack: RunningStack, fakes: Fakes, number: str, body: str, **extra: str)
     return sid
 
 
+def sms_until(
+    stack: RunningStack, fakes: Fakes, number: str, body: str, expected: str, timeout: float = 40
+) -> str:
+    """Send a message and wait for a reply that contains `expected`; returns that reply."""
+    seen = len(fakes.twilio.sent_to(number))
+    sms(stack, fakes, number, body)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for message in fakes.twilio.sent_to(number)[seen:]:
+            if expected in str(message["body"]):
+                return str(message["body"])
+        time.sleep(0.1)
+    raise AssertionError(f"no reply with {expected!r} to {body!r}")
+
+
 def store_for(stack: RunningStack) -> ChannelStore:
     settings = load_settings(stack.env)
     engine = create_engine(settings.database_url)

@@ -68,7 +68,7 @@ def test_second_misunderstanding_offers_a_person(stack: RunningStack) -> None:
     assert "mens" in texts(replies)
     assert titles(replies) == ["Ja, met een mens", "Nee, laat de onderwerpen zien"]
     payload = replies[-1]["buttons"][0]["payload"]
-    assert "Ik kan je nog niet zelf doorverbinden" in texts(stack.rasa(sender, payload))
+    assert "Mag ik je vraag" in texts(stack.rasa(sender, payload))
 
 
 def test_language_switch_is_kept_for_the_conversation(stack: RunningStack) -> None:

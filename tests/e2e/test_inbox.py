@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 
 import httpx
@@ -15,7 +16,7 @@ from sqlalchemy import select
 
 from bot.db.models import AuditEntry, Handoff
 from tests.e2e.conftest import ROOT, Fakes, RunningStack
-from tests.e2e.test_channels import new_number, sms, store_for
+from tests.e2e.test_channels import new_number, sms, sms_until, store_for
 from tests.e2e.test_kiosk import browser  # noqa: F401 (the shared Chromium fixture)
 
 pytestmark = pytest.mark.e2e
@@ -40,17 +41,17 @@ def handoff(stack: RunningStack, fakes: Fakes) -> tuple[str, str, int]:
 def new_handoff(stack: RunningStack, fakes: Fakes) -> tuple[str, str, int]:
     """A person asks for a person over SMS; returns their number, reference and id."""
     number = new_number()
-    for text in ("ik heb een vraag over mijn vakantie met bijstand", "ik wil iemand spreken"):
-        sms(stack, fakes, number, text)
-        fakes.twilio.wait_for(number, len(fakes.twilio.sent_to(number)) + 1)
-    for _ in range(3):
-        count = len(fakes.twilio.sent_to(number))
-        sms(stack, fakes, number, "1")
-        fakes.twilio.wait_for(number, count + 1)
+    sms_until(
+        stack, fakes, number, "mag ik met bijstand 3 weken op vakantie naar spanje", "4 weken"
+    )
+    sms_until(stack, fakes, number, "ik wil iemand spreken", "Mag ik je vraag")
+    sms_until(stack, fakes, number, "1", "Hoe wil je contact")
+    sms_until(stack, fakes, number, "1", "Op welk telefoonnummer")
+    done = sms_until(stack, fakes, number, "1", "Gelukt")
+    reference = "H-" + done.split("H-")[1][:6]
     with store_for(stack).sessions() as session:
-        made = session.scalars(select(Handoff).order_by(Handoff.id.desc())).first()
-        assert made is not None
-        return number, made.reference, made.id
+        made = session.scalars(select(Handoff).where(Handoff.reference == reference)).one()
+        return number, reference, made.id
 
 
 @pytest.fixture
@@ -78,6 +79,7 @@ def test_claim_reply_and_resolve(
     expect(page.get_by_role("heading", name="Open vragen van je team")).to_be_visible()
     page.get_by_role("link", name=reference).click()
     expect(page.locator("#question")).to_contain_text("vakantie")
+    expect(page.locator("#transcript")).to_contain_text("Mag ik je vraag")
     expect(page.locator("#contact")).to_contain_text(number)
     page.get_by_role("button", name="Ik pak dit op").click()
     expect(page.locator("#status")).to_contain_text("claimed (anna)")
@@ -146,3 +148,28 @@ def test_while_claimed_a_person_answers_not_the_bot(
     sms(stack, fakes, number, "hoi")
     again = fakes.twilio.wait_for(number, before + 2)[before + 1]["body"]
     assert "Wegwijs" in again
+
+
+def test_a_twilio_outage_loses_no_handoff_and_the_alert_follows(
+    stack: RunningStack, fakes: Fakes, handoff: tuple[str, str, int]
+) -> None:
+    team_phone = "+3197010000199"
+    alerts_before = len(fakes.twilio.sent_to(team_phone))
+    number = new_number()
+    sms_until(stack, fakes, number, "ik wil iemand spreken", "Mag ik je vraag")
+    sms_until(stack, fakes, number, "1", "Hoe wil je contact")
+    sms_until(stack, fakes, number, "1", "Op welk telefoonnummer")
+    fakes.twilio.fail_next(503, 503, 503, 503)  # Twilio is down when the handoff is made
+    sms(stack, fakes, number, "1")
+    with store_for(stack).sessions() as session:
+        conversation = session.scalars(select(Handoff).order_by(Handoff.id.desc())).first()
+        assert conversation is not None and conversation.status == "new"  # it exists
+    alert = fakes.twilio.wait_for(team_phone, alerts_before + 1, timeout=60)
+    assert len(alert) == alerts_before + 1 and conversation.reference in alert[-1]["body"]
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:  # the person was told, once Twilio was back too
+        told = [str(message["body"]) for message in fakes.twilio.sent_to(number)]
+        if any(conversation.reference in text for text in told):
+            break
+        time.sleep(0.2)
+    assert any(conversation.reference in text for text in told)
