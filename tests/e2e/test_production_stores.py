@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy import create_engine, inspect, text
 
@@ -151,6 +152,20 @@ def test_conversation_with_postgresql_and_redis(
         sender = new_sender()
         assert "Wegwijs" in stack.rasa(sender, "hoi")[0]["text"]
         assert stack.app("p1", "wat kun je").status_code == 200
+        # The handoff path on PostgreSQL: consent, a phone call, a number, a confirmation.
+        asker = new_sender()
+        assert "Mag ik je vraag" in stack.rasa(asker, "ik wil iemand spreken")[0]["text"]
+        stack.rasa(asker, '/ask_rules{"handoff": "yes"}')
+        stack.rasa(asker, '/ask_rules{"handoff": "call"}')
+        assert "Gelukt" in stack.rasa(asker, "06 12 34 56 78")[0]["text"]
+        # A kiosk reset deletes the conversation from the PostgreSQL tracker store too.
+        session = httpx.post(f"{stack.app_url}/kiosk/api/session", timeout=30).json()["session"]
+        message = {"session": session, "text": "hoi"}
+        httpx.post(f"{stack.app_url}/kiosk/api/message", json=message, timeout=60)
+        reset = httpx.post(
+            f"{stack.app_url}/kiosk/api/reset", json={"session": session}, timeout=60
+        )
+        assert reset.status_code == 200
 
     tracker_db = make_engine(f"{postgres}/rasa")
     with tracker_db.connect() as connection:
@@ -160,5 +175,17 @@ def test_conversation_with_postgresql_and_redis(
     assert events > 3
     with make_engine(f"{postgres}/wegwijs").connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM conversations")).scalar_one() == 1
+        number = connection.execute(text("SELECT number_enc FROM handoffs")).scalar_one()
+        assert "612345678" not in number  # encrypted at rest
+        assert connection.execute(text("SELECT count(*) FROM consent_records")).scalar_one() == 1
+        kiosk_rows = connection.execute(
+            text("SELECT count(*) FROM channel_contacts WHERE channel = 'kiosk'")
+        ).scalar_one()
+        assert kiosk_rows == 0
+    with tracker_db.connect() as connection:
+        kiosk_events = connection.execute(
+            text("SELECT count(*) FROM events WHERE sender_id LIKE 'kiosk:%'")
+        ).scalar_one()
+    assert kiosk_events == 0
     assert redis_commands(redis_url) > before + 2
     assert not list(tmp_path.glob("*.db")), "nothing may fall back to SQLite"
