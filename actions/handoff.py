@@ -184,16 +184,7 @@ def handoff_turn(
             number = phone_number(said)
         if number is None:
             return ask_number(channel in TEXT_CHANNELS, invalid=True), "number", {}
-        try:
-            return create(tracker, way, number), None, {"handoff_way": None}
-        except Exception:  # the person hears the truth
-            log.exception("creating a handoff failed")
-            made = service().open_reference(tracker.sender_id or "")
-            if made:  # stored, only the alert failed: the outbox/escalation still covers it
-                done = Answer("handoff", [[part("handoff.already", reference=made)]])
-                return done, None, {"handoff_way": None}
-            failed = Answer(kind="handoff", messages=[[part("handoff.failed")]])
-            return failed, "number", {}
+        return create(tracker, way, number), None, {"handoff_way": None}
     return None
 
 

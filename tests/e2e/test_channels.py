@@ -58,7 +58,7 @@ def sms(stack: RunningStack, fakes: Fakes, number: str, body: str, **extra: str)
 
 
 def sms_until(
-    stack: RunningStack, fakes: Fakes, number: str, body: str, expected: str, timeout: float = 90
+    stack: RunningStack, fakes: Fakes, number: str, body: str, expected: str, timeout: float = 40
 ) -> str:
     """Send a message and wait for a reply that contains `expected`; returns that reply."""
     seen = len(fakes.twilio.sent_to(number))
