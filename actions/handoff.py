@@ -29,7 +29,7 @@ from bot.handoff.routing import routing
 from bot.handoff.service import WAYS, HandoffRequest, HandoffService, phone_number
 from bot.knowledge.answers import N_, Answer, keyed, part
 from bot.knowledge.loader import knowledge
-from bot.knowledge.matcher import normalise, read_message
+from bot.knowledge.matcher import normalise
 from bot.settings import load_settings
 
 log = logging.getLogger(__name__)
@@ -70,18 +70,13 @@ def _agency(benefits: list[str]) -> str | None:
 
 
 def _question(tracker: Tracker) -> str:
-    """The person's own words: their last real message before they asked for a person
-    (not the answers about consent, way and number that came after)."""
-    asked = False
+    """The person's own words: their last real question before asking for a person."""
     for event in reversed(tracker.events):
         if event.get("event") != "user":
             continue
         said = str(event.get("text") or "")
         intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
-        if intent == "request_human":
-            asked = True
-            continue
-        if asked and said and not said.startswith("/") and intent != "greet":
+        if said and not said.startswith("/") and intent not in ("request_human", "greet"):
             return said[:1000]
     return ""
 
@@ -209,13 +204,12 @@ def create(tracker: Tracker, way: str, number: str) -> Answer:
     gemeente = kept.get("gemeente") if isinstance(kept, dict) else None
     question = _question(tracker)
     gemeente = gemeente or find_gemeente(question, life_events())
-    topic = read_message(question, knowledge()).situation if question else None
     language = str(tracker.get_slot("language") or "nl")
     request = HandoffRequest(
         conversation=tracker.sender_id or "",
         agency=_agency(benefits),
         gemeente=gemeente,
-        topic=topic,
+        topic=None,
         benefits=tuple(benefits),
         question=question,
         way=way,

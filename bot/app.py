@@ -97,7 +97,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
         def housekeeping() -> None:
             handoffs.escalate_unclaimed()
-            handoffs.expire_unanswered()
             handoffs.forget_old(settings.handoff_retention_days)
 
         tasks.append(

@@ -24,7 +24,6 @@ CONSENT_TEXT_VERSION = "2026-11-29"
 SHARED = "topic, benefits, the question in the person's words, way of contact, phone number"
 WAYS = ("sms", "whatsapp", "call")
 DUTCH_TIME = ZoneInfo("Europe/Amsterdam")
-EXPIRE_AFTER = dt.timedelta(days=14)  # past the deadline, backup team included
 OPEN_STATUSES = ("new", "claimed")
 
 
@@ -176,25 +175,11 @@ class HandoffService:
             self._alert(backup, reference, handoff_id)
         return len(moved)
 
-    def expire_unanswered(self, moment: dt.datetime | None = None) -> int:
-        """Handoffs still not picked up long after their deadline (backup included) expire:
-        they leave the inbox and count as a signal for the organisation."""
-        cutoff = (moment or now()) - EXPIRE_AFTER
-        with self.sessions.begin() as session:
-            overdue = session.scalars(
-                select(Handoff).where(Handoff.status == "new", Handoff.due_at < cutoff)
-            ).all()
-            for handoff in overdue:
-                handoff.status, handoff.resolved_at = "expired", moment or now()
-                session.add(AuditEntry(actor="system", action="expired", handoff_id=handoff.id))
-            return len(overdue)
-
     def forget_old(self, keep_days: int, moment: dt.datetime | None = None) -> int:
         """Delete closed handoffs (with their messages and consent) after `keep_days`."""
         cutoff = (moment or now()) - dt.timedelta(days=keep_days)
         closed = select(Handoff.id).where(
-            Handoff.status.in_(("resolved", "handed_back", "expired")),
-            Handoff.resolved_at < cutoff,
+            Handoff.status.in_(("resolved", "handed_back")), Handoff.resolved_at < cutoff
         )
         with self.sessions.begin() as session:
             ids = list(session.scalars(closed))

@@ -73,17 +73,6 @@ def test_a_handoff_nobody_picks_up_goes_to_the_backup_team_once(
     assert alerts(sessions, service.store) == ["+3197010000101", "+3197010000199"]
 
 
-def test_handoffs_nobody_answers_expire_long_after_their_deadline(
-    service: HandoffService, sessions: sessionmaker[Session]
-) -> None:
-    created = service.create(request("Deventer"), MONDAY)
-    assert service.expire_unanswered(created.due + dt.timedelta(days=13)) == 0
-    assert service.expire_unanswered(created.due + dt.timedelta(days=15)) == 1
-    with sessions() as session:
-        assert session.scalars(select(Handoff.status)).one() == "expired"
-    assert service.forget_old(90, created.due + dt.timedelta(days=120)) == 1
-
-
 def test_closed_handoffs_are_deleted_after_the_retention_period(
     service: HandoffService, sessions: sessionmaker[Session]
 ) -> None:
