@@ -134,11 +134,12 @@ class Gateway:
             if self.limiter.first_refusal(contact.sender_id):
                 await deliverer.deliver(contact, self.notice(N_("channel.slow_down"), language))
             return
-        if received.taken_over is not None and self.handoffs is not None:
-            # A caseworker has taken over: the message goes to the inbox, not to the bot.
-            await asyncio.to_thread(self.handoffs.record, received.taken_over, "in", text)
-            await asyncio.to_thread(self.store.finish, inbound_id, "to_caseworker")
-            return
+        if self.handoffs is not None:
+            taken = await asyncio.to_thread(self.handoffs.taken_over, contact.sender_id)
+            if taken is not None:  # a person answers now, not the bot
+                await asyncio.to_thread(self.handoffs.record, taken, "in", text)
+                await asyncio.to_thread(self.store.finish, inbound_id, "to_caseworker")
+                return
         if received.waiting:
             return  # older messages wait for Rasa: retry_pending answers this one after them
         await self.process(contact, inbound_id, text, deliverer, first_try=True)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.channels.conversations import sender_hash
 from bot.channels.text_format import Option
 from bot.db.crypto import Cipher
-from bot.db.models import Contact, Handoff, InboundMessage, OutboxMessage
+from bot.db.models import Contact, InboundMessage, OutboxMessage
 
 OUTBOX_MAX_ATTEMPTS = 8
 # A message still "received" (in flight) after this long was interrupted: answer it again.
@@ -49,7 +49,6 @@ class Received:
     contact: ContactView
     inbound_id: int | None  # None: a retry of a message we already have
     waiting: bool = False  # older messages of this contact still wait for Rasa
-    taken_over: int | None = None  # a claimed handoff: a person answers, not the bot
 
 
 class ChannelStore:
@@ -122,13 +121,7 @@ class ChannelStore:
                 waiting = session.scalar(older.limit(1)) is not None
                 if waiting:  # answered later, in order, behind the kept ones
                     inbound.status = "pending"
-                view = self._view(contact)
-                claimed = session.scalar(
-                    select(Handoff.id).where(
-                        Handoff.conversation == view.sender_id, Handoff.status == "claimed"
-                    )
-                )
-                return Received(view, inbound.id, waiting, claimed)
+                return Received(self._view(contact), inbound.id, waiting)
         except IntegrityError:
             return Received(self.contact(channel, address), None)
 
