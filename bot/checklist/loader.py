@@ -23,7 +23,7 @@ from bot.checklist.model import (
     LifeEvent,
     LifeEventData,
 )
-from bot.knowledge.loader import DATA_DIR, KnowledgeError, knowledge
+from bot.knowledge.loader import DATA_DIR, KnowledgeError, knowledge, require
 from bot.knowledge.model import Knowledge
 
 
@@ -34,19 +34,14 @@ def _yaml(data_dir: Path, name: str) -> dict[str, Any]:
     return content
 
 
-def _require(condition: bool, message: str) -> None:
-    if not condition:
-        raise KnowledgeError(message)
-
-
 def _cell(raw: dict[str, Any], where: str) -> Cell:
-    _require(raw.get("duty") in DUTIES, f"{where}: unknown duty {raw.get('duty')!r}")
-    _require(bool(raw.get("source")), f"{where}: a source is required")
+    require(raw.get("duty") in DUTIES, f"{where}: unknown duty {raw.get('duty')!r}")
+    require(bool(raw.get("source")), f"{where}: a source is required")
     duty = cast(Duty, raw["duty"])
     if duty in ("must", "partly"):
-        _require(bool(raw.get("deadline") and raw.get("channel")), f"{where}: deadline and channel")
+        require(bool(raw.get("deadline") and raw.get("channel")), f"{where}: deadline and channel")
     if duty in ("automatic", "partly"):
-        _require(bool(raw.get("from")), f"{where}: say where it comes from (`from`)")
+        require(bool(raw.get("from")), f"{where}: say where it comes from (`from`)")
     return Cell(
         duty=duty,
         source=str(raw["source"]),
@@ -77,7 +72,7 @@ def load_life_events(data_dir: Path = DATA_DIR, kb: Knowledge | None = None) -> 
         cells: dict[str, DeskCells] = {}
         for desk in DESKS:
             where = f"life_events.yml {event_id}.{desk}"
-            _require(desk in item.get("cells", {}), f"{where}: missing")
+            require(desk in item.get("cells", {}), f"{where}: missing")
             desk_raw = item["cells"][desk]
             overrides = {
                 benefit: _cell(cell_raw, f"{where}.{benefit}")
@@ -94,7 +89,7 @@ def load_life_events(data_dir: Path = DATA_DIR, kb: Knowledge | None = None) -> 
         )
     gemeenten_raw = _yaml(data_dir, "gemeenten")
     names = tuple(name for group in gemeenten_raw["provinces"].values() for name in group)
-    _require(len(names) == gemeenten_raw["count"], "gemeenten.yml: count does not match")
+    require(len(names) == gemeenten_raw["count"], "gemeenten.yml: count does not match")
     rules: dict[str, GemeenteRule] = {}
     for gemeente, item in (_yaml(data_dir, "gemeente_rules")["gemeente_rules"] or {}).items():
         deadline = item.get("deadline") or {}
@@ -123,7 +118,7 @@ def load_life_events(data_dir: Path = DATA_DIR, kb: Knowledge | None = None) -> 
 def check_life_events(data: LifeEventData, kb: Knowledge) -> None:
     """References point at things that exist; overrides sit at the desk that pays the benefit."""
     for event in data.events.values():
-        _require(
+        require(
             event.situation is None or event.situation in kb.situations,
             f"life_events.yml {event.id}: unknown situation {event.situation!r}",
         )
@@ -131,31 +126,31 @@ def check_life_events(data: LifeEventData, kb: Knowledge) -> None:
             where = f"life_events.yml {event.id}.{desk}"
             for benefit, cell in [(None, desk_cells.default), *desk_cells.by_benefit.items()]:
                 if benefit is not None:
-                    _require(benefit in kb.benefits, f"{where}: unknown benefit {benefit!r}")
+                    require(benefit in kb.benefits, f"{where}: unknown benefit {benefit!r}")
                     paid_by = DESK_OF_AGENCY.get(kb.benefits[benefit].agency)
-                    _require(paid_by == desk, f"{where}: {benefit} is not paid by {desk}")
-                _require(
+                    require(paid_by == desk, f"{where}: {benefit} is not paid by {desk}")
+                require(
                     cell.deadline is None or cell.deadline in data.deadlines,
                     f"{where}: unknown deadline {cell.deadline!r}",
                 )
-                _require(
+                require(
                     cell.channel is None or cell.channel in data.channels,
                     f"{where}: unknown channel {cell.channel!r}",
                 )
-                _require(
+                require(
                     cell.comes_from is None or cell.comes_from in data.sources,
                     f"{where}: unknown source {cell.comes_from!r}",
                 )
-                _require(
+                require(
                     cell.note is None or cell.note.startswith(f"event.{event.id}.{desk}"),
                     f"{where}: a note key starts with event.{event.id}.{desk}",
                 )
     for alias, name in data.aliases.items():
-        _require(name in data.gemeenten, f"gemeenten.yml alias {alias}: unknown {name!r}")
+        require(name in data.gemeenten, f"gemeenten.yml alias {alias}: unknown {name!r}")
     for name, rule in data.gemeente_rules.items():
-        _require(name in data.gemeenten, f"gemeente_rules.yml: unknown gemeente {name!r}")
+        require(name in data.gemeenten, f"gemeente_rules.yml: unknown gemeente {name!r}")
         for event_id in rule.brp_is_enough:
-            _require(event_id in data.events, f"gemeente_rules.yml {name}: unknown {event_id}")
+            require(event_id in data.events, f"gemeente_rules.yml {name}: unknown {event_id}")
 
 
 @cache

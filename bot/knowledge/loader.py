@@ -42,13 +42,14 @@ def _read(data_dir: Path, name: str) -> dict[str, Any]:
     return section
 
 
-def _require(condition: bool, message: str) -> None:
+def require(condition: bool, message: str) -> None:
+    """Stop loading with a KnowledgeError naming the file and entry (used by every loader)."""
     if not condition:
         raise KnowledgeError(message)
 
 
 def _date(value: Any, where: str) -> dt.date:
-    _require(isinstance(value, dt.date), f"{where}: expected a date (YYYY-MM-DD), got {value!r}")
+    require(isinstance(value, dt.date), f"{where}: expected a date (YYYY-MM-DD), got {value!r}")
     return cast(dt.date, value)
 
 
@@ -73,8 +74,8 @@ def load_knowledge(data_dir: Path = DATA_DIR) -> Knowledge:
     }
     rules = {}
     for key, item in _read(data_dir, "rules").items():
-        _require(item.get("verdict") in VERDICTS, f"rules.yml {key}: unknown verdict")
-        _require(bool(item.get("source")), f"rules.yml {key}: a source is required")
+        require(item.get("verdict") in VERDICTS, f"rules.yml {key}: unknown verdict")
+        require(bool(item.get("source")), f"rules.yml {key}: a source is required")
         rules[key] = Rule(
             id=key,
             verdict=cast(Verdict, item["verdict"]),
@@ -99,9 +100,9 @@ def load_knowledge(data_dir: Path = DATA_DIR) -> Knowledge:
         values = []
         for index, raw in enumerate(item["values"]):
             where = f"figures.yml {key} value {index + 1}"
-            _require(bool(raw.get("source")), f"{where}: a source is required")
+            require(bool(raw.get("source")), f"{where}: a source is required")
             verified = bool(raw.get("verified"))
-            _require(
+            require(
                 not verified or isinstance(raw.get("value"), int | float),
                 f"{where}: a verified figure needs a value",
             )
@@ -115,7 +116,7 @@ def load_knowledge(data_dir: Path = DATA_DIR) -> Knowledge:
                     open_ended=bool(raw.get("open_ended")),
                 )
             )
-        _require(item.get("unit") in ("money", "number"), f"figures.yml {key}: unknown unit")
+        require(item.get("unit") in ("money", "number"), f"figures.yml {key}: unknown unit")
         figures[key] = Figure(id=key, unit=item["unit"], values=tuple(values))
     knowledge = Knowledge(agencies, benefits, situations, rules, figures)
     check_references(knowledge)
@@ -125,26 +126,24 @@ def load_knowledge(data_dir: Path = DATA_DIR) -> Knowledge:
 def check_references(knowledge: Knowledge) -> None:
     """Every reference points at something that exists; every situation covers every benefit."""
     for benefit in knowledge.benefits.values():
-        _require(benefit.agency in knowledge.agencies, f"benefit {benefit.id}: unknown agency")
+        require(benefit.agency in knowledge.agencies, f"benefit {benefit.id}: unknown agency")
     for rule in knowledge.rules.values():
-        _require(
+        require(
             rule.agency is None or rule.agency in knowledge.agencies,
             f"rule {rule.id}: unknown agency {rule.agency!r}",
         )
         for figure in rule.figures.values():
-            _require(figure in knowledge.figures, f"rule {rule.id}: unknown figure {figure!r}")
+            require(figure in knowledge.figures, f"rule {rule.id}: unknown figure {figure!r}")
         for variant in rule.variants:
-            _require(variant.rule in knowledge.rules, f"rule {rule.id}: unknown variant")
+            require(variant.rule in knowledge.rules, f"rule {rule.id}: unknown variant")
     for situation in knowledge.situations.values():
         for rule_id in (*situation.rules.values(), *situation.general):
-            _require(
-                rule_id in knowledge.rules, f"situation {situation.id}: unknown rule {rule_id}"
-            )
+            require(rule_id in knowledge.rules, f"situation {situation.id}: unknown rule {rule_id}")
         if situation.rules:
             missing = knowledge.families - set(situation.rules)
-            _require(not missing, f"situation {situation.id}: no rule for {sorted(missing)}")
+            require(not missing, f"situation {situation.id}: no rule for {sorted(missing)}")
         else:
-            _require(bool(situation.general), f"situation {situation.id}: no rules at all")
+            require(bool(situation.general), f"situation {situation.id}: no rules at all")
 
 
 @cache
