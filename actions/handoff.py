@@ -195,7 +195,7 @@ def own_number(sender_id: str, channel: str) -> str | None:
         )
         if contact is None:
             return None
-        return phone_number(store.cipher.decrypt(contact.address_enc))
+        return phone_number(store.cipher.decrypt(contact.address_enc), from_carrier=True)
 
 
 def create(tracker: Tracker, way: str, number: str) -> Answer:

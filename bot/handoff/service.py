@@ -27,14 +27,20 @@ DUTCH_TIME = ZoneInfo("Europe/Amsterdam")
 OPEN_STATUSES = ("new", "claimed")
 
 
-def phone_number(text: str) -> str | None:
-    """A Dutch (or international) phone number in E.164, or None when it is not one."""
+def phone_number(text: str, *, from_carrier: bool = False) -> str | None:
+    """A Dutch (or international) phone number in E.164, or None when it is not one.
+
+    A typed number must be valid by the numbering plan. The number a person writes from
+    (`from_carrier`, as Twilio reports it) is real by definition, even in a range the
+    library does not list, so it only has to have a possible shape.
+    """
     candidate = text.strip().removeprefix("whatsapp:")
     try:
         parsed = phonenumbers.parse(candidate, "NL")
     except phonenumbers.NumberParseException:
         return None
-    if not phonenumbers.is_valid_number(parsed):
+    check = phonenumbers.is_possible_number if from_carrier else phonenumbers.is_valid_number
+    if not check(parsed):
         return None
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 

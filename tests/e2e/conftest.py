@@ -125,6 +125,8 @@ def started_stack(data_dir: Path, **settings: str) -> Iterator[RunningStack]:
                 process.wait(timeout=60)
             except subprocess.TimeoutExpired:
                 process.kill()
+        # Kept next to the stack's data, so a red CI run can be read afterwards.
+        (data_dir / "stack-output.log").write_text("\n".join(running.output) + "\n")
 
 
 PUBLIC_BASE_URL = "https://wegwijs.example.org"  # as if behind a proxy

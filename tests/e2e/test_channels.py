@@ -69,7 +69,8 @@ def sms_until(
             if expected in str(message["body"]):
                 return str(message["body"])
         time.sleep(0.1)
-    raise AssertionError(f"no reply with {expected!r} to {body!r}")
+    replies = [str(message["body"]) for message in fakes.twilio.sent_to(number)[seen:]]
+    raise AssertionError(f"no reply with {expected!r} to {body!r}; got {replies!r}")
 
 
 def store_for(stack: RunningStack) -> ChannelStore:

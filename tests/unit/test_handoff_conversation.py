@@ -128,7 +128,9 @@ async def test_a_new_question_leaves_the_handoff_for_later() -> None:
     assert "handoff.ask_way" not in keys and talk.slots["handoff_step"] is None
 
 
-async def test_on_sms_the_own_number_is_offered(monkeypatch: pytest.MonkeyPatch) -> None:
+# 067 numbers are real senders that phonenumbers does not list as valid mobile numbers.
+@pytest.mark.parametrize("own", ["+31612345678", "+31678641268"])
+async def test_on_sms_the_own_number_is_offered(own: str) -> None:
     from bot.channels.store import ChannelStore
     from bot.db.crypto import Cipher
     from bot.db.session import make_engine, make_session_factory
@@ -139,7 +141,7 @@ async def test_on_sms_the_own_number_is_offered(monkeypatch: pytest.MonkeyPatch)
         Cipher(settings.secret_key),
         settings.secret_key,
     )
-    contact = store.contact("sms", "+31612345678")
+    contact = store.contact("sms", own)
     talk = Conversation()
     talk.sender = contact.sender_id
     sms = {"channel": "sms"}
@@ -151,4 +153,4 @@ async def test_on_sms_the_own_number_is_offered(monkeypatch: pytest.MonkeyPatch)
     this["metadata"] = sms
     assert (await talk.say(this))[0] == "handoff.confirmed"
     [made] = session_rows(Handoff)
-    assert store.cipher.decrypt(made.number_enc) == "+31612345678"
+    assert store.cipher.decrypt(made.number_enc) == own
