@@ -25,6 +25,7 @@ from bot.channels.rasa_client import RasaClient
 from bot.channels.store import ChannelStore
 from bot.channels.telegram_channel import TelegramChannel
 from bot.channels.twilio_channel import TwilioDeliverer, TwilioSender
+from bot.db.calls import DatabaseCalls
 from bot.db.crypto import Cipher
 from bot.db.session import make_engine, make_session_factory
 from bot.handoff import inbox
@@ -68,8 +69,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     rasa = RasaClient(
         settings.rasa_url, api_token=settings.rasa_api_token, actions_url=settings.actions_url
     )
+    database_calls = DatabaseCalls.for_url(settings.database_url)
     gateway = Gateway(
-        store, rasa, catalogs, settings.default_language, settings.rate_limit_per_minute
+        store,
+        rasa,
+        catalogs,
+        settings.default_language,
+        settings.rate_limit_per_minute,
+        db=database_calls,
     )
     outbox_wake = asyncio.Event()
     deliverers: dict[str, Deliverer] = {"kiosk": KioskDeliverer()}
@@ -125,6 +132,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             with contextlib.suppress(Exception):
                 await telegram.stop()
         await rasa.close()
+        database_calls.close()
         engine.dispose()
         app.state.tracker_store.dispose()
 

@@ -18,6 +18,7 @@ from typing import Any, Protocol
 from bot.channels.rasa_client import RasaClient, RasaUnavailableError
 from bot.channels.store import ChannelStore, ContactView
 from bot.channels.text_format import Option, Reply, match_option, replies_from_rasa
+from bot.db.calls import DatabaseCalls
 from bot.i18n.catalogs import MessageCatalogs
 from bot.i18n.language import detect_language
 from bot.knowledge.answers import N_
@@ -75,8 +76,10 @@ class Gateway:
         catalogs: MessageCatalogs,
         default_language: str,
         per_minute: int,
+        db: DatabaseCalls | None = None,
     ) -> None:
         self.store = store
+        self.db = db or DatabaseCalls()
         self.rasa = rasa
         self.catalogs = catalogs
         self.default_language = default_language
@@ -103,7 +106,7 @@ class Gateway:
     ) -> None:
         """Everything that happens to one inbound message; never raises for bad input."""
         text = text.replace("\x00", "").strip()
-        received = await asyncio.to_thread(
+        received = await self.db(
             self.store.receive, channel, external_id, address, text, detect_language(text)
         )
         if received.inbound_id is None:
@@ -113,32 +116,32 @@ class Gateway:
         language = self.language(contact, text)
         command = text.lower().strip(" .!")
         if command in STOP_WORDS:
-            await asyncio.to_thread(self.store.set_opt_out, contact.id, True)
-            await asyncio.to_thread(self.store.finish, inbound_id, "stop")
+            await self.db(self.store.set_opt_out, contact.id, True)
+            await self.db(self.store.finish, inbound_id, "stop")
             return  # an opted-out person gets nothing, not even a confirmation
         if command in START_WORDS and contact.opted_out:
-            await asyncio.to_thread(self.store.set_opt_out, contact.id, False)
-            await asyncio.to_thread(self.store.finish, inbound_id, "start")
+            await self.db(self.store.set_opt_out, contact.id, False)
+            await self.db(self.store.finish, inbound_id, "start")
             await deliverer.deliver(contact, self.notice(N_("channel.restarted"), language))
             return
         if contact.opted_out:
-            await asyncio.to_thread(self.store.finish, inbound_id, "opted_out")
+            await self.db(self.store.finish, inbound_id, "opted_out")
             return
         problem = self._problem(text, media)
         if problem is not None:
-            await asyncio.to_thread(self.store.finish, inbound_id, "refused")
+            await self.db(self.store.finish, inbound_id, "refused")
             await deliverer.deliver(contact, self.notice(problem, language))
             return
         if not self.limiter.allow(contact.sender_id):
-            await asyncio.to_thread(self.store.finish, inbound_id, "limited")
+            await self.db(self.store.finish, inbound_id, "limited")
             if self.limiter.first_refusal(contact.sender_id):
                 await deliverer.deliver(contact, self.notice(N_("channel.slow_down"), language))
             return
         if self.handoffs is not None:
-            taken = await asyncio.to_thread(self.handoffs.taken_over, contact.sender_id)
+            taken = await self.db(self.handoffs.taken_over, contact.sender_id)
             if taken is not None:  # a person answers now, not the bot
-                await asyncio.to_thread(self.handoffs.record, taken, "in", text)
-                await asyncio.to_thread(self.store.finish, inbound_id, "to_caseworker")
+                await self.db(self.handoffs.record, taken, "in", text)
+                await self.db(self.store.finish, inbound_id, "to_caseworker")
                 return
         if received.waiting:
             return  # older messages wait for Rasa: retry_pending answers this one after them
@@ -167,7 +170,7 @@ class Gateway:
         message = match_option(text, contact.options) or text
         chosen = LANGUAGE_PAYLOAD.match(message)
         if chosen:  # remember it for the gateway's own notices
-            await asyncio.to_thread(self.store.set_language, contact.id, chosen.group(1))
+            await self.db(self.store.set_language, contact.id, chosen.group(1))
         metadata = {"channel": CHANNEL_NAMES.get(contact.channel, contact.channel)}
         started = time.perf_counter()
         try:
@@ -177,7 +180,7 @@ class Gateway:
                 raise RasaUnavailableError("no answer, and Rasa or the action server is down")
         except RasaUnavailableError as error:
             log.warning("Rasa unavailable, message kept: %s", error)
-            await asyncio.to_thread(self.store.failed_attempt, inbound_id)
+            await self.db(self.store.failed_attempt, inbound_id)
             if first_try:
                 language = self.language(contact, text)
                 await deliverer.deliver(contact, self.notice(N_("channel.unavailable"), language))
@@ -187,7 +190,7 @@ class Gateway:
         options = next((reply.options for reply in reversed(replies) if reply.options), [])
         # The options must be stored before the person can answer them: "1" means the
         # first button of the message they just got.
-        await asyncio.to_thread(self.store.answered, inbound_id, contact.id, options)
+        await self.db(self.store.answered, inbound_id, contact.id, options)
         await deliverer.deliver(contact, replies)
         return True
 
@@ -195,7 +198,7 @@ class Gateway:
         self, contact: ContactView, key: str, options: list[Option], deliverer: Deliverer
     ) -> None:
         """A choice the gateway asks itself (e.g. the language); answers map like buttons."""
-        await asyncio.to_thread(self.store.set_options, contact.id, options)
+        await self.db(self.store.set_options, contact.id, options)
         await deliverer.deliver(
             contact, [Reply(self.catalogs.text(key, self.language(contact)), options)]
         )
@@ -203,15 +206,15 @@ class Gateway:
     async def retry_pending(self, deliverers: dict[str, Deliverer]) -> int:
         """Answer kept messages once Rasa is back; returns how many were answered."""
         async with self._lock:
-            pending = await asyncio.to_thread(self.store.pending)
+            pending = await self.db(self.store.pending)
             if not pending or not await self.rasa.healthy():
                 return 0
             answered = 0
             for inbound_id, contact_id, text in pending:
-                contact = await asyncio.to_thread(self.store.contact_by_id, contact_id)
+                contact = await self.db(self.store.contact_by_id, contact_id)
                 deliverer = deliverers.get(contact.channel) if contact else None
                 if contact is None or deliverer is None:
-                    await asyncio.to_thread(self.store.finish, inbound_id, "undeliverable")
+                    await self.db(self.store.finish, inbound_id, "undeliverable")
                     continue
                 if not await self.process(contact, inbound_id, text, deliverer):
                     break

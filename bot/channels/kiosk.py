@@ -161,7 +161,7 @@ async def updates(session: str, request: Request) -> JSONResponse:
 async def reset(body: KioskSession, request: Request) -> JSONResponse:
     """Forget the conversation everywhere and hand out a new anonymous session."""
     state = request.app.state
-    contact = await asyncio.to_thread(state.channel_store.contact, CHANNEL, body.session)
+    contact = await state.gateway.db(state.channel_store.contact, CHANNEL, body.session)
     state.deliverers[CHANNEL].forget(body.session)
     forgotten = True
     try:
@@ -169,7 +169,7 @@ async def reset(body: KioskSession, request: Request) -> JSONResponse:
     except RasaUnavailableError:
         forgotten = False  # the rows below go anyway; the session id is never used again
     await asyncio.to_thread(forget_tracker, state.tracker_store, contact.sender_id)
-    await asyncio.to_thread(state.channel_store.forget_contact, CHANNEL, body.session)
+    await state.gateway.db(state.channel_store.forget_contact, CHANNEL, body.session)
     return JSONResponse({"session": secrets.token_hex(16), "forgotten": forgotten})
 
 
@@ -179,7 +179,7 @@ async def print_view(session: str, request: Request, embedded: bool = False) -> 
     state = request.app.state
     if not SESSION.match(session):
         return JSONResponse({"error": "invalid session"}, status_code=422)
-    contact = await asyncio.to_thread(state.channel_store.contact, CHANNEL, session)
+    contact = await state.gateway.db(state.channel_store.contact, CHANNEL, session)
     try:
         slots = await state.rasa.slots(contact.sender_id)
     except RasaUnavailableError:

@@ -8,7 +8,6 @@ so every channel shares one way of choosing.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import secrets
@@ -140,7 +139,7 @@ class TelegramChannel:
         await self._handle(update, query.data or "")
 
     async def gateway_contact(self, chat_id: str) -> ContactView:
-        return await asyncio.to_thread(self.gateway.store.contact, CHANNEL, chat_id)
+        return await self.gateway.db(self.gateway.store.contact, CHANNEL, chat_id)
 
     async def start(self, settings: Settings) -> None:
         await self.application.initialize()

@@ -56,7 +56,7 @@ class TwilioDeliverer:
         language = self.gateway.language(contact)
         for reply in replies:
             body = numbered(reply, contact.channel, language, self.catalogs)
-            await asyncio.to_thread(self.store.enqueue, contact.id, contact.channel, body)
+            await self.gateway.db(self.store.enqueue, contact.id, contact.channel, body)
         self.wake.set()
 
 
@@ -174,7 +174,7 @@ async def delivery_status(request: Request) -> Response:
     if not sid or not status:
         return JSONResponse({"error": "MessageSid and MessageStatus are required"}, 400)
     error = params.get("ErrorCode")
-    known = await asyncio.to_thread(
+    known = await request.app.state.gateway.db(
         request.app.state.channel_store.delivery_status, sid, status[:20], error
     )
     return Response(status_code=204 if known else 404)
