@@ -29,7 +29,7 @@ from bot.handoff.routing import routing
 from bot.handoff.service import WAYS, HandoffRequest, HandoffService, phone_number
 from bot.knowledge.answers import N_, Answer, keyed, part
 from bot.knowledge.loader import knowledge
-from bot.knowledge.matcher import normalise
+from bot.knowledge.matcher import normalise, read_message
 from bot.settings import load_settings
 
 log = logging.getLogger(__name__)
@@ -70,8 +70,23 @@ def _agency(benefits: list[str]) -> str | None:
 
 
 def _question(tracker: Tracker) -> str:
-    """The person's own words: their last real question before asking for a person."""
-    for event in reversed(tracker.events):
+    """The person's own words: their last real question before the handoff began.
+
+    Not the request for a person, not a button, and not what they typed during the
+    handoff steps (a way of contact, a phone number).
+    """
+    events = list(tracker.events)
+    began = next(
+        (
+            index
+            for index in range(len(events) - 1, -1, -1)
+            if events[index].get("event") == "slot"
+            and events[index].get("name") == "handoff_step"
+            and events[index].get("value") == "consent"
+        ),
+        len(events),
+    )
+    for event in reversed(events[:began]):
         if event.get("event") != "user":
             continue
         said = str(event.get("text") or "")
@@ -102,12 +117,20 @@ def ask_consent(agency: str | None) -> Answer:
     )
 
 
-def no_consent(agency: str | None) -> Answer:
+def _with_contact_ways(first: str, agency: str | None) -> Answer:
+    """A message, then how to reach the agency (or the main ones) directly."""
     agencies = [agency] if agency else ["gemeente", "uwv", "svb", "toeslagen"]
-    return Answer(
-        kind="handoff",
-        messages=[[part("handoff.no_consent"), *[keyed("handoff.contact." + a) for a in agencies]]],
-    )
+    ways = [keyed("handoff.contact." + name) for name in agencies]
+    return Answer(kind="handoff", messages=[[part(first), *ways]])
+
+
+def no_consent(agency: str | None) -> Answer:
+    return _with_contact_ways(N_("handoff.no_consent"), agency)
+
+
+def not_stored(agency: str | None) -> Answer:
+    """Storing failed: nothing was kept, so the person contacts the agency themselves."""
+    return _with_contact_ways(N_("handoff.not_stored"), agency)
 
 
 def ask_way() -> Answer:
@@ -179,7 +202,12 @@ def handoff_turn(
             number = phone_number(said)
         if number is None:
             return ask_number(channel in TEXT_CHANNELS, invalid=True), "number", {}
-        return create(tracker, way, number), None, {"handoff_way": None}
+        try:
+            made = create(tracker, way, number)
+        except Exception:  # the database failed: nothing was stored, and the person hears so
+            log.exception("a handoff could not be stored")
+            made = not_stored(_agency(benefits))
+        return made, None, {"handoff_way": None}
     return None
 
 
@@ -204,12 +232,13 @@ def create(tracker: Tracker, way: str, number: str) -> Answer:
     gemeente = kept.get("gemeente") if isinstance(kept, dict) else None
     question = _question(tracker)
     gemeente = gemeente or find_gemeente(question, life_events())
+    topic = read_message(question, knowledge()).situation if question else None
     language = str(tracker.get_slot("language") or "nl")
     request = HandoffRequest(
         conversation=tracker.sender_id or "",
         agency=_agency(benefits),
         gemeente=gemeente,
-        topic=None,
+        topic=topic,
         benefits=tuple(benefits),
         question=question,
         way=way,

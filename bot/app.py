@@ -104,6 +104,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
         def housekeeping() -> None:
             handoffs.escalate_unclaimed()
+            handoffs.expire_forgotten()
             handoffs.forget_old(settings.handoff_retention_days)
 
         tasks.append(

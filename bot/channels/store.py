@@ -204,18 +204,24 @@ class ChannelStore:
 
     def enqueue(self, contact_id: int, channel: str, body: str, kind: str = "reply") -> int:
         with self.sessions.begin() as session:
-            message = OutboxMessage(
-                channel=channel,
-                contact_id=contact_id,
-                body_enc=self.cipher.encrypt(body),
-                kind=kind,
-                status="queued",
-                attempts=0,
-                next_attempt_at=now(),
-            )
+            message = self.outbox_message(contact_id, channel, body, kind)
             session.add(message)
             session.flush()
             return message.id
+
+    def outbox_message(
+        self, contact_id: int, channel: str, body: str, kind: str = "reply"
+    ) -> OutboxMessage:
+        """A queued message, for a caller that adds it in its own transaction."""
+        return OutboxMessage(
+            channel=channel,
+            contact_id=contact_id,
+            body_enc=self.cipher.encrypt(body),
+            kind=kind,
+            status="queued",
+            attempts=0,
+            next_attempt_at=now(),
+        )
 
     def due(self, limit: int = 20) -> list[OutboxMessage]:
         with self.sessions() as session:

@@ -19,6 +19,7 @@ from bot.channels.rasa_client import RasaUnavailableError
 from bot.channels.store import now
 from bot.handoff.accounts import log_in
 from bot.handoff.service import OUTCOMES, CaseBook, OtherTeamError
+from bot.handoff.topics import topic_key
 from bot.knowledge.answers import N_
 
 PAGES = Path(__file__).resolve().parent / "inbox_pages"
@@ -30,7 +31,8 @@ PAGE_KEYS = (
     N_("inbox.password"), N_("inbox.login"), N_("inbox.csrf"), N_("inbox.locked"),
     N_("inbox.wrong_login"), N_("inbox.open_title"), N_("inbox.reference"), N_("inbox.status"),
     N_("inbox.age"), N_("inbox.due"), N_("inbox.nothing_open"), N_("inbox.back"),
-    N_("inbox.benefits"), N_("inbox.question"), N_("inbox.contact"), N_("inbox.claim"),
+    N_("inbox.benefits"), N_("inbox.topic"), N_("inbox.question"), N_("inbox.contact"),
+    N_("inbox.claim"),
     N_("inbox.reply"), N_("inbox.send"), N_("inbox.outcome"), N_("inbox.resolve"),
     N_("inbox.forbidden_title"), N_("inbox.forbidden"),
     N_("inbox.outcome.rule_unclear"), N_("inbox.outcome.thought_agencies_share"),
@@ -40,6 +42,7 @@ PAGE_KEYS = (
     N_("handoff.bot_back"), N_("inbox.transcript"), N_("inbox.person"), N_("inbox.bot"),
 )  # fmt: skip
 _templates = Environment(loader=FileSystemLoader(PAGES), autoescape=select_autoescape(["html"]))
+_templates.globals["topic_key"] = topic_key
 
 
 def _t(request: Request, key: str, **args: Any) -> str:

@@ -13,11 +13,13 @@ import phonenumbers
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.channels.store import ChannelStore, now
+from bot.channels.store import ChannelStore, ContactView, now
 from bot.checklist.when import add_working_days
 from bot.db.crypto import Cipher
-from bot.db.models import AuditEntry, ConsentRecord, Handoff, HandoffMessage
+from bot.db.models import AuditEntry, ConsentRecord, Handoff, HandoffMessage, OutboxMessage
 from bot.handoff.routing import Routing, Team
+from bot.handoff.topics import topic_name
+from bot.i18n.catalogs import MessageCatalogs
 
 CONSENT_TEXT_KEY = "handoff.consent"
 CONSENT_TEXT_VERSION = "2026-11-29"
@@ -25,6 +27,9 @@ SHARED = "topic, benefits, the question in the person's words, way of contact, p
 WAYS = ("sms", "whatsapp", "call")
 DUTCH_TIME = ZoneInfo("Europe/Amsterdam")
 OPEN_STATUSES = ("new", "claimed")
+CLOSED_STATUSES = ("resolved", "handed_back", "expired")
+EXPIRE_AFTER = dt.timedelta(days=14)  # past the deadline, with nobody having picked it up
+ALERT_LANGUAGE = "nl"  # the contact teams work in Dutch
 
 
 def phone_number(text: str, *, from_carrier: bool = False) -> str | None:
@@ -75,8 +80,10 @@ class HandoffService:
         store: ChannelStore,
         routing: Routing,
         public_base_url: str | None,
+        catalogs: MessageCatalogs | None = None,
     ) -> None:
         self.sessions = sessions
+        self.catalogs = catalogs or MessageCatalogs()
         self.cipher = cipher
         self.store = store
         self.routing = routing
@@ -125,6 +132,9 @@ class HandoffService:
         team = self.routing.route(request.agency, request.gemeente, request.topic)
         due_day = add_working_days(moment.date(), team.respond_within_days)
         due = dt.datetime.combine(due_day, team.hours.closes, tzinfo=DUTCH_TIME)
+        alert_to = self._alert_contact(team)
+        # One transaction: the handoff, its consent, the audit entry and the team's alert all
+        # exist, or none of them does.
         with self.sessions.begin() as session:
             reference = self._new_reference(session)
             handoff = Handoff(
@@ -152,8 +162,7 @@ class HandoffService:
                 )
             )
             session.add(AuditEntry(actor="system", action="handoff_created", handoff_id=handoff.id))
-            handoff_id = handoff.id
-        self._alert(team, reference, handoff_id)
+            session.add(self._alert_message(team, reference, handoff.id, request.topic, alert_to))
         return Created(
             reference, team, due, team.hours.open_at(moment), team.hours.next_opening(moment)
         )
@@ -161,7 +170,7 @@ class HandoffService:
     def escalate_unclaimed(self, moment: dt.datetime | None = None) -> int:
         """Handoffs nobody picked up in the team's time go to its backup team, once."""
         moment = moment or now()
-        moved: list[tuple[Team, str, int]] = []
+        moved: list[tuple[Team, str, int, str | None]] = []
         with self.sessions.begin() as session:
             for handoff in session.scalars(select(Handoff).where(Handoff.status == "new")):
                 team = self.routing.teams.get(handoff.team)
@@ -176,16 +185,31 @@ class HandoffService:
                         actor="system", action="escalated", handoff_id=handoff.id, detail=team.id
                     )
                 )
-                moved.append((backup, handoff.reference, handoff.id))
-        for backup, reference, handoff_id in moved:
-            self._alert(backup, reference, handoff_id)
+                moved.append((backup, handoff.reference, handoff.id, handoff.topic))
+        for backup, reference, handoff_id, topic in moved:
+            self._alert(backup, reference, handoff_id, topic)
         return len(moved)
+
+    def expire_forgotten(self, moment: dt.datetime | None = None) -> int:
+        """New handoffs still unclaimed long past their deadline (backup included) expire:
+        they leave the open list, are audited, and then fall under retention."""
+        moment = moment or now()
+        with self.sessions.begin() as session:
+            expired = 0
+            for handoff in session.scalars(select(Handoff).where(Handoff.status == "new")):
+                if moment - aware_or_now(handoff.due_at) < EXPIRE_AFTER:
+                    continue
+                handoff.status = "expired"
+                handoff.resolved_at = moment
+                session.add(AuditEntry(actor="system", action="expired", handoff_id=handoff.id))
+                expired += 1
+            return expired
 
     def forget_old(self, keep_days: int, moment: dt.datetime | None = None) -> int:
         """Delete closed handoffs (with their messages and consent) after `keep_days`."""
         cutoff = (moment or now()) - dt.timedelta(days=keep_days)
         closed = select(Handoff.id).where(
-            Handoff.status.in_(("resolved", "handed_back")), Handoff.resolved_at < cutoff
+            Handoff.status.in_(CLOSED_STATUSES), Handoff.resolved_at < cutoff
         )
         with self.sessions.begin() as session:
             ids = list(session.scalars(closed))
@@ -206,16 +230,39 @@ class HandoffService:
             if taken is None:
                 return reference
 
-    def _alert(self, team: Team, reference: str, handoff_id: int) -> None:
-        """A short message to the team's phone: number and link, no personal details."""
+    def _alert(self, team: Team, reference: str, handoff_id: int, topic: str | None) -> None:
+        """Queue the team's alert in a transaction of its own."""
+        message = self._alert_message(team, reference, handoff_id, topic)
+        with self.sessions.begin() as session:
+            session.add(message)
+
+    def _alert_contact(self, team: Team) -> ContactView:
         channel = "wa" if team.alert_channel == "whatsapp" else "sms"
         address = f"whatsapp:{team.alert_number}" if channel == "wa" else team.alert_number
-        contact = self.store.contact(channel, address)
-        body = (
-            f"Wegwijs: nieuwe vraag {reference} voor team {team.id}. "
-            f"Open de inbox: {self.public_base_url}/inbox/handoffs/{handoff_id}"
+        return self.store.contact(channel, address)
+
+    def _alert_message(
+        self,
+        team: Team,
+        reference: str,
+        handoff_id: int,
+        topic: str | None,
+        contact: ContactView | None = None,
+    ) -> OutboxMessage:
+        """A short message to the team's phone: number, topic and link, no personal details."""
+        contact = contact or self._alert_contact(team)
+        link = f"{self.public_base_url}/inbox/handoffs/{handoff_id}"
+        body = self.catalogs.text(
+            "handoff.alert",
+            ALERT_LANGUAGE,
+            {
+                "reference": reference,
+                "topic": topic_name(self.catalogs, topic, ALERT_LANGUAGE),
+                "team": team.id,
+                "link": link,
+            },
         )
-        self.store.enqueue(contact.id, channel, body, kind="alert")
+        return self.store.outbox_message(contact.id, contact.channel, body, kind="alert")
 
 
 @dataclass(frozen=True)
@@ -227,6 +274,7 @@ class CaseView:
     team: str
     status: str
     agency: str | None
+    topic: str | None
     benefits: list[str]
     question: str
     way: str
@@ -266,6 +314,7 @@ class CaseBook:
             team=handoff.team,
             status=handoff.status,
             agency=handoff.agency,
+            topic=handoff.topic,
             benefits=[b for b in handoff.benefits.split(",") if b],
             question=cipher.decrypt(handoff.question_enc),
             way=handoff.way,

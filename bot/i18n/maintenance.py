@@ -18,6 +18,7 @@ from babel.messages.pofile import read_po, write_po
 
 from bot.checklist.loader import load_life_events
 from bot.checklist.model import DESKS, LifeEventData
+from bot.handoff.topics import topic_key
 from bot.i18n.catalogs import DOMAIN, LOCALES_DIR
 from bot.i18n.extract import extract_domain
 from bot.i18n.formatting import FORMAT_SPECS, placeholders
@@ -69,6 +70,8 @@ def knowledge_keys(knowledge: Knowledge) -> Iterable[tuple[str, str]]:
         yield f"verdict.{verdict}", "first line of an answer; {benefits} is a list of names"
     for benefit in knowledge.benefits.values():
         yield benefit.name_key, f"name of a benefit ({benefit.id})"
+    for situation in knowledge.situations:
+        yield topic_key(situation), f"short name of a topic ({situation}), for caseworkers"
     for agency in knowledge.agencies.values():
         yield agency.name_key, f"name of an agency ({agency.id})"
         yield f"mistake.todo.{agency.id}", f"how to correct a missed report at {agency.id}"

@@ -129,10 +129,18 @@ _AGE_PATTERNS = (
 
 
 def normalise(text: str) -> list[str]:
-    """Lower case, no accents, words only."""
+    """Lower case, no accents, words only; "door te geven" becomes one word, "doorgeven"
+    (to report), so it is not read as "geven" (to give, a gift)."""
     plain = unicodedata.normalize("NFKD", text.lower())
     plain = "".join(char for char in plain if not unicodedata.combining(char))
-    return [word for word in _NON_WORD.split(plain) if word]
+    words = [word for word in _NON_WORD.split(plain) if word]
+    joined: list[str] = []
+    for word in words:
+        if word == "geven" and joined[-2:] == ["door", "te"]:
+            joined[-2:] = ["doorgeven"]
+        else:
+            joined.append(word)
+    return joined
 
 
 @lru_cache(maxsize=4096)

@@ -79,6 +79,7 @@ def test_claim_reply_and_resolve(
     expect(page.get_by_role("heading", name="Open vragen van je team")).to_be_visible()
     page.get_by_role("link", name=reference).click()
     expect(page.locator("#question")).to_contain_text("vakantie")
+    expect(page.locator("#topic")).to_contain_text("naar het buitenland")
     expect(page.locator("#transcript")).to_contain_text("Mag ik je vraag")
     expect(page.locator("#contact")).to_contain_text(number)
     page.get_by_role("button", name="Ik pak dit op").click()

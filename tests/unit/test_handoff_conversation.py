@@ -11,13 +11,15 @@ from typing import Any
 import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from actions import handoff
 from actions.handoff import ActionHandoff
 from actions.questions import ActionAnswerQuestion
+from bot.db.crypto import Cipher
 from bot.db.migrate import upgrade
 from bot.db.models import AuditEntry, ConsentRecord, Handoff, OutboxMessage
+from bot.db.session import make_engine
 from bot.settings import load_settings
 
 
@@ -68,7 +70,9 @@ class Conversation:
             if event["parse_data"]["intent"]["name"] == "request_human"
             else ActionAnswerQuestion()
         )
-        for result in await action.run(dispatcher, tracker, {}):
+        results = await action.run(dispatcher, tracker, {})
+        self.events.extend(results)  # as in Rasa: the action's slot events join the tracker
+        for result in results:
             if result["event"] == "slot":
                 self.slots[result["name"]] = result["value"]
         keys = [part["key"] for message in dispatcher.messages for part in message["parts"]]
@@ -103,6 +107,12 @@ async def test_consent_then_way_then_number_makes_one_handoff() -> None:
     assert made.reference == reference and made.team == "wegwijs-landelijk"
     assert made.way == "sms" and made.agency == "gemeente"
     assert "612345678" not in made.number_enc and "bijbaan" not in made.question_enc
+    cipher = Cipher(load_settings().secret_key)
+    # The question is the one before asking for a person, not the number typed later.
+    assert cipher.decrypt(made.question_enc) == (
+        "ik heb bijstand en ben vergeten mijn bijbaan door te geven"
+    )
+    assert made.topic == "side_job"
     [consent] = session_rows(ConsentRecord)
     assert consent.handoff_id == made.id and consent.text_version
     assert "handoff_created" in [entry.action for entry in session_rows(AuditEntry)]
@@ -132,7 +142,6 @@ async def test_a_new_question_leaves_the_handoff_for_later() -> None:
 @pytest.mark.parametrize("own", ["+31612345678", "+31678641268"])
 async def test_on_sms_the_own_number_is_offered(own: str) -> None:
     from bot.channels.store import ChannelStore
-    from bot.db.crypto import Cipher
     from bot.db.session import make_engine, make_session_factory
 
     settings = load_settings()
@@ -154,3 +163,17 @@ async def test_on_sms_the_own_number_is_offered(own: str) -> None:
     assert (await talk.say(this))[0] == "handoff.confirmed"
     [made] = session_rows(Handoff)
     assert store.cipher.decrypt(made.number_enc) == own
+
+
+async def test_when_storing_fails_the_person_hears_so_and_gets_the_contact_ways() -> None:
+    talk = Conversation()
+    await talk.say(user("mag ik met bijstand op vakantie naar turkije?"))
+    await talk.say(user("ik wil iemand spreken", "request_human"))
+    await talk.say(button("yes"))
+    await talk.say(button("call"))
+    engine = make_engine(load_settings().database_url)
+    with engine.begin() as connection:  # a real database failure when the handoff is made
+        connection.execute(text("DROP TABLE outbox_messages"))
+    keys = await talk.say(user("06 12 34 56 78"))
+    assert keys == ["handoff.not_stored", "handoff.contact.gemeente"]
+    assert session_rows(Handoff) == [] and talk.slots["handoff_step"] is None

@@ -7,7 +7,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.channels.store import OUTBOX_MAX_ATTEMPTS, ChannelStore
@@ -121,3 +122,47 @@ def test_an_alert_keeps_trying_through_an_outage_but_a_reply_gives_up(
     store.retry_later(alert_id, "400 bad number", permanent=True)
     with sessions() as session:
         assert session.get(OutboxMessage, alert_id).status == "failed"  # type: ignore[union-attr]
+
+
+def test_the_alert_names_reference_topic_and_link_but_nothing_personal(
+    service: HandoffService, sessions: sessionmaker[Session]
+) -> None:
+    asked = HandoffRequest(**{**request().__dict__, "topic": "abroad"})
+    created = service.create(asked, MONDAY)
+    with sessions() as session:
+        [alert] = session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "alert"))
+        body = service.cipher.decrypt(alert.body_enc)
+    assert created.reference in body and "naar het buitenland" in body
+    assert "https://wegwijs.example.org/inbox/handoffs/" in body
+    assert "612345678" not in body and "vakantie" not in body and "bijstand" not in body
+
+
+def test_a_handoff_is_stored_whole_or_not_at_all(
+    service: HandoffService, sessions: sessionmaker[Session]
+) -> None:
+    with sessions.begin() as session:  # a real failure at the end: the alert cannot be queued
+        session.execute(text("DROP TABLE outbox_messages"))
+    with pytest.raises(OperationalError):
+        service.create(request(), MONDAY)
+    with sessions() as session:  # so no handoff waits without its alert
+        assert session.scalars(select(Handoff)).all() == []
+        assert session.scalars(select(ConsentRecord)).all() == []
+
+
+def test_a_handoff_nobody_ever_picks_up_expires_and_then_falls_under_retention(
+    service: HandoffService, sessions: sessionmaker[Session]
+) -> None:
+    created = service.create(request(), MONDAY)
+    claimed = service.create(request("Utrecht"), MONDAY)
+    with sessions.begin() as session:
+        session.execute(
+            update(Handoff).where(Handoff.reference == claimed.reference).values(status="claimed")
+        )
+    assert service.expire_forgotten(created.due + dt.timedelta(days=13)) == 0
+    later = created.due + dt.timedelta(days=15)
+    assert service.expire_forgotten(later) == 1  # only the unclaimed one
+    with sessions() as session:
+        statuses = dict(session.execute(select(Handoff.reference, Handoff.status)).all())
+        assert statuses == {created.reference: "expired", claimed.reference: "claimed"}
+        assert "expired" in session.scalars(select(AuditEntry.action)).all()
+    assert service.forget_old(30, later + dt.timedelta(days=31)) == 1
