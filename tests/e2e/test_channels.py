@@ -401,4 +401,5 @@ def test_asking_for_a_person_over_sms_alerts_the_team(stack: RunningStack, fakes
     assert "Gelukt" in done and "H-" in done
     alert = fakes.twilio.wait_for("+3197010000199", 1)[-1]["body"]
     assert "nieuwe vraag H-" in alert and "/inbox/" in alert
+    assert "over werken naast de uitkering" in alert  # the topic, in the team's words
     assert number not in alert and "bijbaan" not in alert  # no personal details in an alert
