@@ -371,22 +371,35 @@ class CaseBook:
 
     def reply(self, handoff_id: int, user: str, team: str, text: str) -> bool:
         """Send the caseworker's words to the person by SMS or WhatsApp, as they chose.
-        False when they asked for a phone call (the caseworker calls instead)."""
-        case = self.open_case(handoff_id, user, team)
-        if case.way == "call":
+        False when they asked for a phone call (the caseworker calls instead).
+
+        The message in the inbox, the outbox row and the audit entry are one transaction.
+        """
+        words = text[:1500]
+        with self.service.sessions() as session:
+            handoff = self._get(session, handoff_id, user, team)
+            way, number_enc = handoff.way, handoff.number_enc
+        to_person = self._message_to_person(way, number_enc, words, "caseworker")
+        if to_person is None:
             return False
-        channel = "wa" if case.way == "whatsapp" else "sms"
-        address = f"whatsapp:{case.number}" if channel == "wa" else case.number
-        store = self.service.store
-        contact = store.contact(channel, address)
-        store.enqueue(contact.id, channel, text[:1500], kind="caseworker")
-        self.service.record(handoff_id, "out", text[:1500])
         with self.service.sessions.begin() as session:
+            session.add(to_person)
+            session.add(
+                HandoffMessage(
+                    handoff_id=handoff_id,
+                    direction="out",
+                    text_enc=self.service.cipher.encrypt(words),
+                )
+            )
             session.add(AuditEntry(actor=user, action="replied", handoff_id=handoff_id))
         return True
 
     def hand_back(self, handoff_id: int, user: str, team: str, notice: str) -> None:
         """The bot answers again; the person is told so (on SMS/WhatsApp)."""
+        with self.service.sessions() as session:
+            handoff = self._get(session, handoff_id, user, team)
+            way, number_enc = handoff.way, handoff.number_enc
+        to_person = self._message_to_person(way, number_enc, notice, "notice")
         with self.service.sessions.begin() as session:
             handoff = self._get(session, handoff_id, user, team)
             if handoff.status != "claimed":
@@ -394,13 +407,20 @@ class CaseBook:
             handoff.status = "handed_back"
             handoff.resolved_at = now()
             session.add(AuditEntry(actor=user, action="handed_back", handoff_id=handoff_id))
-            way, number_enc = handoff.way, handoff.number_enc
-        if way in ("sms", "whatsapp"):
-            number = self.service.cipher.decrypt(number_enc)
-            channel = "wa" if way == "whatsapp" else "sms"
-            address = f"whatsapp:{number}" if channel == "wa" else number
-            store = self.service.store
-            store.enqueue(store.contact(channel, address).id, channel, notice, kind="notice")
+            if to_person is not None:
+                session.add(to_person)
+
+    def _message_to_person(
+        self, way: str, number_enc: str, text: str, kind: str
+    ) -> OutboxMessage | None:
+        """A queued SMS/WhatsApp to the number the person gave; None for a phone call."""
+        if way not in ("sms", "whatsapp"):
+            return None
+        number = self.service.cipher.decrypt(number_enc)
+        channel = "wa" if way == "whatsapp" else "sms"
+        address = f"whatsapp:{number}" if channel == "wa" else number
+        store = self.service.store
+        return store.outbox_message(store.contact(channel, address).id, channel, text, kind)
 
 
 def aware_or_now(moment: dt.datetime | None) -> dt.datetime:

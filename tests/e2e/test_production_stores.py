@@ -17,11 +17,15 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine, inspect, select, text
 
+from bot.channels.store import ChannelStore
+from bot.db.crypto import Cipher
 from bot.db.migrate import downgrade, upgrade
-from bot.db.models import Base
-from bot.db.session import make_engine
+from bot.db.models import AuditEntry, Base, OutboxMessage
+from bot.db.session import make_engine, make_session_factory
+from bot.handoff.routing import routing
+from bot.handoff.service import CaseBook, HandoffRequest, HandoffService, OtherTeamError
 from tests.e2e.conftest import free_port, new_sender, started_stack
 
 POSTGRES_BIN = sorted(glob.glob("/usr/lib/postgresql/*/bin"))
@@ -189,3 +193,46 @@ def test_conversation_with_postgresql_and_redis(
     assert kiosk_events == 0
     assert redis_commands(redis_url) > before + 2
     assert not list(tmp_path.glob("*.db")), "nothing may fall back to SQLite"
+
+
+def test_the_caseworker_path_on_postgresql(postgres: str) -> None:
+    """Claim, reply, hand back, resolve and a refused other team, on the real PostgreSQL."""
+    url = f"{postgres}/wegwijs"
+    upgrade(url)
+    sessions = make_session_factory(make_engine(url))
+    cipher = Cipher("p" * 40)
+    store = ChannelStore(sessions, cipher, "p" * 40)
+    service = HandoffService(sessions, cipher, store, routing(), "https://wegwijs.example.org")
+    book = CaseBook(service)
+    asked = HandoffRequest(
+        conversation="sms:" + "b" * 32,
+        agency="gemeente",
+        gemeente="Zwolle",
+        topic="abroad",
+        benefits=("bijstand",),
+        question="mag ik 3 weken naar spanje?",
+        way="sms",
+        number="+31612345678",
+        language="nl",
+    )
+    first, second = service.create(asked), service.create(asked)
+    [one, two] = sorted(book.open_cases("zwolle-werk-inkomen"), key=lambda case: case.id)
+    assert (one.reference, two.reference) == (first.reference, second.reference)
+    assert one.question == "mag ik 3 weken naar spanje?" and one.topic == "abroad"
+    with pytest.raises(OtherTeamError):
+        book.open_case(one.id, "zeno", "utrecht-werk-inkomen")
+    book.claim(one.id, "anna", "zwolle-werk-inkomen")
+    assert service.taken_over(asked.conversation) == one.id
+    assert book.reply(one.id, "anna", "zwolle-werk-inkomen", "Ik bel je morgen.")
+    book.hand_back(one.id, "anna", "zwolle-werk-inkomen", "Je praat weer met Wegwijs.")
+    book.resolve(two.id, "anna", "zwolle-werk-inkomen", "rule_unclear")
+    assert book.open_cases("zwolle-werk-inkomen") == []
+    with sessions() as session:
+        sent = [
+            cipher.decrypt(row.body_enc)
+            for row in session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))
+            if row.kind != "alert"
+        ]
+        actions = set(session.scalars(select(AuditEntry.action)))
+    assert sent == ["Ik bel je morgen.", "Je praat weer met Wegwijs."]
+    assert {"claimed", "replied", "handed_back", "resolved", "forbidden"} <= actions
