@@ -236,10 +236,14 @@ class HandoffService:
         with self.sessions.begin() as session:
             session.add(message)
 
-    def _alert_contact(self, team: Team) -> ContactView:
-        channel = "wa" if team.alert_channel == "whatsapp" else "sms"
-        address = f"whatsapp:{team.alert_number}" if channel == "wa" else team.alert_number
+    def phone_contact(self, way: str, number: str) -> ContactView:
+        """The Twilio contact for a number by SMS or by WhatsApp (`way` "whatsapp")."""
+        channel = "wa" if way == "whatsapp" else "sms"
+        address = f"whatsapp:{number}" if channel == "wa" else number
         return self.store.contact(channel, address)
+
+    def _alert_contact(self, team: Team) -> ContactView:
+        return self.phone_contact(team.alert_channel, team.alert_number)
 
     def _alert_message(
         self,
@@ -376,10 +380,7 @@ class CaseBook:
         The message in the inbox, the outbox row and the audit entry are one transaction.
         """
         words = text[:1500]
-        with self.service.sessions() as session:
-            handoff = self._get(session, handoff_id, user, team)
-            way, number_enc = handoff.way, handoff.number_enc
-        to_person = self._message_to_person(way, number_enc, words, "caseworker")
+        to_person = self._message_to_person(handoff_id, user, team, words, "caseworker")
         if to_person is None:
             return False
         with self.service.sessions.begin() as session:
@@ -396,10 +397,7 @@ class CaseBook:
 
     def hand_back(self, handoff_id: int, user: str, team: str, notice: str) -> None:
         """The bot answers again; the person is told so (on SMS/WhatsApp)."""
-        with self.service.sessions() as session:
-            handoff = self._get(session, handoff_id, user, team)
-            way, number_enc = handoff.way, handoff.number_enc
-        to_person = self._message_to_person(way, number_enc, notice, "notice")
+        to_person = self._message_to_person(handoff_id, user, team, notice, "notice")
         with self.service.sessions.begin() as session:
             handoff = self._get(session, handoff_id, user, team)
             if handoff.status != "claimed":
@@ -411,16 +409,19 @@ class CaseBook:
                 session.add(to_person)
 
     def _message_to_person(
-        self, way: str, number_enc: str, text: str, kind: str
+        self, handoff_id: int, user: str, team: str, text: str, kind: str
     ) -> OutboxMessage | None:
-        """A queued SMS/WhatsApp to the number the person gave; None for a phone call."""
+        """A queued SMS/WhatsApp to the number the person gave; None for a phone call.
+
+        Made before the caller's transaction: finding the contact may write a row of its own.
+        """
+        with self.service.sessions() as session:
+            handoff = self._get(session, handoff_id, user, team)
+            way, number_enc = handoff.way, handoff.number_enc
         if way not in ("sms", "whatsapp"):
             return None
-        number = self.service.cipher.decrypt(number_enc)
-        channel = "wa" if way == "whatsapp" else "sms"
-        address = f"whatsapp:{number}" if channel == "wa" else number
-        store = self.service.store
-        return store.outbox_message(store.contact(channel, address).id, channel, text, kind)
+        contact = self.service.phone_contact(way, self.service.cipher.decrypt(number_enc))
+        return self.service.store.outbox_message(contact.id, contact.channel, text, kind)
 
 
 def aware_or_now(moment: dt.datetime | None) -> dt.datetime:
