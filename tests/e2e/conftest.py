@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -23,18 +22,12 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.fakes.servers import serve
+from tests.fakes.servers import free_port, serve
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.twilio_api import FakeTwilio
 
 ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 420
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass

@@ -270,6 +270,27 @@ def telegram_update(update_id: int, chat_id: int, **message: Any) -> dict[str, A
     }
 
 
+def telegram_press(
+    update_id: int, chat_id: int, data: str, pressed: dict[str, Any], message_id: int
+) -> dict[str, Any]:
+    """A press on an inline-keyboard button of the bot's message `pressed`."""
+    return {
+        "update_id": update_id,
+        "callback_query": {
+            "id": f"cb{update_id}",
+            "from": {"id": chat_id, "is_bot": False, "first_name": "Test"},
+            "chat_instance": f"chat{chat_id}",
+            "data": data,
+            "message": {
+                "message_id": message_id,
+                "date": int(time.time()),
+                "chat": {"id": chat_id, "type": "private"},
+                "text": pressed["text"],
+            },
+        },
+    }
+
+
 def telegram_post(
     stack: RunningStack, update: dict[str, Any], secret: str | None
 ) -> httpx.Response:
@@ -296,21 +317,7 @@ def test_telegram_webhook_conversation_with_inline_keyboard(
     sent = fakes.telegram.wait_for(chat, 2)
     keyboard = sent[1]["markup"]["inline_keyboard"]
     assert keyboard[0][0] == {"text": "Hobby en bijverdienen", "callback_data": "1"}
-    press = {
-        "update_id": base + 1,
-        "callback_query": {
-            "id": "cb1",
-            "from": {"id": chat, "is_bot": False, "first_name": "Test"},
-            "chat_instance": "x",
-            "data": "1",
-            "message": {
-                "message_id": 2,
-                "date": int(time.time()),
-                "chat": {"id": chat, "type": "private"},
-                "text": sent[1]["text"],
-            },
-        },
-    }
+    press = telegram_press(base + 1, chat, "1", sent[1], message_id=2)
     assert telegram_post(stack, press, SECRET).status_code == 200
     assert "Vertel me wat je doet" in fakes.telegram.wait_for(chat, 3)[2]["text"]
     assert "answerCallbackQuery" in fakes.telegram.calls
@@ -352,21 +359,7 @@ def test_telegram_commands_language_media_and_stop(stack: RunningStack, fakes: F
         "Nederlands",
         "English",
     ]
-    press = {
-        "update_id": base + 1,
-        "callback_query": {
-            "id": "cb2",
-            "from": {"id": chat, "is_bot": False, "first_name": "T"},
-            "chat_instance": "y",
-            "data": "2",
-            "message": {
-                "message_id": 1,
-                "date": int(time.time()),
-                "chat": {"id": chat, "type": "private"},
-                "text": offer["text"],
-            },
-        },
-    }
+    press = telegram_press(base + 1, chat, "2", offer, message_id=1)
     telegram_post(stack, press, SECRET)
     assert "English" in fakes.telegram.wait_for(chat, 2)[1]["text"]
     photo = telegram_update(

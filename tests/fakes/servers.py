@@ -1,11 +1,12 @@
-"""Serve an ASGI app on a free 127.0.0.1 port in a background thread."""
+"""Serve an ASGI app on a free 127.0.0.1 port in a background thread, and wait for what a
+fake API has sent."""
 
 from __future__ import annotations
 
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -34,3 +35,16 @@ def serve(app: Any, port: int | None = None) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+def wait_for_messages(
+    sent_to: Callable[[Any], list[dict[str, Any]]], recipient: Any, count: int, timeout: float
+) -> list[dict[str, Any]]:
+    """What was sent to `recipient`, once there are `count` messages or `timeout` passed."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = sent_to(recipient)
+        if len(found) >= count:
+            return found
+        time.sleep(0.1)
+    return sent_to(recipient)

@@ -12,6 +12,8 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from tests.fakes.servers import wait_for_messages
+
 BOT = {"id": 4242, "is_bot": True, "first_name": "Wegwijs", "username": "wegwijs_test_bot"}
 
 
@@ -33,13 +35,7 @@ class FakeTelegram:
             return [message for message in self.sent if message["chat_id"] == chat_id]
 
     def wait_for(self, chat_id: int, count: int = 1, timeout: float = 30) -> list[dict[str, Any]]:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            found = self.sent_to(chat_id)
-            if len(found) >= count:
-                return found
-            time.sleep(0.1)
-        return self.sent_to(chat_id)
+        return wait_for_messages(self.sent_to, chat_id, count, timeout)
 
     def app(self) -> FastAPI:
         app = FastAPI()

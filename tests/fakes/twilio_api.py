@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import base64
 import threading
-import time
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+
+from tests.fakes.servers import wait_for_messages
 
 
 @dataclass
@@ -32,13 +33,7 @@ class FakeTwilio:
             return [message for message in self.messages if message["to"] == to]
 
     def wait_for(self, to: str, count: int = 1, timeout: float = 30) -> list[dict[str, Any]]:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            found = self.sent_to(to)
-            if len(found) >= count:
-                return found
-            time.sleep(0.1)
-        return self.sent_to(to)
+        return wait_for_messages(self.sent_to, to, count, timeout)
 
     def app(self) -> FastAPI:
         app = FastAPI()

@@ -1,6 +1,5 @@
 """The app service over HTTP (ASGI in-process), with a real SQLite database."""
 
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,12 +13,7 @@ from bot.channels.conversations import sender_hash
 from bot.db.migrate import upgrade
 from bot.db.models import Conversation
 from bot.settings import load_settings
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+from tests.fakes.servers import free_port
 
 
 @pytest.fixture

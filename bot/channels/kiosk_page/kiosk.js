@@ -21,21 +21,28 @@
     return (config.texts[language] || {})[key] || "";
   }
 
+  // [element, text key]: every fixed text on the page, set again when the language changes.
+  const PAGE_TEXTS = [
+    ["#title", "title"],
+    ["#intro", "intro"],
+    ["#question-label", "input_label"],
+    ["#send span", "send"],
+    ["#print span", "print"],
+    ["#restart span", "restart"],
+    ["#language-label", "language"],
+    ["#privacy", "privacy"],
+    ["#idle-title", "idle_title"],
+    ["#still-here", "still_here"],
+    ["#print-title", "print"],
+    ["#print-now", "print"],
+    ["#print-close", "back"],
+  ];
+
   function applyTexts() {
     document.documentElement.lang = language;
-    document.getElementById("title").textContent = t("title");
-    document.getElementById("intro").textContent = t("intro");
-    document.getElementById("question-label").textContent = t("input_label");
-    document.querySelector("#send span").textContent = t("send");
-    document.querySelector("#print span").textContent = t("print");
-    document.querySelector("#restart span").textContent = t("restart");
-    document.getElementById("language-label").textContent = t("language");
-    document.getElementById("privacy").textContent = t("privacy");
-    document.getElementById("idle-title").textContent = t("idle_title");
-    document.getElementById("still-here").textContent = t("still_here");
-    document.getElementById("print-title").textContent = t("print");
-    document.getElementById("print-now").textContent = t("print");
-    document.getElementById("print-close").textContent = t("back");
+    PAGE_TEXTS.forEach(function (pair) {
+      document.querySelector(pair[0]).textContent = t(pair[1]);
+    });
     document.querySelectorAll(".language").forEach(function (button) {
       button.setAttribute("aria-pressed", String(button.dataset.language === language));
     });
