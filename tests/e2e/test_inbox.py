@@ -77,6 +77,9 @@ def test_claim_reply_and_resolve(
     expect(page.get_by_role("alert")).to_contain_text("klopt niet")
     log_in(page, stack, "anna")
     expect(page.get_by_role("heading", name="Open vragen van je team")).to_be_visible()
+    row = page.get_by_role("row").filter(has=page.get_by_role("link", name=reference))
+    expect(row).to_contain_text("0 uur")  # its age, from the catalogs
+    expect(row).to_contain_text("naar het buitenland")
     page.get_by_role("link", name=reference).click()
     expect(page.locator("#question")).to_contain_text("vakantie")
     expect(page.locator("#topic")).to_contain_text("naar het buitenland")
