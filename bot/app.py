@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import hashlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -54,6 +55,17 @@ async def _repeat(
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(wake.wait(), timeout=interval)
         wake.clear()
+
+
+def _freeze_startup_objects() -> None:
+    """Keep full garbage collections short.
+
+    What start-up loads (knowledge, catalogs, SQLAlchemy's mappings) lives as long as the
+    process. Left in the collector's view, every full collection walks it all and pauses
+    every request in flight for ~150 ms; frozen, a full collection sees only new objects.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -125,6 +137,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 await telegram.start(settings)
             except Exception as error:  # the other channels keep working
                 log.error("Telegram could not start: %s", error)
+        _freeze_startup_objects()
         yield
         for task in tasks:
             task.cancel()

@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import Row, Table, and_, bindparam, delete, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -19,6 +20,22 @@ from bot.db.models import Contact, InboundMessage, OutboxMessage
 OUTBOX_MAX_ATTEMPTS = 8
 # A message still "received" (in flight) after this long was interrupted: answer it again.
 STUCK_AFTER = dt.timedelta(minutes=2)
+
+# The statements every message runs, built once: SQLAlchemy then only binds the values.
+CONTACTS: Table = Contact.__table__  # type: ignore[assignment]
+INBOUND: Table = InboundMessage.__table__  # type: ignore[assignment]
+TOUCH_CONTACT = (
+    update(CONTACTS).where(CONTACTS.c.sender_hash == bindparam("b_key")).returning(*CONTACTS.c)
+)
+NEW_CONTACT = insert(CONTACTS).returning(*CONTACTS.c)
+FIRST_PENDING = (
+    select(INBOUND.c.id)
+    .where(INBOUND.c.contact_id == bindparam("b_contact"), INBOUND.c.status == "pending")
+    .limit(1)
+)
+NEW_INBOUND = insert(INBOUND).returning(INBOUND.c.id)
+SET_OPTIONS = update(CONTACTS).where(CONTACTS.c.id == bindparam("b_contact"))
+CLOSE_INBOUND = update(INBOUND).where(INBOUND.c.id == bindparam("b_inbound"))
 
 
 def now() -> dt.datetime:
@@ -60,7 +77,7 @@ class ChannelStore:
     def _key(self, channel: str, address: str) -> str:
         return sender_hash(self.secret_key, f"{channel}:{address}")
 
-    def _view(self, contact: Contact) -> ContactView:
+    def _view(self, contact: Contact | Row[Any]) -> ContactView:
         raw_options = json.loads(contact.options) if contact.options else []
         return ContactView(
             id=contact.id,
@@ -96,45 +113,65 @@ class ChannelStore:
     def receive(
         self, channel: str, external_id: str, address: str, text: str, language: str | None
     ) -> Received:
-        """Store the message (once per provider id) and touch the contact."""
+        """Store the message (once per provider id) and touch the contact.
+
+        Runs for every message, so it is written in SQLAlchemy Core: three statements in one
+        transaction, without the ORM's unit of work.
+        """
         try:
-            with self.sessions.begin() as session:
-                contact = self._contact(session, channel, address)
-                contact.last_inbound_at = now()
-                if language:
-                    contact.language = language
-                inbound = InboundMessage(
-                    channel=channel,
-                    external_id=external_id[:100],
-                    contact_id=contact.id,
-                    text_enc=self.cipher.encrypt(text),
-                    status="received",  # in flight; "pending" once Rasa could not answer
-                    attempts=0,
-                )
-                session.add(inbound)
-                session.flush()
-                older = select(InboundMessage.id).where(
-                    InboundMessage.contact_id == contact.id,
-                    InboundMessage.status == "pending",
-                    InboundMessage.id < inbound.id,
-                )
-                waiting = session.scalar(older.limit(1)) is not None
-                if waiting:  # answered later, in order, behind the kept ones
-                    inbound.status = "pending"
-                return Received(self._view(contact), inbound.id, waiting)
+            return self._receive(channel, external_id, address, text, language)
         except IntegrityError:
-            return Received(self.contact(channel, address), None)
+            if self._known(channel, external_id):
+                return Received(self.contact(channel, address), None)
+        # The contact was created at the same moment by another message (PostgreSQL):
+        # it exists now, so the second try only touches it.
+        return self._receive(channel, external_id, address, text, language)
+
+    def _receive(
+        self, channel: str, external_id: str, address: str, text: str, language: str | None
+    ) -> Received:
+        key = self._key(channel, address)
+        touched: dict[str, Any] = {"last_inbound_at": now()}
+        if language:
+            touched["language"] = language
+        with self.sessions.begin() as session:
+            db = session.connection()
+            contact = db.execute(TOUCH_CONTACT, touched | {"b_key": key}).one_or_none()
+            if contact is None:
+                new = {"sender_hash": key, "channel": channel, "opted_out": False}
+                new["address_enc"] = self.cipher.encrypt(address)
+                contact = db.execute(NEW_CONTACT, new | touched).one()
+            # Older messages still waiting for Rasa go first: this one waits behind them.
+            waiting = db.execute(FIRST_PENDING, {"b_contact": contact.id}).first() is not None
+            inbound = {
+                "channel": channel,
+                "external_id": external_id[:100],
+                "contact_id": contact.id,
+                "text_enc": self.cipher.encrypt(text),
+                # "received": in flight; "pending": waits for Rasa (see `pending`)
+                "status": "pending" if waiting else "received",
+                "attempts": 0,
+            }
+            inbound_id = db.execute(NEW_INBOUND, inbound).scalar_one()
+            return Received(self._view(contact), inbound_id, waiting)
+
+    def _known(self, channel: str, external_id: str) -> bool:
+        with self.sessions() as session:
+            found = session.execute(
+                select(INBOUND.c.id).where(
+                    INBOUND.c.channel == channel, INBOUND.c.external_id == external_id[:100]
+                )
+            ).first()
+            return found is not None
 
     def answered(self, inbound_id: int, contact_id: int, options: list[Option]) -> None:
         """Rasa answered: keep the options just shown and forget the text, in one go."""
         value = json.dumps([{"title": o.title, "payload": o.payload} for o in options])
         with self.sessions.begin() as session:
-            session.execute(update(Contact).where(Contact.id == contact_id).values(options=value))
-            session.execute(
-                update(InboundMessage)
-                .where(InboundMessage.id == inbound_id)
-                .values(status="done", text_enc=None, processed_at=now())
-            )
+            db = session.connection()
+            db.execute(SET_OPTIONS, {"b_contact": contact_id, "options": value})
+            closed = {"status": "done", "text_enc": None, "processed_at": now()}
+            db.execute(CLOSE_INBOUND, closed | {"b_inbound": inbound_id})
 
     def finish(self, inbound_id: int, status: str = "done") -> None:
         """Handled: forget the text, keep that it happened."""

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 import phonenumbers
-from sqlalchemy import delete, select
+from sqlalchemy import Table, bindparam, delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.channels.store import ChannelStore, ContactView, now
@@ -29,6 +29,11 @@ DUTCH_TIME = ZoneInfo("Europe/Amsterdam")
 OPEN_STATUSES = ("new", "claimed")
 CLOSED_STATUSES = ("resolved", "handed_back", "expired")
 EXPIRE_AFTER = dt.timedelta(days=14)  # past the deadline, with nobody having picked it up
+# Asked for every incoming message, so built once (SQLAlchemy then only binds the value).
+HANDOFFS: Table = Handoff.__table__  # type: ignore[assignment]
+CLAIMED_HANDOFF = select(HANDOFFS.c.id).where(
+    HANDOFFS.c.conversation == bindparam("b_conversation"), HANDOFFS.c.status == "claimed"
+)
 ALERT_LANGUAGE = "nl"  # the contact teams work in Dutch
 
 
@@ -101,11 +106,8 @@ class HandoffService:
     def taken_over(self, conversation: str) -> int | None:
         """The claimed handoff of this conversation: then a person answers, not the bot."""
         with self.sessions() as session:
-            return session.scalar(
-                select(Handoff.id).where(
-                    Handoff.conversation == conversation, Handoff.status == "claimed"
-                )
-            )
+            found = session.connection().execute(CLAIMED_HANDOFF, {"b_conversation": conversation})
+            return found.scalar()
 
     def record(self, handoff_id: int, direction: str, text: str) -> None:
         with self.sessions.begin() as session:

@@ -4,7 +4,9 @@ N simulated conversations run at the same time through the app service's chat AP
 turn's latency is recorded. Rasa's bare `/model/parse` latency is measured beside it.
 Then 20 conversations at once go straight to Rasa's REST channel and through the channel
 gateway (the kiosk API); the gateway's own time per turn is the turn's time minus the Rasa
-call the gateway reports in its Server-Timing header.
+call the gateway reports in its Server-Timing header. Like people, the 20 conversations
+start one after another (0.1 s apart) and then overlap; a last run sends 20 first messages
+in the same instant, to show what a burst costs.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import asyncio
 import statistics
 import time
 import uuid
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -32,6 +35,7 @@ SCRIPT = (
 PARSE_SAMPLES = 50
 GATEWAY_CONVERSATIONS = 20
 GATEWAY_ROUNDS = 2  # 12 turns a conversation: under the per-sender rate limit
+GATEWAY_START_GAP = 0.1  # seconds between the starts of two conversations
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -74,53 +78,66 @@ def _server_time(response: httpx.Response, wanted: str) -> float:
     return 0.0
 
 
+@dataclass
+class TurnTimes:
+    """Per turn: its whole time, the part that was not the Rasa call, and that part as
+    measured inside the gateway's handler."""
+
+    totals: list[float] = field(default_factory=list)
+    overheads: list[float] = field(default_factory=list)
+    inside: list[float] = field(default_factory=list)
+    errors: int = 0
+
+
 async def _gateway_conversation(
     client: httpx.AsyncClient,
     direct: bool,
-    totals: list[float],
-    overheads: list[float],
-    inside: list[float],
-) -> int:
-    errors = 0
+    script: tuple[str, ...],
+    start_after: float,
+    times: TurnTimes,
+) -> None:
     if direct:
         sender = f"bench-direct-{uuid.uuid4().hex[:10]}"
     else:
         sender = (await client.post("/kiosk/api/session")).json()["session"]
-    for _ in range(GATEWAY_ROUNDS):
-        for text in SCRIPT:
-            started = time.perf_counter()
-            if direct:
-                body = {"sender": sender, "message": text}
-                response = await client.post("/webhooks/rest/webhook", json=body)
-            else:
-                body = {"session": sender, "text": text}
-                response = await client.post("/kiosk/api/message", json=body)
-            total = time.perf_counter() - started
-            totals.append(total)
-            if not direct:
-                rasa = _server_time(response, "rasa")
-                overheads.append(total - rasa)
-                inside.append(_server_time(response, "app") - rasa)
-            errors += response.status_code != 200
-    return errors
+    await asyncio.sleep(start_after)
+    for text in script:
+        started = time.perf_counter()
+        if direct:
+            body = {"sender": sender, "message": text}
+            response = await client.post("/webhooks/rest/webhook", json=body)
+        else:
+            body = {"session": sender, "text": text}
+            response = await client.post("/kiosk/api/message", json=body)
+        total = time.perf_counter() - started
+        times.totals.append(total)
+        if not direct:
+            rasa = _server_time(response, "rasa")
+            times.overheads.append(total - rasa)
+            times.inside.append(_server_time(response, "app") - rasa)
+        times.errors += response.status_code != 200
 
 
-async def _gateway_vs_direct(
-    settings: Settings, direct: bool
-) -> tuple[list[float], list[float], list[float], int]:
-    totals: list[float] = []
-    overheads: list[float] = []
-    inside: list[float] = []
+async def _gateway_run(
+    settings: Settings,
+    direct: bool,
+    conversations: int,
+    script: tuple[str, ...],
+    start_gap: float,
+) -> TurnTimes:
+    """`conversations` at once, straight to Rasa or through the gateway; conversation n
+    starts n x `start_gap` seconds after the first."""
+    times = TurnTimes()
     base = settings.rasa_url if direct else settings.app_url
-    limits = httpx.Limits(max_connections=GATEWAY_CONVERSATIONS + 2)
+    limits = httpx.Limits(max_connections=conversations + 2)
     async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as client:
-        errors = await asyncio.gather(
+        await asyncio.gather(
             *(
-                _gateway_conversation(client, direct, totals, overheads, inside)
-                for _ in range(GATEWAY_CONVERSATIONS)
+                _gateway_conversation(client, direct, script, index * start_gap, times)
+                for index in range(conversations)
             )
         )
-    return totals, overheads, inside, sum(errors)
+    return times
 
 
 def _parse_latencies(settings: Settings) -> list[float]:
@@ -156,17 +173,29 @@ def _ms(seconds: float) -> str:
     return f"{seconds * 1000:7.0f} ms"
 
 
+def _p50_p95(values: list[float]) -> str:
+    return f"p50 {_ms(percentile(values, 0.5))}  p95 {_ms(percentile(values, 0.95))}"
+
+
+def _gateway_runs(settings: Settings) -> tuple[TurnTimes, TurnTimes, TurnTimes]:
+    """Direct Rasa, the gateway, and the gateway under a burst of first messages."""
+    script = SCRIPT * GATEWAY_ROUNDS
+    count = GATEWAY_CONVERSATIONS
+    asyncio.run(_gateway_run(settings, False, 1, SCRIPT[:2], 0))  # warm-up of the gateway
+    direct = asyncio.run(_gateway_run(settings, True, count, script, GATEWAY_START_GAP))
+    gateway = asyncio.run(_gateway_run(settings, False, count, script, GATEWAY_START_GAP))
+    burst = asyncio.run(_gateway_run(settings, False, count, SCRIPT[:1], 0))
+    return direct, gateway, burst
+
+
 def bench(settings: Settings, conversations: int, rounds: int) -> int:
     with running_stack(settings):
         asyncio.run(_drive(settings, 1, 1))  # warm-up: first turns load lazily
         latencies, elapsed, errors = asyncio.run(_drive(settings, conversations, rounds))
         parse = _parse_latencies(settings)
-        direct, _, _, direct_errors = asyncio.run(_gateway_vs_direct(settings, direct=True))
-        gateway, overhead, inside, gateway_errors = asyncio.run(
-            _gateway_vs_direct(settings, direct=False)
-        )
+        direct, gateway, burst = _gateway_runs(settings)
         rss = rasa_rss_megabytes()
-    errors += direct_errors + gateway_errors
+    errors += direct.errors + gateway.errors + burst.errors
     turns = len(latencies)
     print(
         f"bench | {conversations} concurrent conversations x {rounds} rounds "
@@ -178,26 +207,21 @@ def bench(settings: Settings, conversations: int, rounds: int) -> int:
         f"  mean {_ms(statistics.fmean(latencies))}"
     )
     print(f"bench | throughput: {turns / elapsed:.1f} turns/s over {elapsed:.1f} s")
-    print(
-        f"bench | bare Rasa /model/parse (sequential, {PARSE_SAMPLES}): "
-        f"p50 {_ms(percentile(parse, 0.5))}  p95 {_ms(percentile(parse, 0.95))}"
-    )
-    print(
-        f"bench | {GATEWAY_CONVERSATIONS} concurrent conversations, direct Rasa REST: "
-        f"p50 {_ms(percentile(direct, 0.5))}  p95 {_ms(percentile(direct, 0.95))}"
-    )
-    print(
-        f"bench | {GATEWAY_CONVERSATIONS} concurrent conversations, through the gateway: "
-        f"p50 {_ms(percentile(gateway, 0.5))}  p95 {_ms(percentile(gateway, 0.95))}"
-    )
+    print(f"bench | bare Rasa /model/parse (sequential, {PARSE_SAMPLES}): {_p50_p95(parse)}")
+    together = f"{GATEWAY_CONVERSATIONS} concurrent conversations"
+    print(f"bench | {together}, direct Rasa REST: {_p50_p95(direct.totals)}")
+    print(f"bench | {together}, through the gateway: {_p50_p95(gateway.totals)}")
     print(
         f"bench | time the gateway adds per turn (turn minus its Rasa call): "
-        f"p50 {_ms(percentile(overhead, 0.5))}  p95 {_ms(percentile(overhead, 0.95))}"
-        f"  (target: p95 under 20 ms)"
+        f"{_p50_p95(gateway.overheads)}  (target: p95 under 20 ms)"
     )
     print(
         f"bench |   of which inside the gateway's handler (store, checks, delivery): "
-        f"p50 {_ms(percentile(inside, 0.5))}  p95 {_ms(percentile(inside, 0.95))}"
+        f"{_p50_p95(gateway.inside)}"
+    )
+    print(
+        f"bench | burst: {GATEWAY_CONVERSATIONS} first messages in the same instant, time the "
+        f"gateway adds: {_p50_p95(burst.overheads)}  (they queue for one event loop)"
     )
     print(f"bench | Rasa server resident memory: {'unknown' if rss is None else f'{rss:.0f} MB'}")
     return 1 if errors else 0

@@ -14,10 +14,11 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import create_engine, inspect, select, text
+from sqlalchemy import create_engine, event, inspect, select, text
 
 from bot.channels.store import ChannelStore
 from bot.db.crypto import Cipher
@@ -236,3 +237,29 @@ def test_the_caseworker_path_on_postgresql(postgres: str) -> None:
         actions = set(session.scalars(select(AuditEntry.action)))
     assert sent == ["Ik bel je morgen.", "Je praat weer met Wegwijs."]
     assert {"claimed", "replied", "handed_back", "resolved", "forbidden"} <= actions
+
+
+def test_a_new_contact_created_at_the_same_moment_loses_no_message(postgres: str) -> None:
+    """Two first messages from one new number can arrive together on PostgreSQL: the one
+    whose contact insert collides is stored on the second try, not taken for a duplicate."""
+    url = f"{postgres}/wegwijs"
+    upgrade(url)
+    engine = make_engine(url)
+    store = ChannelStore(make_session_factory(engine), Cipher("r" * 40), "r" * 40)
+    rival = ChannelStore(make_session_factory(make_engine(url)), Cipher("r" * 40), "r" * 40)
+    address = "whatsapp:+31612000111"
+    raced: list[int] = []
+
+    def the_other_message_wins(_connection: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if statement.startswith("INSERT INTO channel_contacts") and not raced:
+            raced.append(rival.receive("wa", "SM-other", address, "hallo", "nl").contact.id)
+
+    event.listen(engine, "before_cursor_execute", the_other_message_wins)
+    received = store.receive("wa", "SM-mine", address, "mag ik een taart verkopen?", "nl")
+    event.remove(engine, "before_cursor_execute", the_other_message_wins)
+    assert raced, "the rival's contact was not created mid-way"
+    assert received.inbound_id is not None  # stored, not ignored as a retry
+    assert received.contact.id == raced[0]
+    with engine.connect() as connection:
+        count = "SELECT count(*) FROM inbound_messages WHERE contact_id = :c"
+        assert connection.execute(text(count), {"c": raced[0]}).scalar_one() == 2
