@@ -31,7 +31,7 @@ help:
 	@echo "make chat   chat in this terminal through the running stack"
 	@echo "make test   everything CI checks: lint, unit, data validation, training, stories, e2e, eval"
 	@echo "make eval   conversation cases in tests/cases;  make eval-dev: ../shared/eval cases"
-	@echo "make bench  latency and memory at 10 concurrent conversations"
+	@echo "make bench  latency, memory, and the gateway against direct Rasa at 20 conversations"
 	@echo "make nlu-cv intent F1 with 5-fold cross-validation"
 	@echo "make i18n   extract, update and compile the text catalogs"
 
