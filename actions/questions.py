@@ -26,6 +26,7 @@ from bot.knowledge.answers import (
     ask_benefit,
     assumption_answer,
     benefit_noted,
+    eligibility_answer,
     mistake_answer,
     no_benefit_answer,
     rules_answer,
@@ -125,6 +126,8 @@ def decide(
         if pending is None:
             return ask_benefit(), reading.raw_text
         return no_benefit_answer(), None
+    if reading.eligibility and (reading.benefits or intent in QUESTION_INTENTS):
+        return eligibility_answer(kb, reading), None
     if reading.benefits:
         return benefit_noted(kb, reading.benefits), None
     return None, None

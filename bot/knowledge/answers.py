@@ -49,7 +49,7 @@ def keyed(key: str, **args: Any) -> Part:
 
 @dataclass
 class Answer:
-    kind: str  # rules | mistake | assumption | need_benefit | benefit_noted
+    kind: str  # rules | mistake | assumption | eligibility | need_benefit | benefit_noted
     messages: list[Message] = field(default_factory=list)
     buttons: list[tuple[str, str]] = field(default_factory=list)
 
@@ -162,6 +162,31 @@ def assumption_answer(knowledge: Knowledge, reading: Reading, benefits: list[str
         messages=[
             [part("known.intro")],
             *[[keyed(f"known.{agency}")] for agency in agencies],
+            [part("answer.offer")],
+        ],
+        buttons=list(OFFER_BUTTONS),
+    )
+
+
+# Who decides whether someone gets a benefit at all (rules-reference §3: the agencies).
+ELIGIBILITY_KEYS = {
+    "gemeente": N_("eligibility.gemeente"),
+    "uwv": N_("eligibility.uwv"),
+    "svb": N_("eligibility.svb"),
+    "toeslagen": N_("eligibility.toeslagen"),
+    "duo": N_("eligibility.duo"),
+}
+
+
+def eligibility_answer(knowledge: Knowledge, reading: Reading) -> Answer:
+    """ "Heb ik recht op …?": Wegwijs cannot decide that; it says who does and how to ask."""
+    agencies = [knowledge.benefits[b].agency for b in reading.benefits]
+    keys = [ELIGIBILITY_KEYS[a] for a in dict.fromkeys(agencies) if a in ELIGIBILITY_KEYS]
+    return Answer(
+        kind="eligibility",
+        messages=[
+            [part("eligibility.intro")],
+            *[[part(key)] for key in keys or [N_("eligibility.unknown")]],
             [part("answer.offer")],
         ],
         buttons=list(OFFER_BUTTONS),

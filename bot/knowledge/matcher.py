@@ -85,6 +85,20 @@ ASSUMPTION_TERMS = (
     "doesn t it know",
     "aren t they informed",
 )
+# "Heb ik recht op bijstand?": whether one gets a benefit at all. Only the agency decides.
+ELIGIBILITY_TERMS = (
+    "recht op",
+    "recht heb",
+    "recht hebben",
+    "in aanmerking",
+    "aanvragen",
+    "aanvraag doen",
+    "entitled",
+    "eligible",
+    "qualify",
+    "apply for",
+    "right to",
+)
 # "nooit ... verteld", "never ... told": a negation followed closely by a reporting verb.
 _NEGATIONS = ("nooit", "niet", "never", "not", "didn", "haven", "hadn")
 _REPORT_VERBS = (
@@ -186,6 +200,7 @@ class Reading:
     mistake: bool = False
     assumption: bool = False
     growing: bool = False
+    eligibility: bool = False
 
 
 def read_message(text: str, knowledge: Knowledge) -> Reading:
@@ -210,6 +225,7 @@ def read_message(text: str, knowledge: Knowledge) -> Reading:
     reading.mistake = has_any(tokens, MISTAKE_TERMS) or negated_report(tokens)
     reading.assumption = has_any(tokens, ASSUMPTION_TERMS)
     reading.growing = has_any(tokens, GROWING_TERMS)
+    reading.eligibility = has_any(tokens, ELIGIBILITY_TERMS)
     return reading
 
 

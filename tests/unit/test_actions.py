@@ -238,3 +238,34 @@ async def test_the_list_can_be_sent_again_and_gets_the_gemeente_later() -> None:
 async def test_asking_for_a_list_that_was_never_made_is_answered_kindly() -> None:
     messages, _ = await run_answer([user("stuur me het lijstje", "ask_rules")])
     assert part_keys(messages) == ["checklist.none_yet"]
+
+
+@pytest.mark.parametrize(
+    ("text", "agency_key"),
+    [
+        ("zeg jij maar of ik recht heb op bijstand", "eligibility.gemeente"),
+        ("am I entitled to huurtoeslag?", "eligibility.toeslagen"),
+        ("kom ik in aanmerking voor ww", "eligibility.uwv"),
+    ],
+)
+async def test_asking_whether_one_gets_a_benefit_says_who_decides(
+    text: str, agency_key: str
+) -> None:
+    messages, result = await run_answer([user(text, "ask_rules")])
+    keys = part_keys(messages)
+    assert keys[:2] == ["eligibility.intro", agency_key]
+    assert slot_values(result)["answer_kind"] == "answered"
+
+
+async def test_a_parent_who_died_is_not_read_as_the_partner() -> None:
+    messages, _ = await run_answer(
+        [user("mijn vader is overleden en ik erf 12000 euro. ik zit in de bijstand", "ask_rules")]
+    )
+    keys = part_keys(messages)
+    assert not any("partner_died" in key for key in keys)
+    assert any(key.startswith("rule.") and "bijstand" in key for key in keys), keys
+    messages, _ = await run_answer(
+        [user("mijn vrouw is vorige week overleden. ik heb bijstand", "ask_rules")]
+    )
+    keys = part_keys(messages)
+    assert any("partner_died" in key for key in keys), keys
