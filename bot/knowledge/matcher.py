@@ -135,7 +135,10 @@ GROWING_TERMS = (
     "growing",
 )
 _AGE_PATTERNS = (
-    re.compile(r"\bik ben (\d{1,3})(?! ?(?:weken|week|maanden|maand|dagen|dag|uur|euro|keer|x))\b"),
+    re.compile(
+        r"\b(?:ik |en )?ben (\d{1,3})"
+        r"(?! ?(?:weken|week|maanden|maand|dagen|dag|uur|euro|keer|x|procent|kilo|km))\b"
+    ),
     re.compile(r"\b(?:i m|im|i am) (\d{1,3})(?! ?(?:weeks|months|days|hours|euro|times))\b"),
     re.compile(r"\bben (\d{1,3}) jaar\b"),
     re.compile(r"\b(\d{1,3}) (?:jaar oud|years old)\b"),

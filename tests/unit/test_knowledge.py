@@ -197,6 +197,10 @@ def test_a_figure_without_source_is_refused(tmp_path: Path) -> None:
         ),
         ("i have wajong and want to go on holiday", ["wajong"], "abroad"),
         ("ik heb een toeslag en krijg een erfenis", ["toeslagen"], "savings"),
+        ("mijn vader is overleden en ik erf wat geld, bijstand", ["bijstand"], "savings"),
+        ("een kerstpakket van de kerk gekregen, ik heb bijstand", ["bijstand"], "gifts"),
+        ("can i spend 5 weeks in spain? i get ww", ["ww"], "abroad"),
+        ("i want to visit family in ghana, i am on aow", ["aow"], "abroad"),
     ],
 )
 def test_reading_informal_messages(text: str, benefits: list[str], situation: str) -> None:
@@ -210,6 +214,10 @@ def test_reading_age_mistakes_and_assumptions() -> None:
     assert read_message("ik ben 45 en heb bijstand", kb).age == 45
     assert read_message("im 19 and on bijstand", kb).age == 19
     assert read_message("ik ben 3 weken weg", kb).age is None
+    assert read_message("ik heb bijstand en ben 58", kb).age == 58
+    assert read_message("ik heb bijstand en ben 2 dagen ziek", kb).age is None
+    assert read_message("heb ik recht op bijstand?", kb).eligibility
+    assert not read_message("mag ik taarten verkopen met bijstand?", kb).eligibility
     assert read_message("ik heb het nooit aan de svb verteld", kb).mistake
     assert read_message("de gemeente weet dat toch al", kb).assumption
     assert read_message("ik heb steeds meer vaste klanten", kb).growing
