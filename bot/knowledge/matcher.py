@@ -160,10 +160,16 @@ def normalise(text: str) -> list[str]:
     return joined
 
 
+# Words that start like a term but mean something else: "ouders" (parents) is not "oude".
+_FALSE_PREFIXES = {"oude": ("ouder",), "werk": ("werkloos",)}
+
+
 @lru_cache(maxsize=4096)
 def _word_matches(token: str, word: str) -> bool:
     if token == word:
         return True
+    if any(token.startswith(other) for other in _FALSE_PREFIXES.get(word, ())):
+        return False
     if len(word) >= 4 and token.startswith(word):
         return True
     return (

@@ -215,6 +215,8 @@ def test_reading_age_mistakes_and_assumptions() -> None:
     assert read_message("im 19 and on bijstand", kb).age == 19
     assert read_message("ik ben 3 weken weg", kb).age is None
     assert read_message("ik heb bijstand en ben 58", kb).age == 58
+    assert read_message("ik woon weer bij mijn ouders", kb).situation != "used_goods"
+    assert read_message("ik verkoop mijn oude fiets", kb).situation == "used_goods"
     assert read_message("ik heb bijstand en ben 2 dagen ziek", kb).age is None
     assert read_message("heb ik recht op bijstand?", kb).eligibility
     assert not read_message("mag ik taarten verkopen met bijstand?", kb).eligibility
