@@ -140,6 +140,14 @@ def test_an_outdated_figure_is_stated_with_its_own_year(renderer: Renderer) -> N
     assert "In 2025 is de grens" in "\n".join(render(renderer, current, "nl"))
 
 
+def test_the_savings_limit_is_the_last_verified_one_with_its_year(renderer: Renderer) -> None:
+    answer = rules_answer(knowledge(), Reading(situation="savings"), ["bijstand"], TODAY)
+    text = "\n".join(render(renderer, answer, "en"))
+    assert "In 2023, the bijstand savings limit for a single person was €7,605." in text
+    assert "€15,210" in text and "8,000" not in text  # 2026's figure is UNVERIFIED
+    assert "I do not know the amount for 2026 for sure yet." in text
+
+
 def test_unverified_figures_have_no_value_to_state() -> None:
     for figure in knowledge().figures.values():
         for value in figure.values:
