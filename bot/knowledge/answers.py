@@ -72,13 +72,21 @@ def _families_in_order(knowledge: Knowledge, benefits: list[str]) -> list[str]:
 
 
 def _rule_messages(
-    knowledge: Knowledge, rule: Rule, benefit_keys: list[str] | None, today: dt.date
+    knowledge: Knowledge,
+    rule: Rule,
+    benefits: list[str] | None,
+    today: dt.date,
 ) -> list[Message]:
-    """Two short messages: the verdict and why, then what to do (with any figures)."""
+    """Two short messages: the verdict and why, then what to do (with any figures).
+
+    `benefits`: the person's benefits this rule answers for (None: a general rule).
+    """
     inline: dict[str, Any] = {}
     notes: Message = []
     for name, figure_id in rule.figures.items():
         figure = knowledge.figures[figure_id]
+        if not figure.applies_to(benefits):
+            continue
         choice = choose(figure, today)
         if any(value.open_ended for value in figure.values) and choice is not None:
             inline[name] = choice.value
@@ -96,8 +104,9 @@ def _rule_messages(
     if any(note["key"].startswith("figure.last_known.") for note in notes):
         notes.append(part("figure.not_sure", this_year=today.year))
     first: Message = []
-    if benefit_keys is not None:
-        first.append(keyed(f"verdict.{rule.verdict}", benefits={"keys": benefit_keys}))
+    if benefits is not None:
+        names = [knowledge.benefits[benefit].name_key for benefit in benefits]
+        first.append(keyed(f"verdict.{rule.verdict}", benefits={"keys": names}))
     first.append(keyed(rule.why_key, **inline))
     messages = [first, [keyed(rule.todo_key, **inline)]]
     return [*messages, notes] if notes else messages
@@ -118,12 +127,10 @@ def rules_answer(
         if family_rule is None:
             continue
         rule = resolve_rule(knowledge, family_rule, reading.age)
-        groups.setdefault(rule.id, [])
-        name_key = knowledge.benefits[benefit].name_key
-        if name_key not in groups[rule.id]:
-            groups[rule.id].append(name_key)
-    for rule_id, names in groups.items():
-        answer.messages += _rule_messages(knowledge, knowledge.rules[rule_id], names, today)
+        if benefit not in groups.setdefault(rule.id, []):
+            groups[rule.id].append(benefit)
+    for rule_id, group in groups.items():
+        answer.messages += _rule_messages(knowledge, knowledge.rules[rule_id], group, today)
     if reading.growing:
         answer.messages.append([part("answer.growing")])
     answer.messages.append([part("answer.offer")])

@@ -117,7 +117,8 @@ def load_knowledge(data_dir: Path = DATA_DIR) -> Knowledge:
                 )
             )
         require(item.get("unit") in ("money", "number"), f"figures.yml {key}: unknown unit")
-        figures[key] = Figure(id=key, unit=item["unit"], values=tuple(values))
+        only = tuple(str(benefit) for benefit in item.get("benefits") or ())
+        figures[key] = Figure(id=key, unit=item["unit"], values=tuple(values), benefits=only)
     knowledge = Knowledge(agencies, benefits, situations, rules, figures)
     check_references(knowledge)
     return knowledge
@@ -127,6 +128,9 @@ def check_references(knowledge: Knowledge) -> None:
     """Every reference points at something that exists; every situation covers every benefit."""
     for benefit in knowledge.benefits.values():
         require(benefit.agency in knowledge.agencies, f"benefit {benefit.id}: unknown agency")
+    for known in knowledge.figures.values():
+        for benefit_id in known.benefits:
+            require(benefit_id in knowledge.benefits, f"figure {known.id}: unknown benefit")
     for rule in knowledge.rules.values():
         require(
             rule.agency is None or rule.agency in knowledge.agencies,

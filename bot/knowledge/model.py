@@ -88,6 +88,12 @@ class Figure:
     id: str
     unit: Literal["money", "number"]
     values: tuple[FigureValue, ...]
+    # Only for these benefits (one rule can cover a family: huurtoeslag and zorgtoeslag
+    # have different savings limits); empty: for every benefit the rule answers.
+    benefits: tuple[str, ...] = ()
+
+    def applies_to(self, benefits: list[str] | None) -> bool:
+        return not self.benefits or benefits is None or bool(set(self.benefits) & set(benefits))
 
 
 @dataclass(frozen=True)

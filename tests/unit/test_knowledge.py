@@ -148,6 +148,18 @@ def test_the_savings_limit_is_the_last_verified_one_with_its_year(renderer: Rend
     assert "I do not know the amount for 2026 for sure yet." in text
 
 
+def test_a_toeslag_gets_only_its_own_savings_limit(renderer: Renderer) -> None:
+    kb, savings = knowledge(), Reading(situation="savings")
+    rent = "\n".join(render(renderer, rules_answer(kb, savings, ["huurtoeslag"], TODAY), "nl"))
+    assert "In 2026 is de vermogensgrens (het geld dat je mag hebben) voor huurtoeslag" in rent
+    assert "€\xa038.479" in rent and "zorgtoeslag" not in rent
+    care = "\n".join(render(renderer, rules_answer(kb, savings, ["zorgtoeslag"], TODAY), "nl"))
+    assert "In 2025 was" in care and "€\xa0141.896" in care and "huurtoeslag" not in care
+    assert "Het bedrag voor 2026 weet ik nog niet zeker." in care
+    unknown = "\n".join(render(renderer, rules_answer(kb, savings, ["toeslagen"], TODAY), "nl"))
+    assert "€" not in unknown  # which toeslag is not known: no limit is named
+
+
 def test_unverified_figures_have_no_value_to_state() -> None:
     for figure in knowledge().figures.values():
         for value in figure.values:
