@@ -31,7 +31,8 @@ class ValidateSlotMappings(ValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
         text = str(tracker.latest_message.get("text") or "")
-        mentioned = read_message(text, knowledge()).benefits
+        reading = read_message(text, knowledge())
+        mentioned = [benefit for benefit in reading.benefits if benefit not in reading.asked]
         known = tracker.get_slot("benefits")
         if not mentioned:
             return {}

@@ -187,7 +187,7 @@ ELIGIBILITY_KEYS = {
 
 def eligibility_answer(knowledge: Knowledge, reading: Reading) -> Answer:
     """ "Heb ik recht op …?": Wegwijs cannot decide that; it says who does and how to ask."""
-    agencies = [knowledge.benefits[b].agency for b in reading.benefits]
+    agencies = [knowledge.benefits[b].agency for b in reading.asked or reading.benefits]
     keys = [ELIGIBILITY_KEYS[a] for a in dict.fromkeys(agencies) if a in ELIGIBILITY_KEYS]
     return Answer(
         kind="eligibility",

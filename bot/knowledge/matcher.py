@@ -180,16 +180,18 @@ def _word_matches(token: str, word: str) -> bool:
     )
 
 
-def count_term(tokens: list[str], term: str) -> int:
-    """How many times a term occurs, its words in order and next to each other."""
+def term_spans(tokens: list[str], term: str) -> list[tuple[int, int]]:
+    """Where a term occurs (start, end), its words in order and next to each other."""
     words = normalise(term)
-    if not words:
-        return 0
-    hits = 0
-    for start in range(len(tokens) - len(words) + 1):
-        if all(_word_matches(tokens[start + i], word) for i, word in enumerate(words)):
-            hits += 1
-    return hits
+    return [
+        (start, start + len(words))
+        for start in range(len(tokens) - len(words) + 1)
+        if words and all(_word_matches(tokens[start + i], word) for i, word in enumerate(words))
+    ]
+
+
+def count_term(tokens: list[str], term: str) -> int:
+    return len(term_spans(tokens, term))
 
 
 def has_any(tokens: list[str], terms: tuple[str, ...]) -> bool:
@@ -210,6 +212,9 @@ class Reading:
     assumption: bool = False
     growing: bool = False
     eligibility: bool = False
+    # Benefits named only as what is asked for ("heb ik recht op huurtoeslag?"): the person
+    # does not (yet) have them.
+    asked: list[str] = field(default_factory=list)
 
 
 def read_message(text: str, knowledge: Knowledge) -> Reading:
@@ -235,7 +240,24 @@ def read_message(text: str, knowledge: Knowledge) -> Reading:
     reading.assumption = has_any(tokens, ASSUMPTION_TERMS)
     reading.growing = has_any(tokens, GROWING_TERMS)
     reading.eligibility = has_any(tokens, ELIGIBILITY_TERMS)
+    if reading.eligibility and reading.situation is None:  # "nog recht op" in a situation: had
+        reading.asked = asked_benefits(tokens, reading.benefits, knowledge)
     return reading
+
+
+def asked_benefits(tokens: list[str], benefits: list[str], knowledge: Knowledge) -> list[str]:
+    """The benefits that are named only just after "recht op", "eligible for", …"""
+    asking = [end for term in ELIGIBILITY_TERMS for _, end in term_spans(tokens, term)]
+    asked = []
+    for benefit in benefits:
+        starts = [
+            start
+            for term in knowledge.benefits[benefit].terms
+            for start, _ in term_spans(tokens, term)
+        ]
+        if starts and all(any(0 <= start - end <= 3 for end in asking) for start in starts):
+            asked.append(benefit)
+    return asked
 
 
 def person_age(normalised_text: str) -> int | None:

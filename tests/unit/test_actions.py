@@ -103,6 +103,14 @@ async def test_benefits_are_remembered_across_turns() -> None:
     assert slots == {"benefits": ["ww", "huurtoeslag"]}
 
 
+async def test_a_benefit_asked_for_is_not_remembered_as_one_the_person_has() -> None:
+    tracker = make_tracker([user("ik heb ww, heb ik ook recht op huurtoeslag?", "ask_rules")])
+    slots = await ValidateSlotMappings().extract_benefits(CollectingDispatcher(), tracker, {})
+    assert slots == {"benefits": ["ww"]}
+    messages, _ = await run_answer([user("heb ik met bijstand recht op huurtoeslag", "ask_rules")])
+    assert part_keys(messages)[:3] == ["eligibility.intro", "eligibility.toeslagen", "answer.offer"]
+
+
 @pytest.mark.parametrize("text", ["hoi", "wat voor weer wordt het"])
 async def test_no_benefit_mentioned_changes_nothing(text: str) -> None:
     tracker = make_tracker([user(text, "greet")], {"benefits": ["ww"]})

@@ -240,6 +240,9 @@ def test_reading_age_mistakes_and_assumptions() -> None:
     assert read_message("ik heb bijstand en ben 2 dagen ziek", kb).age is None
     assert read_message("heb ik recht op bijstand?", kb).eligibility
     assert not read_message("mag ik taarten verkopen met bijstand?", kb).eligibility
+    assert read_message("ik heb ww, heb ik recht op huurtoeslag?", kb).asked == ["huurtoeslag"]
+    moving_in = "mijn vriend komt bij me wonen, heb ik dan nog recht op huurtoeslag?"
+    assert read_message(moving_in, kb).asked == []  # "nog recht op": the person has it
     assert read_message("ik heb het nooit aan de svb verteld", kb).mistake
     assert read_message("de gemeente weet dat toch al", kb).assumption
     assert read_message("ik heb steeds meer vaste klanten", kb).growing
