@@ -30,6 +30,7 @@ from bot.knowledge.answers import (
     mistake_answer,
     no_benefit_answer,
     rules_answer,
+    unclear_question_answer,
 )
 from bot.knowledge.loader import knowledge
 from bot.knowledge.matcher import Reading, read_message
@@ -128,6 +129,8 @@ def decide(
         return no_benefit_answer(), None
     if reading.eligibility and (reading.benefits or intent in QUESTION_INTENTS):
         return eligibility_answer(kb, reading), None
+    if reading.benefits and reading.asking and intent in QUESTION_INTENTS:
+        return unclear_question_answer(kb, reading.benefits), None
     if reading.benefits:
         return benefit_noted(kb, reading.benefits), None
     return None, None

@@ -49,7 +49,7 @@ def keyed(key: str, **args: Any) -> Part:
 
 @dataclass
 class Answer:
-    kind: str  # rules | mistake | assumption | eligibility | need_benefit | benefit_noted
+    kind: str  # rules | mistake | assumption | eligibility | need_benefit | benefit_noted | …
     messages: list[Message] = field(default_factory=list)
     buttons: list[tuple[str, str]] = field(default_factory=list)
 
@@ -215,6 +215,26 @@ def benefit_noted(knowledge: Knowledge, benefits: list[str]) -> Answer:
     names = [knowledge.benefits[b].name_key for b in benefits]
     return Answer(
         kind="benefit_noted", messages=[[part("answer.benefit_noted", benefits={"keys": names})]]
+    )
+
+
+def unclear_question_answer(knowledge: Knowledge, benefits: list[str]) -> Answer:
+    """A question next to a benefit that Wegwijs cannot place: what it does know about,
+    and the agency that knows everything about that benefit."""
+    names = [knowledge.benefits[b].name_key for b in benefits]
+    agencies = dict.fromkeys(
+        knowledge.agencies[knowledge.benefits[b].agency].name_key for b in benefits
+    )
+    return Answer(
+        kind="unclear_question",
+        messages=[
+            [
+                part("answer.unclear_question", benefits={"keys": names}),
+                part("answer.ask_agency", agencies={"keys": list(agencies)}),
+            ],
+            [part("answer.offer")],
+        ],
+        buttons=list(OFFER_BUTTONS),
     )
 
 

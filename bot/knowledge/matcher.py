@@ -99,6 +99,32 @@ ELIGIBILITY_TERMS = (
     "apply for",
     "right to",
 )
+# Words that make a message a question, a plan or a change, not just "ik heb ww".
+ASKING_TERMS = (
+    "mag",
+    "mogen",
+    "wil",
+    "willen",
+    "kan",
+    "kunnen",
+    "moet",
+    "moeten",
+    "ga",
+    "gaan",
+    "can",
+    "may",
+    "must",
+    "should",
+    "want",
+    "going",
+    "will",
+    "gaat",
+    "verandert",
+    "stopt",
+    "change",
+    "changes",
+    "stops",
+)
 # "nooit ... verteld", "never ... told": a negation followed closely by a reporting verb.
 _NEGATIONS = ("nooit", "niet", "never", "not", "didn", "haven", "hadn")
 _REPORT_VERBS = (
@@ -215,6 +241,7 @@ class Reading:
     # Benefits named only as what is asked for ("heb ik recht op huurtoeslag?"): the person
     # does not (yet) have them.
     asked: list[str] = field(default_factory=list)
+    asking: bool = False  # a question or a plan ("?", "mag", "wil", "can", …)
 
 
 def read_message(text: str, knowledge: Knowledge) -> Reading:
@@ -240,6 +267,7 @@ def read_message(text: str, knowledge: Knowledge) -> Reading:
     reading.assumption = has_any(tokens, ASSUMPTION_TERMS)
     reading.growing = has_any(tokens, GROWING_TERMS)
     reading.eligibility = has_any(tokens, ELIGIBILITY_TERMS)
+    reading.asking = "?" in text or any(token in ASKING_TERMS for token in tokens)
     if reading.eligibility and reading.situation is None:  # "nog recht op" in a situation: had
         reading.asked = asked_benefits(tokens, reading.benefits, knowledge)
     return reading

@@ -277,3 +277,16 @@ async def test_a_parent_who_died_is_not_read_as_the_partner() -> None:
     )
     keys = part_keys(messages)
     assert any("partner_died" in key for key in keys), keys
+
+
+async def test_a_question_beside_a_benefit_that_cannot_be_placed_names_the_agency() -> None:
+    messages, _ = await run_answer(
+        [user("ik heb wajong en wil een opleiding gaan doen", "ask_rules")]
+    )
+    assert part_keys(messages)[:2] == ["answer.unclear_question", "answer.ask_agency"]
+    assert messages[0]["parts"][1]["args"] == {"agencies": {"keys": ["agency.uwv"]}}
+    change = "ik krijg kinderopvangtoeslag, mijn kind gaat naar een andere opvang"
+    messages, _ = await run_answer([user(change, "ask_rules")])
+    assert messages[0]["parts"][1]["args"] == {"agencies": {"keys": ["agency.toeslagen"]}}
+    messages, _ = await run_answer([user("ik zit sinds kort in de ww", "ask_rules")])
+    assert part_keys(messages) == ["answer.benefit_noted"]  # a fact, not a question

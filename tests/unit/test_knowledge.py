@@ -221,6 +221,7 @@ def test_a_figure_without_source_is_refused(tmp_path: Path) -> None:
         ("een kerstpakket van de kerk gekregen, ik heb bijstand", ["bijstand"], "gifts"),
         ("can i spend 5 weeks in spain? i get ww", ["ww"], "abroad"),
         ("i want to visit family in ghana, i am on aow", ["aow"], "abroad"),
+        ("ik ga helpen in de snackbar van mijn oom, ik heb ww", ["ww"], "side_job"),
     ],
 )
 def test_reading_informal_messages(text: str, benefits: list[str], situation: str) -> None:
