@@ -115,8 +115,8 @@ class ChannelStore:
     ) -> Received:
         """Store the message (once per provider id) and touch the contact.
 
-        Runs for every message, so it is written in SQLAlchemy Core: three statements in one
-        transaction, without the ORM's unit of work.
+        Runs for every message, so it is written in SQLAlchemy Core: three or four prepared
+        statements in one transaction, without the ORM's unit of work.
         """
         try:
             return self._receive(channel, external_id, address, text, language)
