@@ -29,9 +29,17 @@ def _what(item: Item) -> dict[str, str]:
     return {"key": f"event.{item.event}.what"}
 
 
-def _to_do_message(data: LifeEventData, kb: Knowledge, number: int, item: Item) -> Message:
+def _to_do_message(
+    data: LifeEventData, kb: Knowledge, number: int, item: Item, *, same_desk: bool = False
+) -> Message:
+    """`same_desk`: the desk already has a message for another event; say which one this is."""
     cell = item.cell
-    message: Message = [part("checklist.item", n=number, desk=desk_label(kb, item))]
+    if same_desk:
+        event = {"key": data.events[item.event].name_key}
+        heading = part("checklist.item.also", n=number, desk=desk_label(kb, item), event=event)
+    else:
+        heading = part("checklist.item", n=number, desk=desk_label(kb, item))
+    message: Message = [heading]
     if cell.duty == "partly" and cell.comes_from:
         # The note says what the automatic exchange leaves out.
         source = {"key": data.sources[cell.comes_from]}
@@ -110,8 +118,8 @@ def checklist_answer(data: LifeEventData, kb: Knowledge, checklist: Checklist) -
     for item in to_do:
         by_desk.setdefault((item.desk, item.benefits), []).append(item)
     for number, items in enumerate(by_desk.values(), start=1):
-        for item in items:
-            answer.messages.append(_to_do_message(data, kb, number, item))
+        for index, item in enumerate(items):
+            answer.messages.append(_to_do_message(data, kb, number, item, same_desk=index > 0))
     for extra in (_nothing_message(data, kb, checklist), _gemeente_message(data, checklist)):
         if extra:
             answer.messages.append(extra)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -194,6 +195,13 @@ def test_several_events_give_one_merged_list(data: LifeEventData) -> None:
     assert {item.event for item in checklist.to_do} == set(events)
     numbers = [item.desk for item in checklist.to_do]
     assert numbers.count("bijstand") == 2  # one desk, both events
+    headings = [
+        message[0] for message in checklist_answer(data, knowledge(), checklist).messages[1:]
+    ]
+    same_desk = [h for h in headings if h["key"] == "checklist.item.also"]
+    per_desk = Counter((item.desk, item.benefits) for item in checklist.to_do)
+    assert len(same_desk) == sum(count - 1 for count in per_desk.values()) > 0
+    assert all(h["args"]["event"]["key"].startswith("event.") for h in same_desk)
 
 
 @pytest.mark.parametrize(
