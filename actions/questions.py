@@ -157,8 +157,7 @@ class ActionAnswerQuestion(Action):
             pending_used = False
         # The slot already holds this message's benefits; merging keeps the action correct
         # when it runs without the slot extraction (e.g. as Rasa's fallback action).
-        had = [benefit for benefit in reading.benefits if benefit not in reading.asked]
-        benefits = merge_benefits(benefits, had)
+        benefits = merge_benefits(benefits, reading.had)
         as_fallback = intent not in RULED_INTENTS
         # Called as Rasa's fallback action (no rule fits the intent): no rule speaks or
         # listens after us, so we do both, or Rasa would run this action again and again.

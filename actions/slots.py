@@ -31,8 +31,7 @@ class ValidateSlotMappings(ValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
         text = str(tracker.latest_message.get("text") or "")
-        reading = read_message(text, knowledge())
-        mentioned = [benefit for benefit in reading.benefits if benefit not in reading.asked]
+        mentioned = read_message(text, knowledge()).had
         known = tracker.get_slot("benefits")
         if not mentioned:
             return {}

@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.checklist.builder import Checklist, Item
 from bot.checklist.model import LifeEventData
-from bot.knowledge.answers import N_, OFFER_BUTTONS, Answer, Message, keyed, part
+from bot.knowledge.answers import N_, Answer, Message, keyed, part, with_offer
 from bot.knowledge.model import Knowledge
 
 CHECKLIST_KIND = "checklist"
@@ -108,10 +108,10 @@ def _gemeente_message(data: LifeEventData, checklist: Checklist) -> Message:
 
 def checklist_answer(data: LifeEventData, kb: Knowledge, checklist: Checklist) -> Answer:
     names = [data.events[event].name_key for event in checklist.events]
-    answer = Answer(kind=CHECKLIST_KIND)
+    messages: list[Message] = []
     to_do = checklist.to_do
     intro_key = N_("checklist.intro") if to_do else N_("checklist.intro.nothing")
-    answer.messages.append([part(intro_key, events={"keys": names})])
+    messages.append([part(intro_key, events={"keys": names})])
     # One number per desk: several events at the same desk stay together, each in its own
     # short message, in the order of the desk's most urgent item.
     by_desk: dict[tuple[str, tuple[str, ...]], list[Item]] = {}
@@ -119,15 +119,13 @@ def checklist_answer(data: LifeEventData, kb: Knowledge, checklist: Checklist) -
         by_desk.setdefault((item.desk, item.benefits), []).append(item)
     for number, items in enumerate(by_desk.values(), start=1):
         for index, item in enumerate(items):
-            answer.messages.append(_to_do_message(data, kb, number, item, same_desk=index > 0))
+            messages.append(_to_do_message(data, kb, number, item, same_desk=index > 0))
     for extra in (_nothing_message(data, kb, checklist), _gemeente_message(data, checklist)):
         if extra:
-            answer.messages.append(extra)
+            messages.append(extra)
     if checklist.late:
-        answer.messages.append([part("checklist.late"), part("mistake.consequences")])
-    answer.messages.append([part("answer.offer")])
-    answer.buttons = list(OFFER_BUTTONS)
-    return answer
+        messages.append([part("checklist.late"), part("mistake.consequences")])
+    return with_offer(CHECKLIST_KIND, messages)
 
 
 def no_checklist_yet() -> Answer:

@@ -54,6 +54,16 @@ class Answer:
     buttons: list[tuple[str, str]] = field(default_factory=list)
 
 
+def with_offer(kind: str, messages: list[Message]) -> Answer:
+    """An answer that ends with the light offer of more help (and its buttons)."""
+    return Answer(kind, [*messages, [part("answer.offer")]], list(OFFER_BUTTONS))
+
+
+def agencies_of(knowledge: Knowledge, benefits: list[str]) -> list[str]:
+    """The agencies that pay these benefits, each once, in order."""
+    return list(dict.fromkeys(knowledge.benefits[b].agency for b in benefits))
+
+
 def resolve_rule(knowledge: Knowledge, rule_id: str, age: int | None) -> Rule:
     rule = knowledge.rules[rule_id]
     for variant in rule.variants:
@@ -117,9 +127,9 @@ def rules_answer(
 ) -> Answer:
     assert reading.situation is not None
     situation = knowledge.situations[reading.situation]
-    answer = Answer(kind="rules")
+    messages: list[Message] = []
     for rule_id in situation.general:
-        answer.messages += _rule_messages(knowledge, knowledge.rules[rule_id], None, today)
+        messages += _rule_messages(knowledge, knowledge.rules[rule_id], None, today)
     groups: dict[str, list[str]] = {}
     for benefit in benefits:
         family = knowledge.benefits[benefit].family
@@ -130,18 +140,14 @@ def rules_answer(
         if benefit not in groups.setdefault(rule.id, []):
             groups[rule.id].append(benefit)
     for rule_id, group in groups.items():
-        answer.messages += _rule_messages(knowledge, knowledge.rules[rule_id], group, today)
+        messages += _rule_messages(knowledge, knowledge.rules[rule_id], group, today)
     if reading.growing:
-        answer.messages.append([part("answer.growing")])
-    answer.messages.append([part("answer.offer")])
-    answer.buttons = list(OFFER_BUTTONS)
-    return answer
+        messages.append([part("answer.growing")])
+    return with_offer("rules", messages)
 
 
 def _agencies_for(knowledge: Knowledge, reading: Reading, benefits: list[str]) -> list[str]:
-    agencies = [knowledge.benefits[b].agency for b in benefits]
-    agencies += reading.agencies
-    return list(dict.fromkeys(agencies))
+    return list(dict.fromkeys([*agencies_of(knowledge, benefits), *reading.agencies]))
 
 
 def mistake_answer(knowledge: Knowledge, reading: Reading, benefits: list[str]) -> Answer:
@@ -150,29 +156,14 @@ def mistake_answer(knowledge: Knowledge, reading: Reading, benefits: list[str]) 
     todo: Message = [keyed(f"mistake.todo.{agency}") for agency in agencies]
     if not todo:
         todo = [part("mistake.todo.unknown")]
-    return Answer(
-        kind="mistake",
-        messages=[
-            [part("mistake.intro"), *todo],
-            [part("mistake.consequences")],
-            [part("answer.offer")],
-        ],
-        buttons=list(OFFER_BUTTONS),
-    )
+    return with_offer("mistake", [[part("mistake.intro"), *todo], [part("mistake.consequences")]])
 
 
 def assumption_answer(knowledge: Knowledge, reading: Reading, benefits: list[str]) -> Answer:
     """What an agency does and does not receive automatically (rules-reference §4)."""
     agencies = _agencies_for(knowledge, reading, benefits) or ["gemeente"]
-    return Answer(
-        kind="assumption",
-        messages=[
-            [part("known.intro")],
-            *[[keyed(f"known.{agency}")] for agency in agencies],
-            [part("answer.offer")],
-        ],
-        buttons=list(OFFER_BUTTONS),
-    )
+    known = [[keyed(f"known.{agency}")] for agency in agencies]
+    return with_offer("assumption", [[part("known.intro")], *known])
 
 
 # Who decides whether someone gets a benefit at all (rules-reference §3: the agencies).
@@ -187,17 +178,10 @@ ELIGIBILITY_KEYS = {
 
 def eligibility_answer(knowledge: Knowledge, reading: Reading) -> Answer:
     """ "Heb ik recht op …?": Wegwijs cannot decide that; it says who does and how to ask."""
-    agencies = [knowledge.benefits[b].agency for b in reading.asked or reading.benefits]
-    keys = [ELIGIBILITY_KEYS[a] for a in dict.fromkeys(agencies) if a in ELIGIBILITY_KEYS]
-    return Answer(
-        kind="eligibility",
-        messages=[
-            [part("eligibility.intro")],
-            *[[part(key)] for key in keys or [N_("eligibility.unknown")]],
-            [part("answer.offer")],
-        ],
-        buttons=list(OFFER_BUTTONS),
-    )
+    agencies = agencies_of(knowledge, reading.asked or reading.benefits)
+    keys = [ELIGIBILITY_KEYS[a] for a in agencies if a in ELIGIBILITY_KEYS]
+    deciders = [[part(key)] for key in keys or [N_("eligibility.unknown")]]
+    return with_offer("eligibility", [[part("eligibility.intro")], *deciders])
 
 
 def ask_benefit() -> Answer:
@@ -222,29 +206,21 @@ def unclear_question_answer(knowledge: Knowledge, benefits: list[str]) -> Answer
     """A question next to a benefit that Wegwijs cannot place: what it does know about,
     and the agency that knows everything about that benefit."""
     names = [knowledge.benefits[b].name_key for b in benefits]
-    agencies = dict.fromkeys(
-        knowledge.agencies[knowledge.benefits[b].agency].name_key for b in benefits
-    )
-    return Answer(
-        kind="unclear_question",
-        messages=[
+    agencies = [knowledge.agencies[a].name_key for a in agencies_of(knowledge, benefits)]
+    return with_offer(
+        "unclear_question",
+        [
             [
                 part("answer.unclear_question", benefits={"keys": names}),
-                part("answer.ask_agency", agencies={"keys": list(agencies)}),
-            ],
-            [part("answer.offer")],
+                part("answer.ask_agency", agencies={"keys": agencies}),
+            ]
         ],
-        buttons=list(OFFER_BUTTONS),
     )
 
 
 def no_benefit_answer() -> Answer:
     """Asked once and still no benefit: the general rule, and where to check."""
-    return Answer(
-        kind="rules",
-        messages=[[part("answer.no_benefit")], [part("answer.offer")]],
-        buttons=list(OFFER_BUTTONS),
-    )
+    return with_offer("rules", [[part("answer.no_benefit")]])
 
 
 def ask_age() -> Answer:

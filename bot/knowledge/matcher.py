@@ -243,6 +243,11 @@ class Reading:
     asked: list[str] = field(default_factory=list)
     asking: bool = False  # a question or a plan ("?", "mag", "wil", "can", …)
 
+    @property
+    def had(self) -> list[str]:
+        """The benefits the person says they have (not only asks about)."""
+        return [benefit for benefit in self.benefits if benefit not in self.asked]
+
 
 def read_message(text: str, knowledge: Knowledge) -> Reading:
     tokens = normalise(text)
