@@ -7,15 +7,15 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from bot.checklist.builder import build_checklist, checklist_from_slot
-from bot.checklist.detect import asks_for_the_list_again, checklist_events, detect_events
-from bot.checklist.gemeenten import find_gemeente
-from bot.checklist.loader import life_events
-from bot.checklist.render import checklist_answer, no_checklist_yet
-from bot.checklist.when import event_date
-from bot.knowledge.answers import Answer, ask_benefit
-from bot.knowledge.loader import knowledge
-from bot.knowledge.matcher import Reading
+from bot.domain.checklist.builder import build_checklist, checklist_from_slot
+from bot.domain.checklist.detect import asks_for_the_list_again, checklist_events, detect_events
+from bot.domain.checklist.gemeenten import find_gemeente
+from bot.domain.checklist.loader import life_events
+from bot.domain.checklist.render import checklist_answer, no_checklist_yet
+from bot.domain.checklist.when import event_date
+from bot.domain.knowledge.answers import Answer, ask_benefit
+from bot.domain.knowledge.loader import knowledge
+from bot.domain.knowledge.matcher import Reading
 
 
 @dataclass

@@ -20,17 +20,18 @@ from sqlalchemy import select
 
 from actions.replies import send
 from bot.channels.store import ChannelStore
-from bot.checklist.gemeenten import find_gemeente
-from bot.checklist.loader import life_events
 from bot.db.crypto import Cipher
 from bot.db.models import Contact
 from bot.db.session import make_engine, make_session_factory
+from bot.domain.checklist.gemeenten import find_gemeente
+from bot.domain.checklist.loader import life_events
+from bot.domain.knowledge.answers import Answer, keyed, part
+from bot.domain.knowledge.loader import knowledge
+from bot.domain.knowledge.matcher import normalise, read_message
 from bot.handoff.routing import routing
 from bot.handoff.service import WAYS, HandoffRequest, HandoffService, phone_number
-from bot.knowledge.answers import N_, Answer, keyed, part
-from bot.knowledge.loader import knowledge
-from bot.knowledge.matcher import normalise, read_message
-from bot.settings import load_settings
+from bot.shared.settings import load_settings
+from bot.shared.text_keys import N_
 
 log = logging.getLogger(__name__)
 YES = frozenset({"ja", "yes", "ok", "oke", "okay", "graag", "prima", "goed", "jazeker", "sure"})

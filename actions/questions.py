@@ -1,6 +1,6 @@
 """Answer "mag dit?" questions from the rules data, in the shape every answer has.
 
-The message is read against bot/knowledge (benefits, situation, age, mistake or
+The message is read against bot/domain/knowledge (benefits, situation, age, mistake or
 assumption); the answer is a list of catalog keys that the NLG endpoint turns into words.
 """
 
@@ -19,8 +19,7 @@ from actions.conversation import miss_kind
 from actions.handoff import handoff_turn
 from actions.replies import send
 from actions.slots import merge_benefits
-from bot.checklist.when import today
-from bot.knowledge.answers import (
+from bot.domain.knowledge.answers import (
     Answer,
     ask_age,
     ask_benefit,
@@ -32,9 +31,10 @@ from bot.knowledge.answers import (
     rules_answer,
     unclear_question_answer,
 )
-from bot.knowledge.loader import knowledge
-from bot.knowledge.matcher import Reading, read_message
-from bot.knowledge.model import Situation
+from bot.domain.knowledge.loader import knowledge
+from bot.domain.knowledge.matcher import Reading, read_message
+from bot.domain.knowledge.model import Situation
+from bot.shared.clock import today
 
 # One intent for everything the action reads: questions, facts ("ik heb ww", "45"), mistakes
 # and "they know it anyway"; the words decide the answer, so the model need not split them.

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.knowledge.answers import Answer
-from bot.nlg.renderer import COMPOSED_RESPONSE
+from bot.domain.knowledge.answers import Answer
+from bot.shared.text_keys import COMPOSED_RESPONSE
 
 
 def send(dispatcher: CollectingDispatcher, answer: Answer) -> None:

@@ -11,8 +11,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import ValidationAction
 
-from bot.knowledge.loader import knowledge
-from bot.knowledge.matcher import read_message, without_generic_toeslag
+from bot.domain.knowledge.loader import knowledge
+from bot.domain.knowledge.matcher import read_message, without_generic_toeslag
 
 
 def merge_benefits(known: list[str] | None, new: list[str]) -> list[str]:

@@ -36,7 +36,7 @@ from bot.i18n.catalogs import MessageCatalogs
 from bot.nlg import endpoint as nlg_endpoint
 from bot.nlg.renderer import Renderer
 from bot.nlg.responses import load_responses
-from bot.settings import Settings, load_settings
+from bot.shared.settings import Settings, load_settings
 
 log = logging.getLogger(__name__)
 RETRY_INTERVAL = 1.0

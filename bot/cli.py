@@ -10,7 +10,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from bot.settings import SettingsError, load_settings
+from bot.shared.settings import SettingsError, load_settings
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -49,13 +49,13 @@ def _parser() -> argparse.ArgumentParser:
 def _create_caseworker(database_url: str, username: str, team: str) -> int:
     """The password comes from WEGWIJS_NEW_PASSWORD or is asked twice (never an argument)."""
     import getpass
-    import os
 
     from bot.db.session import make_engine, make_session_factory
     from bot.handoff.accounts import AccountError, create_caseworker
     from bot.handoff.routing import routing
+    from bot.shared.settings import new_password
 
-    password = os.environ.get("WEGWIJS_NEW_PASSWORD")
+    password = new_password()
     if password is None:
         password = getpass.getpass("password: ")
         if getpass.getpass("again: ") != password:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import httpx
 
-from bot.settings import PROJECT_ROOT, Settings
+from bot.shared.settings import PROJECT_ROOT, Settings, process_environment
 
 MODEL_FILE = PROJECT_ROOT / "models" / "wegwijs.tar.gz"
 APP_PYTHON = PROJECT_ROOT / ".venv" / "bin" / "python"
@@ -102,7 +102,7 @@ def services(settings: Settings) -> list[Service]:
 
 
 def child_environment(settings: Settings) -> dict[str, str]:
-    env = dict(os.environ)
+    env = process_environment()
     env.update(settings.rasa_environment())
     env["SANIC_HOST"] = settings.host  # rasa-sdk binds 0.0.0.0 unless told otherwise
     env["PYTHONUNBUFFERED"] = "1"

@@ -21,7 +21,7 @@ from bot.channels.text_format import Option, Reply, match_option, replies_from_r
 from bot.db.calls import DatabaseCalls
 from bot.i18n.catalogs import MessageCatalogs
 from bot.i18n.language import detect_language
-from bot.knowledge.answers import N_
+from bot.shared.text_keys import N_
 
 log = logging.getLogger(__name__)
 # Seconds the last Rasa call of this request took (the kiosk reports it as Server-Timing,

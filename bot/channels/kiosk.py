@@ -24,13 +24,12 @@ from bot.channels.rasa_client import RasaUnavailableError
 from bot.channels.store import ContactView
 from bot.channels.text_format import Reply
 from bot.channels.tracker_store import forget_tracker
-from bot.checklist.builder import checklist_from_slot
-from bot.checklist.loader import life_events
-from bot.checklist.render import checklist_answer
-from bot.checklist.when import today
-from bot.knowledge.answers import N_
-from bot.knowledge.loader import knowledge
-from bot.nlg.renderer import COMPOSED_RESPONSE
+from bot.domain.checklist.builder import checklist_from_slot
+from bot.domain.checklist.loader import life_events
+from bot.domain.checklist.render import checklist_answer
+from bot.domain.knowledge.loader import knowledge
+from bot.shared.clock import today
+from bot.shared.text_keys import COMPOSED_RESPONSE, N_
 
 CHANNEL = "kiosk"
 PAGE_DIR = Path(__file__).resolve().parent / "kiosk_page"

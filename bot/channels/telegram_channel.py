@@ -28,8 +28,8 @@ from telegram.ext import (
 from bot.channels.gateway import Gateway
 from bot.channels.store import ContactView
 from bot.channels.text_format import Option, Reply, plain_markdown
-from bot.knowledge.answers import N_
-from bot.settings import Settings, TelegramSettings
+from bot.shared.settings import Settings, TelegramSettings
+from bot.shared.text_keys import N_
 
 log = logging.getLogger(__name__)
 CHANNEL = "tg"

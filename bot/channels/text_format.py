@@ -14,7 +14,7 @@ from babel.lists import format_list
 
 from bot.i18n.catalogs import MessageCatalogs
 from bot.i18n.formatting import BABEL_LOCALES
-from bot.knowledge.matcher import normalise
+from bot.shared.words import normalise
 
 _LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
 _BOLD = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")

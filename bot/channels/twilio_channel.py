@@ -22,7 +22,7 @@ from bot.channels.store import ChannelStore, ContactView, now
 from bot.channels.text_format import Reply, numbered
 from bot.db.models import OutboxMessage
 from bot.i18n.catalogs import MessageCatalogs
-from bot.settings import Settings, TwilioSettings
+from bot.shared.settings import Settings, TwilioSettings
 
 log = logging.getLogger(__name__)
 

@@ -20,7 +20,7 @@ from bot.channels.store import now
 from bot.handoff.accounts import log_in
 from bot.handoff.service import OUTCOMES, CaseBook, OtherTeamError
 from bot.handoff.topics import topic_key
-from bot.knowledge.answers import N_
+from bot.shared.text_keys import N_
 
 PAGES = Path(__file__).resolve().parent / "inbox_pages"
 LANGUAGE = "nl"  # the inbox is for Dutch contact teams

@@ -15,7 +15,7 @@ from typing import Any
 import phonenumbers
 import yaml
 
-from bot.knowledge.loader import KnowledgeError
+from bot.domain.knowledge.loader import KnowledgeError
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "teams.yml"
 ALERT_CHANNELS = ("sms", "whatsapp")
@@ -146,6 +146,6 @@ def load_routing(path: Path = DATA_FILE, gemeenten: tuple[str, ...] | None = Non
 
 @cache
 def routing() -> Routing:
-    from bot.checklist.loader import life_events
+    from bot.domain.checklist.loader import life_events
 
     return load_routing(gemeenten=life_events().gemeenten)

@@ -14,9 +14,9 @@ from sqlalchemy import Table, bindparam, delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.channels.store import ChannelStore, ContactView, now
-from bot.checklist.when import add_working_days
 from bot.db.crypto import Cipher
 from bot.db.models import AuditEntry, ConsentRecord, Handoff, HandoffMessage, OutboxMessage
+from bot.domain.checklist.when import add_working_days
 from bot.handoff.routing import Routing, Team
 from bot.handoff.topics import topic_name
 from bot.i18n.catalogs import MessageCatalogs

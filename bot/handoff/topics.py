@@ -4,7 +4,7 @@ caseworkers' words. The names are catalog keys made from the knowledge data's si
 from __future__ import annotations
 
 from bot.i18n.catalogs import MessageCatalogs
-from bot.knowledge.answers import N_
+from bot.shared.text_keys import N_
 
 UNKNOWN_TOPIC = N_("topic_name.unknown")
 

@@ -15,7 +15,7 @@ from typing import Any
 from babel.support import Translations
 
 from bot.i18n.formatting import MISSING_VALUE, LocaleFormatter
-from bot.settings import PROJECT_ROOT, SUPPORTED_LANGUAGES
+from bot.shared.settings import PROJECT_ROOT, SUPPORTED_LANGUAGES
 
 LOCALES_DIR = PROJECT_ROOT / "locales"
 DOMAIN = "messages"

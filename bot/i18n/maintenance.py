@@ -16,15 +16,15 @@ from babel.messages.extract import extract_from_file
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
-from bot.checklist.loader import load_life_events
-from bot.checklist.model import DESKS, LifeEventData
+from bot.domain.checklist.loader import load_life_events
+from bot.domain.checklist.model import DESKS, LifeEventData
+from bot.domain.knowledge.loader import load_knowledge
+from bot.domain.knowledge.model import VERDICTS, Knowledge
 from bot.handoff.topics import topic_key
 from bot.i18n.catalogs import DOMAIN, LOCALES_DIR
 from bot.i18n.extract import extract_domain
 from bot.i18n.formatting import FORMAT_SPECS, placeholders
-from bot.knowledge.loader import load_knowledge
-from bot.knowledge.model import VERDICTS, Knowledge
-from bot.settings import PROJECT_ROOT, SUPPORTED_LANGUAGES
+from bot.shared.settings import PROJECT_ROOT, SUPPORTED_LANGUAGES
 
 TEMPLATE_FILE = LOCALES_DIR / f"{DOMAIN}.pot"
 PYTHON_SOURCES = ("bot", "actions")
@@ -51,10 +51,10 @@ def extract_template(root: Path = PROJECT_ROOT) -> Catalog:
         cast(Any, extract_domain), root / "domain.yml"
     ):
         template.add(key, locations=[("domain.yml", lineno)], auto_comments=comments)
-    data_dir = root / "bot" / "knowledge" / "data"
+    data_dir = root / "bot" / "domain" / "knowledge" / "data"
     kb = load_knowledge(data_dir)
     for key, comment in [*knowledge_keys(kb), *checklist_keys(load_life_events(data_dir, kb))]:
-        template.add(key, locations=[("bot/knowledge/data", 0)], auto_comments=[comment])
+        template.add(key, locations=[("bot/domain/knowledge/data", 0)], auto_comments=[comment])
     for folder in PYTHON_SOURCES:
         for path in sorted((root / folder).rglob("*.py")):
             relative = path.relative_to(root).as_posix()

@@ -16,10 +16,10 @@ from bot.i18n.catalogs import MessageCatalogs
 from bot.i18n.formatting import BABEL_LOCALES
 from bot.i18n.language import detect_language
 from bot.nlg.responses import ResponseSpec
+from bot.shared.text_keys import COMPOSED_RESPONSE
 
 # Custom actions compose answers from knowledge data: a list of catalog keys with
 # arguments (`parts`) and buttons (`options`), rendered here like any other response.
-COMPOSED_RESPONSE = "knowledge_answer"
 
 
 class UnknownResponseError(LookupError):

@@ -21,7 +21,7 @@ from pathlib import Path
 import httpx
 
 from bot.launcher import rasa_api_token
-from bot.settings import Settings
+from bot.shared.settings import Settings
 from bot.tools.stack import running_stack
 
 SCRIPT = (

@@ -6,7 +6,7 @@ import uuid
 
 import httpx
 
-from bot.settings import Settings
+from bot.shared.settings import Settings
 from bot.tools.stack import stack_is_up
 
 

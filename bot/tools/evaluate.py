@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 import yaml
 
-from bot.settings import Settings
+from bot.shared.settings import Settings
 from bot.tools.stack import running_stack
 
 

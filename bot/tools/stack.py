@@ -8,7 +8,7 @@ from contextlib import contextmanager
 import httpx
 
 from bot.launcher import Stack
-from bot.settings import Settings
+from bot.shared.settings import Settings
 
 
 def stack_is_up(settings: Settings) -> bool:

@@ -17,7 +17,7 @@ from twilio.request_validator import RequestValidator
 from bot.channels.store import ChannelStore
 from bot.db.crypto import Cipher
 from bot.db.models import Contact, InboundMessage, OutboxMessage
-from bot.settings import load_settings
+from bot.shared.settings import load_settings
 from tests.e2e.conftest import PUBLIC_BASE_URL, Fakes, RunningStack
 
 pytestmark = pytest.mark.e2e

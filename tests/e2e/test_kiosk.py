@@ -16,7 +16,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from sqlalchemy import select
 
 from bot.db.models import Contact
-from bot.settings import load_settings
+from bot.shared.settings import load_settings
 from tests.e2e.conftest import RunningStack
 from tests.e2e.test_channels import store_for
 

@@ -12,7 +12,7 @@ from bot.app import create_app
 from bot.channels.conversations import sender_hash
 from bot.db.migrate import upgrade
 from bot.db.models import Conversation
-from bot.settings import load_settings
+from bot.shared.settings import load_settings
 from tests.fakes.servers import free_port
 
 

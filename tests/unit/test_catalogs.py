@@ -16,7 +16,7 @@ from bot.i18n.maintenance import (
     read_catalog,
     write_catalog,
 )
-from bot.settings import SUPPORTED_LANGUAGES
+from bot.shared.settings import SUPPORTED_LANGUAGES
 
 
 def keys(catalog: Catalog) -> set[str]:

@@ -11,18 +11,19 @@ from typing import Any
 
 import pytest
 
-from bot.checklist.builder import Checklist, build_checklist, checklist_from_slot
-from bot.checklist.detect import asks_for_the_list_again, checklist_events, detect_events
-from bot.checklist.gemeenten import find_gemeente
-from bot.checklist.loader import load_life_events
-from bot.checklist.model import DESK_OF_AGENCY, DESKS, LifeEventData
-from bot.checklist.render import checklist_answer
-from bot.checklist.when import add_working_days, event_date
+from bot.domain.checklist.builder import Checklist, build_checklist, checklist_from_slot
+from bot.domain.checklist.detect import asks_for_the_list_again, checklist_events, detect_events
+from bot.domain.checklist.gemeenten import find_gemeente
+from bot.domain.checklist.loader import load_life_events
+from bot.domain.checklist.model import DESK_OF_AGENCY, DESKS, LifeEventData
+from bot.domain.checklist.render import checklist_answer
+from bot.domain.checklist.when import add_working_days, event_date
+from bot.domain.knowledge.loader import DATA_DIR, KnowledgeError, knowledge
 from bot.i18n.catalogs import MessageCatalogs
-from bot.knowledge.loader import DATA_DIR, KnowledgeError, knowledge
-from bot.nlg.renderer import COMPOSED_RESPONSE, Renderer
+from bot.nlg.renderer import Renderer
 from bot.nlg.responses import load_responses
-from bot.settings import SUPPORTED_LANGUAGES
+from bot.shared.settings import SUPPORTED_LANGUAGES
+from bot.shared.text_keys import COMPOSED_RESPONSE
 
 TODAY = dt.date(2026, 11, 30)  # a Monday
 KEY_LIKE = re.compile(r"\b[a-z_]+\.[a-z_]+(\.[a-z_]+)*\b")

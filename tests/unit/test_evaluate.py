@@ -47,7 +47,7 @@ def test_shared_dev_cases_load() -> None:
 
 
 def test_a_bad_required_rate_is_reported_before_anything_starts(tmp_path: Path) -> None:
-    from bot.settings import load_settings
+    from bot.shared.settings import load_settings
     from bot.tools.evaluate import evaluate_files
 
     cases = tmp_path / "cases.yml"

@@ -20,7 +20,7 @@ from bot.db.crypto import Cipher
 from bot.db.migrate import upgrade
 from bot.db.models import AuditEntry, ConsentRecord, Handoff, OutboxMessage
 from bot.db.session import make_engine
-from bot.settings import load_settings
+from bot.shared.settings import load_settings
 
 
 @pytest.fixture(autouse=True)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.db.migrate import upgrade
 from bot.db.models import AuditEntry, Caseworker
 from bot.db.session import make_engine, make_session_factory
+from bot.domain.knowledge.loader import KnowledgeError
 from bot.handoff.accounts import (
     LOCK_OUT,
     MAX_FAILED_LOGINS,
@@ -24,7 +25,6 @@ from bot.handoff.accounts import (
     log_in,
 )
 from bot.handoff.routing import load_routing, routing
-from bot.knowledge.loader import KnowledgeError
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "correct horse battery"

@@ -10,15 +10,16 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bot.domain.knowledge.answers import Answer, rules_answer
+from bot.domain.knowledge.figures import FigureChoice, choose
+from bot.domain.knowledge.loader import DATA_DIR, KnowledgeError, knowledge, load_knowledge
+from bot.domain.knowledge.matcher import Reading, read_message
 from bot.i18n.catalogs import MessageCatalogs
 from bot.i18n.maintenance import po_file, read_catalog
-from bot.knowledge.answers import Answer, rules_answer
-from bot.knowledge.figures import FigureChoice, choose
-from bot.knowledge.loader import DATA_DIR, KnowledgeError, knowledge, load_knowledge
-from bot.knowledge.matcher import Reading, read_message
-from bot.nlg.renderer import COMPOSED_RESPONSE, Renderer
+from bot.nlg.renderer import Renderer
 from bot.nlg.responses import load_responses
-from bot.settings import SUPPORTED_LANGUAGES
+from bot.shared.settings import SUPPORTED_LANGUAGES
+from bot.shared.text_keys import COMPOSED_RESPONSE
 
 TODAY = dt.date(2026, 11, 28)
 ISSUE_SITUATIONS = {

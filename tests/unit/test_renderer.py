@@ -7,7 +7,7 @@ import pytest
 from bot.i18n.catalogs import MessageCatalogs
 from bot.nlg.renderer import Renderer, UnknownResponseError
 from bot.nlg.responses import load_responses
-from bot.settings import SUPPORTED_LANGUAGES
+from bot.shared.settings import SUPPORTED_LANGUAGES
 
 
 @pytest.fixture(scope="module")

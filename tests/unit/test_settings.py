@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import SettingsError, load_settings
+from bot.shared.settings import SettingsError, load_settings
 
 
 def env(tmp_path: Path, **values: str) -> dict[str, str]:

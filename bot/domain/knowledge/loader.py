@@ -13,7 +13,7 @@ from typing import Any, cast
 
 import yaml
 
-from bot.knowledge.model import (
+from bot.domain.knowledge.model import (
     VERDICTS,
     Agency,
     Benefit,

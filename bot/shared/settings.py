@@ -6,6 +6,7 @@ so the loader collects problems as `SettingsError` with a human message.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import secrets
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SUPPORTED_LANGUAGES = ("nl", "en")
 
 
@@ -268,3 +269,26 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             else None
         ),
     )
+
+
+def fixed_today(env: Mapping[str, str] | None = None) -> dt.date | None:
+    """WEGWIJS_TODAY (an ISO date) fixes the day rules are applied for; tests set it."""
+    raw = (os.environ if env is None else env).get("WEGWIJS_TODAY", "").strip()
+    if not raw:
+        return None
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError as error:
+        raise SettingsError(
+            f"WEGWIJS_TODAY must be a date like 2026-12-01, not {raw!r}."
+        ) from error
+
+
+def new_password(env: Mapping[str, str] | None = None) -> str | None:
+    """WEGWIJS_NEW_PASSWORD: a caseworker's first password, for scripts that make accounts."""
+    return (os.environ if env is None else env).get("WEGWIJS_NEW_PASSWORD") or None
+
+
+def process_environment() -> dict[str, str]:
+    """This process's environment, the base that child processes get."""
+    return dict(os.environ)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from bot.checklist.model import LifeEventData
-from bot.knowledge.matcher import count_term, has_any, normalise
+from bot.domain.checklist.model import LifeEventData
+from bot.shared.words import count_term, has_any, normalise
 
 WHO_TERMS = (
     "wie moet het weten",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from bot.knowledge.model import Figure
+from bot.domain.knowledge.model import Figure
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from typing import Any, cast
 
 import yaml
 
-from bot.checklist.model import (
+from bot.domain.checklist.model import (
     DESK_OF_AGENCY,
     DESKS,
     DUTIES,
@@ -23,8 +23,8 @@ from bot.checklist.model import (
     LifeEvent,
     LifeEventData,
 )
-from bot.knowledge.loader import DATA_DIR, KnowledgeError, knowledge, require
-from bot.knowledge.model import Knowledge
+from bot.domain.knowledge.loader import DATA_DIR, KnowledgeError, knowledge, require
+from bot.domain.knowledge.model import Knowledge
 
 
 def _yaml(data_dir: Path, name: str) -> dict[str, Any]:

@@ -11,8 +11,8 @@ from __future__ import annotations
 from difflib import SequenceMatcher
 from functools import cache
 
-from bot.checklist.model import LifeEventData
-from bot.knowledge.matcher import normalise
+from bot.domain.checklist.model import LifeEventData
+from bot.shared.words import normalise
 
 PLACE_WORDS = frozenset(
     {"in", "gemeente", "woon", "wonen", "woont", "uit", "te", "live", "living", "municipality"}

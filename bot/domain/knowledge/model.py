@@ -1,4 +1,4 @@
-"""Typed shapes of the knowledge data (bot/knowledge/data/*.yml)."""
+"""Typed shapes of the knowledge data (bot/domain/knowledge/data/*.yml)."""
 
 from __future__ import annotations
 

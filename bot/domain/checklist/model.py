@@ -1,4 +1,4 @@
-"""Typed shapes of the life-event data (bot/knowledge/data/life_events.yml, gemeente*.yml)."""
+"""Typed shapes of the life-event data (knowledge/data/life_events.yml, gemeente*.yml)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ Duty = Literal["must", "partly", "check", "automatic", "none"]
 DUTIES: tuple[str, ...] = ("must", "partly", "check", "automatic", "none")
 # The columns of the checklist: the gemeente's two desks, then the national agencies.
 DESKS: tuple[str, ...] = ("brp", "bijstand", "uwv", "svb", "toeslagen", "duo", "belastingdienst")
-# The desk that pays a benefit, by the benefit's agency (bot/knowledge/data/agencies.yml).
+# The desk that pays a benefit, by the benefit's agency (bot/domain/knowledge/data/agencies.yml).
 DESK_OF_AGENCY = {
     "gemeente": "bijstand",
     "uwv": "uwv",

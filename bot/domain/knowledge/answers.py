@@ -11,17 +11,13 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.knowledge.figures import choose
-from bot.knowledge.matcher import Reading
-from bot.knowledge.model import Knowledge, Rule
+from bot.domain.knowledge.figures import choose
+from bot.domain.knowledge.matcher import Reading
+from bot.domain.knowledge.model import Knowledge, Rule
+from bot.shared.text_keys import N_
 
 Part = dict[str, Any]  # {"key": catalog key, "args": {...}}; see bot/nlg/renderer.py
 Message = list[Part]
-
-
-def N_(key: str) -> str:  # noqa: N802 (the gettext convention Babel looks for)
-    """Marks a catalog key for `make i18n` where it is not passed to `part()`."""
-    return key
 
 
 OFFER_BUTTONS = (

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.checklist.builder import Checklist, Item
-from bot.checklist.model import LifeEventData
-from bot.knowledge.answers import N_, Answer, Message, keyed, part, with_offer
-from bot.knowledge.model import Knowledge
+from bot.domain.checklist.builder import Checklist, Item
+from bot.domain.checklist.model import LifeEventData
+from bot.domain.knowledge.answers import Answer, Message, keyed, part, with_offer
+from bot.domain.knowledge.model import Knowledge
+from bot.shared.text_keys import N_
 
 CHECKLIST_KIND = "checklist"
 

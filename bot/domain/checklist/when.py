@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import os
 import re
 
-from bot.checklist.model import Deadline
-from bot.knowledge.matcher import normalise
+from bot.domain.checklist.model import Deadline
+from bot.shared.words import normalise
 
 MONTHS = {
     "januari": 1, "jan": 1, "january": 1,
@@ -47,12 +46,6 @@ _NUMERIC = re.compile(r"\b(\d{1,2})[-/.](\d{1,2})(?:[-/.](\d{2,4}))?\b")
 _IN_UNITS = re.compile(r"\b(?:over|in) (\w+) (dagen|dag|weken|week|days|day|weeks)\b")
 _UNITS_AGO = re.compile(r"\b(\w+) (dagen|dag|weken|week|days|day|weeks) (?:geleden|ago)\b")
 _IN_MONTH = re.compile(rf"\b(?:in|eind|begin|per) ({_MONTH_NAMES})\b")
-
-
-def today() -> dt.date:
-    """The date rules and deadlines are applied for; tests set WEGWIJS_TODAY to fix it."""
-    fixed = os.environ.get("WEGWIJS_TODAY")
-    return dt.date.fromisoformat(fixed) if fixed else dt.date.today()
 
 
 def _next_month(day: dt.date, step: int) -> dt.date:

@@ -2,7 +2,7 @@
 which desk, by when, in order of urgency; then the desks where nothing needs doing.
 
 The checklist is plain data (kept in a slot, so "stuur me dit lijstje nog een keer" works)
-and is rendered per channel elsewhere (bot/checklist/render.py).
+and is rendered per channel elsewhere (bot/domain/checklist/render.py).
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.checklist.model import COMMON_DESKS, DESK_OF_AGENCY, DESKS, Cell, LifeEventData
-from bot.checklist.when import due_date
-from bot.knowledge.model import Knowledge
+from bot.domain.checklist.model import COMMON_DESKS, DESK_OF_AGENCY, DESKS, Cell, LifeEventData
+from bot.domain.checklist.when import due_date
+from bot.domain.knowledge.model import Knowledge
 
 ACTION_DUTIES = ("must", "partly", "check")
 DUTY_ORDER = {"must": 0, "partly": 0, "check": 1, "automatic": 2, "none": 3}

@@ -1,0 +1,64 @@
+"""Words as the readers compare them: lower case, no accents, and matched by prefix with a
+small typo tolerance, so informal WhatsApp spelling still finds the terms in the data."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from difflib import SequenceMatcher
+from functools import lru_cache
+
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def normalise(text: str) -> list[str]:
+    """Lower case, no accents, words only; "door te geven" becomes one word, "doorgeven"
+    (to report), so it is not read as "geven" (to give, a gift)."""
+    plain = unicodedata.normalize("NFKD", text.lower())
+    plain = "".join(char for char in plain if not unicodedata.combining(char))
+    words = [word for word in _NON_WORD.split(plain) if word]
+    joined: list[str] = []
+    for word in words:
+        if word == "geven" and joined[-2:] == ["door", "te"]:
+            joined[-2:] = ["doorgeven"]
+        else:
+            joined.append(word)
+    return joined
+
+
+# Words that start like a term but mean something else: "ouders" (parents) is not "oude".
+_FALSE_PREFIXES = {"oude": ("ouder",), "werk": ("werkloos",)}
+
+
+@lru_cache(maxsize=4096)
+def _word_matches(token: str, word: str) -> bool:
+    if token == word:
+        return True
+    if any(token.startswith(other) for other in _FALSE_PREFIXES.get(word, ())):
+        return False
+    if len(word) >= 4 and token.startswith(word):
+        return True
+    return (
+        len(word) >= 6
+        and token[:2] == word[:2]
+        and abs(len(token) - len(word)) <= 2
+        and SequenceMatcher(None, token, word).ratio() >= 0.84
+    )
+
+
+def term_spans(tokens: list[str], term: str) -> list[tuple[int, int]]:
+    """Where a term occurs (start, end), its words in order and next to each other."""
+    words = normalise(term)
+    return [
+        (start, start + len(words))
+        for start in range(len(tokens) - len(words) + 1)
+        if words and all(_word_matches(tokens[start + i], word) for i, word in enumerate(words))
+    ]
+
+
+def count_term(tokens: list[str], term: str) -> int:
+    return len(term_spans(tokens, term))
+
+
+def has_any(tokens: list[str], terms: tuple[str, ...]) -> bool:
+    return any(count_term(tokens, term) for term in terms)
