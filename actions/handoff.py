@@ -1,267 +1,383 @@
-"""The handoff conversation: say what will happen, ask consent to share a summary, then the
-way of contact and the number, and confirm with the reference and the expected answer time.
+"""The handoff to a person, as a Rasa form: consent → way → number → read back → stored.
 
-No consent: the agencies' own contact ways, and nothing is stored. Asking twice does not
-make two handoffs. The steps are kept in the `handoff_step` slot; the buttons send
-`/ask_rules{"handoff": ...}` so every answer comes back to `action_answer_question`.
+Rasa decides what a turn means (domain.yml: the `handoff_form` slots map `affirm`, `deny`
+and the named way or number, each only at its own step; stories/handoff.yml: `stop`, a new
+question or the menu end the form). These actions ask the questions, check the answers and
+say how it ended. Anything that ends the form early stores nothing and gives the agency's
+own contact ways. The app service stores the handoff: the action server has no database.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-from functools import cache
 from typing import Any
 
-from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from sqlalchemy import select
+from rasa_sdk.types import DomainDict
 
+from actions.app_service import AppServiceError, app_service
 from actions.replies import send
-from bot.channels.store import ChannelStore
-from bot.db.crypto import Cipher
-from bot.db.models import Contact
-from bot.db.session import make_engine, make_session_factory
 from bot.domain.checklist.gemeenten import find_gemeente
 from bot.domain.checklist.loader import life_events
 from bot.domain.knowledge.answers import Answer, keyed, part
 from bot.domain.knowledge.loader import knowledge
-from bot.domain.knowledge.matcher import normalise, read_message
-from bot.handoff.routing import routing
-from bot.handoff.service import WAYS, HandoffRequest, HandoffService, phone_number
-from bot.shared.settings import load_settings
+from bot.domain.knowledge.matcher import read_message
+from bot.shared.phones import EXAMPLE_NUMBER, phone_number, spoken
 from bot.shared.text_keys import N_
 
 log = logging.getLogger(__name__)
-YES = frozenset({"ja", "yes", "ok", "oke", "okay", "graag", "prima", "goed", "jazeker", "sure"})
-NO = frozenset({"nee", "no", "niet", "liever", "nope"})
-WAY_WORDS = {
-    "sms": "sms",
-    "whatsapp": "whatsapp",
-    "app": "whatsapp",
-    "bel": "call",
-    "bellen": "call",
-    "call": "call",
-    "phone": "call",
-    "telefoon": "call",
+FORM = "handoff_form"
+FORM_SLOTS = ("handoff_consent", "handoff_way", "handoff_number", "handoff_confirmed")
+STATE_SLOTS = ("handoff_outcome", "handoff_number_tries")
+WAYS = ("sms", "whatsapp", "call")
+DECLINED = "declined"  # the value `deny` gives at the way and number steps
+OWN_NUMBER = "own"  # the value of "dit nummer" (entity contact_number)
+MAX_NUMBER_TRIES = 3
+TEXT_CHANNELS = ("sms", "whatsapp")  # channels whose own number can be used
+TRANSCRIPT_LINES = 60
+YES_NO_BUTTONS = [(N_("handoff.button.yes"), "/affirm"), (N_("handoff.button.no"), "/deny")]
+CONFIRM_BUTTONS = [(N_("handoff.button.right"), "/affirm"), (N_("handoff.button.wrong"), "/deny")]
+ASK_WAY = Answer(
+    kind="handoff",
+    messages=[[part("handoff.ask_way")]],
+    buttons=[
+        (N_("handoff.way.sms"), '/inform{"contact_way": "sms"}'),
+        (N_("handoff.way.whatsapp"), '/inform{"contact_way": "whatsapp"}'),
+        (N_("handoff.way.call"), '/inform{"contact_way": "call"}'),
+    ],
+)
+ENDINGS = {
+    "declined": N_("handoff.no_consent"),
+    "stopped": N_("handoff.stopped"),
+    "gave_up": N_("handoff.gave_up"),
+    "not_stored": N_("handoff.not_stored"),
 }
-THIS_NUMBER = "this"
-TEXT_CHANNELS = {"sms": "sms", "whatsapp": "wa"}
 
 
-def choice(value: str) -> str:
-    return "/ask_rules" + json.dumps({"handoff": value})
+def cleared() -> list[EventType]:
+    """Every handoff slot empty: a new handoff starts from the beginning."""
+    return [SlotSet(name, None) for name in (*FORM_SLOTS, *STATE_SLOTS)]
 
 
-@cache
-def service() -> HandoffService:
-    settings = load_settings()
-    engine = make_engine(settings.database_url)
-    sessions = make_session_factory(engine)
-    cipher = Cipher(settings.secret_key)
-    store = ChannelStore(sessions, cipher, settings.secret_key)
-    return HandoffService(sessions, cipher, store, routing(), settings.public_base_url)
-
-
-def _agency(benefits: list[str]) -> str | None:
+def agency_of(benefits: list[str]) -> str | None:
     kb = knowledge()
     agencies = [kb.benefits[b].agency for b in benefits if b in kb.benefits]
     return agencies[0] if agencies else None
 
 
-def _question(tracker: Tracker) -> str:
+def channel_of(tracker: Tracker) -> str:
+    metadata = tracker.latest_message.get("metadata") or {}
+    return str(metadata.get("channel") or "rest")
+
+
+def contact_ways(agency: str | None) -> list[dict[str, Any]]:
+    """How to reach the agency (or the main ones) directly, from the agencies data."""
+    kb = knowledge()
+    names = [agency] if agency in kb.agencies else ["gemeente", "uwv", "svb", "toeslagen"]
+    return [
+        keyed(
+            kb.agencies[name].contact_key,
+            online=kb.agencies[name].online,
+            phone=kb.agencies[name].phone or "",
+        )
+        for name in names
+    ]
+
+
+def ending(kind: str, agency: str | None) -> Answer:
+    """How a handoff ends without being sent: nothing kept, the contact ways."""
+    return Answer(kind="handoff", messages=[[part(ENDINGS[kind]), *contact_ways(agency)]])
+
+
+def ask_consent(agency: str | None) -> Answer:
+    who = {"key": f"agency.{agency}" if agency else N_("handoff.agency_unknown")}
+    return Answer(
+        kind="handoff",
+        messages=[[part("handoff.intro", agency=who), part("handoff.consent")]],
+        buttons=list(YES_NO_BUTTONS),
+    )
+
+
+def ask_number(offer_own: bool, tries: int) -> Answer:
+    key = N_("handoff.number_invalid") if tries else N_("handoff.ask_number")
+    own = [(N_("handoff.button.this_number"), '/inform{"contact_number": "own"}')]
+    return Answer(
+        kind="handoff",
+        messages=[[part(key, example=EXAMPLE_NUMBER)]],
+        buttons=own if offer_own else [],
+    )
+
+
+def read_back(way: str, number: str) -> Answer:
+    key = N_("handoff.read_back.call") if way == "call" else N_("handoff.read_back.text")
+    way_name = {"key": "handoff.way." + way}
+    return Answer(
+        kind="handoff",
+        messages=[[part(key, way=way_name, number=spoken(number))]],
+        buttons=list(CONFIRM_BUTTONS),
+    )
+
+
+def the_question(tracker: Tracker) -> str:
     """The person's own words: their last real question before the handoff began.
 
-    Not the request for a person, not a button, and not what they typed during the
-    handoff steps (a way of contact, a phone number).
+    Not a bare request for a person, not a button, not a greeting and not what they typed
+    during the handoff (a way of contact, a phone number).
     """
     events = list(tracker.events)
     began = next(
         (
             index
             for index in range(len(events) - 1, -1, -1)
-            if events[index].get("event") == "slot"
-            and events[index].get("name") == "handoff_step"
-            and events[index].get("value") == "consent"
+            if events[index].get("event") == "action"
+            and events[index].get("name") == "action_handoff_check"
         ),
         len(events),
     )
+    kb = knowledge()
     for event in reversed(events[:began]):
         if event.get("event") != "user":
             continue
         said = str(event.get("text") or "")
         intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
-        if said and not said.startswith("/") and intent not in ("request_human", "greet"):
-            return said[:1000]
+        if not said or said.startswith("/") or intent == "greet":
+            continue
+        reading = read_message(said, kb)
+        if intent == "request_human" and not (reading.benefits or reading.situation):
+            continue
+        return said[:1000]
     return ""
 
 
-def _channel(tracker: Tracker) -> str:
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            metadata = event.get("metadata") or {}
-            return str(metadata.get("channel") or "rest")
-    return "rest"
+def transcript(tracker: Tracker) -> list[dict[str, str]]:
+    """The conversation so far, as the person and Wegwijs said it (buttons left out)."""
+    lines = [
+        {"who": str(event["event"]), "text": str(event.get("text"))[:1000]}
+        for event in tracker.events
+        if event.get("event") in ("user", "bot")
+        and event.get("text")
+        and not str(event.get("text")).startswith("/")
+    ]
+    return lines[-TRANSCRIPT_LINES:]
 
 
-def ask_consent(agency: str | None) -> Answer:
-    unknown = N_("handoff.agency_unknown")
-    who = {"key": "agency." + agency if agency else unknown}
-    return Answer(
-        kind="handoff",
-        messages=[[part("handoff.intro", agency=who), part("handoff.consent")]],
-        buttons=[
-            (N_("handoff.button.yes"), choice("yes")),
-            (N_("handoff.button.no"), choice("no")),
-        ],
-    )
+class ActionHandoffCheck(Action):
+    """Before the form: a conversation with an open handoff gets its reference again."""
 
-
-def _with_contact_ways(first: str, agency: str | None) -> Answer:
-    """A message, then how to reach the agency (or the main ones) directly."""
-    agencies = [agency] if agency else ["gemeente", "uwv", "svb", "toeslagen"]
-    ways = [keyed("handoff.contact." + name) for name in agencies]
-    return Answer(kind="handoff", messages=[[part(first), *ways]])
-
-
-def no_consent(agency: str | None) -> Answer:
-    return _with_contact_ways(N_("handoff.no_consent"), agency)
-
-
-def not_stored(agency: str | None) -> Answer:
-    """Storing failed: nothing was kept, so the person contacts the agency themselves."""
-    return _with_contact_ways(N_("handoff.not_stored"), agency)
-
-
-def ask_way() -> Answer:
-    return Answer(
-        kind="handoff",
-        messages=[[part("handoff.ask_way")]],
-        buttons=[
-            (N_("handoff.way.sms"), choice("sms")),
-            (N_("handoff.way.whatsapp"), choice("whatsapp")),
-            (N_("handoff.way.call"), choice("call")),
-        ],
-    )
-
-
-def ask_number(offer_this: bool, invalid: bool = False) -> Answer:
-    key = N_("handoff.number_invalid") if invalid else N_("handoff.ask_number")
-    buttons = [(N_("handoff.button.this_number"), choice(THIS_NUMBER))] if offer_this else []
-    return Answer(kind="handoff", messages=[[part(key)]], buttons=buttons)
-
-
-class ActionHandoff(Action):
     def name(self) -> str:
-        return "action_handoff"
+        return "action_handoff_check"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[dict[str, Any]]:
-        existing = service().open_reference(tracker.sender_id or "")
-        if existing:
-            send(dispatcher, Answer("handoff", [[part("handoff.already", reference=existing)]]))
-            return [SlotSet("handoff_step", None)]
-        benefits = list(tracker.get_slot("benefits") or [])
-        send(dispatcher, ask_consent(_agency(benefits)))
-        return [SlotSet("handoff_step", "consent")]
-
-
-def handoff_turn(
-    tracker: Tracker, said: str, step: str
-) -> tuple[Answer, str | None, dict[str, Any]] | None:
-    """The next step: (answer, next step, values to keep), or None to leave the handoff."""
-    chosen = next(
-        (str(e.get("value")) for e in tracker.latest_message.get("entities") or []
-         if e.get("entity") == "handoff"),
-        None,
-    )  # fmt: skip
-    words = set(normalise(said))
-    benefits = list(tracker.get_slot("benefits") or [])
-    channel = _channel(tracker)
-    if step == "consent":
-        if chosen == "yes" or (chosen is None and words & YES and not words & NO):
-            return ask_way(), "way", {}
-        if chosen == "no" or (chosen is None and words & NO):
-            return no_consent(_agency(benefits)), None, {}
-        return None
-    if step == "way":
-        way = (
-            chosen
-            if chosen in WAYS
-            else next((WAY_WORDS[w] for w in words if w in WAY_WORDS), None)
-        )
-        if way is None:
-            return ask_way(), "way", {}
-        return ask_number(channel in TEXT_CHANNELS), "number", {"handoff_way": way}
-    if step == "number":
-        way = str(tracker.get_slot("handoff_way") or "call")
-        if chosen == THIS_NUMBER and channel in TEXT_CHANNELS:
-            number = own_number(tracker.sender_id or "", TEXT_CHANNELS[channel])
-        else:
-            number = phone_number(said)
-        if number is None:
-            return ask_number(channel in TEXT_CHANNELS, invalid=True), "number", {}
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         try:
-            made = create(tracker, way, number)
-        except Exception:  # the database failed: nothing was stored, and the person hears so
-            log.exception("a handoff could not be stored")
-            made = not_stored(_agency(benefits))
-        return made, None, {"handoff_way": None}
-    return None
+            reference = await app_service().open_handoff(tracker.sender_id or "")
+        except AppServiceError as error:  # the form goes on; storing will say if it fails
+            log.warning("could not ask for an open handoff: %s", error)
+            reference = None
+        if reference:
+            send(dispatcher, Answer("handoff", [[part("handoff.already", reference=reference)]]))
+            return [SlotSet("handoff_open", True)]
+        return [*cleared(), SlotSet("handoff_open", False)]
 
 
-def own_number(sender_id: str, channel: str) -> str | None:
-    """The number the person writes from (the gateway stored it, encrypted)."""
-    store = service().store
-    with store.sessions() as session:
-        key_prefix = sender_id.split(":", 1)[-1]
-        contact = session.scalar(
-            select(Contact).where(
-                Contact.channel == channel, Contact.sender_hash.startswith(key_prefix)
-            )
-        )
-        if contact is None:
-            return None
-        return phone_number(store.cipher.decrypt(contact.address_enc), from_carrier=True)
+class ActionAskHandoffConsent(Action):
+    def name(self) -> str:
+        return "action_ask_handoff_consent"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        send(dispatcher, ask_consent(agency_of(list(tracker.get_slot("benefits") or []))))
+        return []
 
 
-def create(tracker: Tracker, way: str, number: str) -> Answer:
-    benefits = list(tracker.get_slot("benefits") or [])
-    kept = tracker.get_slot("checklist") or {}
-    gemeente = kept.get("gemeente") if isinstance(kept, dict) else None
-    question = _question(tracker)
-    gemeente = gemeente or find_gemeente(question, life_events())
-    topic = read_message(question, knowledge()).situation if question else None
-    language = str(tracker.get_slot("language") or "nl")
-    request = HandoffRequest(
-        conversation=tracker.sender_id or "",
-        agency=_agency(benefits),
-        gemeente=gemeente,
-        topic=topic,
-        benefits=tuple(benefits),
-        question=question,
-        way=way,
-        number=number,
-        language=language,
-    )
-    created = service().create(request)
-    way_name = {"key": "handoff.way." + way}
-    message = [
-        part(
-            "handoff.confirmed",
-            reference=created.reference,
-            days=created.team.respond_within_days,
-            way=way_name,
-        )
-    ]
-    if not created.open_now:
-        message.append(
+class ActionAskHandoffWay(Action):
+    def name(self) -> str:
+        return "action_ask_handoff_way"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        send(dispatcher, ASK_WAY)
+        return []
+
+
+class ActionAskHandoffNumber(Action):
+    def name(self) -> str:
+        return "action_ask_handoff_number"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        tries = int(tracker.get_slot("handoff_number_tries") or 0)
+        send(dispatcher, ask_number(channel_of(tracker) in TEXT_CHANNELS, tries))
+        return []
+
+
+class ActionAskHandoffConfirmed(Action):
+    """Read the way and the number back before anything is stored."""
+
+    def name(self) -> str:
+        return "action_ask_handoff_confirmed"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        way = str(tracker.get_slot("handoff_way") or "call")
+        send(dispatcher, read_back(way, str(tracker.get_slot("handoff_number"))))
+        return []
+
+
+class ValidateHandoffForm(FormValidationAction):
+    """Checks each answer; an answer that ends the handoff sets `handoff_outcome`, and then
+    no slot is required any more, so the form ends and `action_handoff_submit` says why."""
+
+    def name(self) -> str:
+        return "validate_handoff_form"
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        return [] if tracker.get_slot("handoff_outcome") else domain_slots
+
+    def validate_handoff_consent(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if value is None:  # emptied when the form starts: nothing was said yet
+            return {"handoff_consent": None}
+        if value is True:
+            return {"handoff_consent": True}
+        if value is False:
+            return {"handoff_consent": False, "handoff_outcome": "declined"}
+        send(dispatcher, Answer("handoff", [[part("handoff.yes_or_no")]]))
+        return {"handoff_consent": None}
+
+    def validate_handoff_way(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if value is None:  # emptied when the form starts: nothing was said yet
+            return {"handoff_way": None}
+        if value == DECLINED:
+            return {"handoff_way": None, "handoff_outcome": "stopped"}
+        if value in WAYS:
+            return {"handoff_way": value}
+        send(dispatcher, Answer("handoff", [[part("handoff.way_unclear")]]))
+        return {"handoff_way": None}
+
+    async def validate_handoff_number(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if value is None:  # emptied when the form starts: nothing was said yet
+            return {"handoff_number": None}
+        if value == DECLINED:
+            return {"handoff_number": None, "handoff_outcome": "stopped"}
+        number = None
+        if value == OWN_NUMBER and channel_of(tracker) in TEXT_CHANNELS:
+            try:
+                number = await app_service().own_number(tracker.sender_id or "")
+            except AppServiceError as error:
+                log.warning("could not look up the person's own number: %s", error)
+        elif isinstance(value, str):
+            number = phone_number(value)
+        if number is not None:
+            return {"handoff_number": number, "handoff_number_tries": 0}
+        tries = int(tracker.get_slot("handoff_number_tries") or 0) + 1
+        if tries >= MAX_NUMBER_TRIES:
+            return {
+                "handoff_number": None,
+                "handoff_number_tries": tries,
+                "handoff_outcome": "gave_up",
+            }
+        return {"handoff_number": None, "handoff_number_tries": tries}
+
+    def validate_handoff_confirmed(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if value is None:  # emptied when the form starts: nothing was said yet
+            return {"handoff_confirmed": None}
+        if value is True:
+            return {"handoff_confirmed": True}
+        if value is False:  # most often the number is wrong: ask it again
+            send(dispatcher, Answer("handoff", [[part("handoff.correct_it")]]))
+            return {"handoff_confirmed": None, "handoff_number": None}
+        send(dispatcher, Answer("handoff", [[part("handoff.yes_or_no")]]))
+        return {"handoff_confirmed": None}
+
+
+class ActionHandoffSubmit(Action):
+    """The form is done: send the confirmed handoff to the app, or say why it ended."""
+
+    def name(self) -> str:
+        return "action_handoff_submit"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        benefits = list(tracker.get_slot("benefits") or [])
+        agency = agency_of(benefits)
+        outcome = tracker.get_slot("handoff_outcome")
+        if outcome in ENDINGS or tracker.get_slot("handoff_confirmed") is not True:
+            send(dispatcher, ending(str(outcome or "stopped"), agency))
+            return cleared()
+        way = str(tracker.get_slot("handoff_way"))
+        try:
+            made = await app_service().create_handoff(self.request(tracker, benefits, agency, way))
+        except AppServiceError as error:  # nothing was stored, and the person hears so
+            log.error("a handoff could not be stored: %s", error)
+            send(dispatcher, ending("not_stored", agency))
+            return cleared()
+        way_name = {"key": "handoff.way." + way}
+        message = [
             part(
-                "handoff.closed_now",
-                day=created.opens_at.date().isoformat(),
-                time=created.opens_at.strftime("%H:%M"),
+                "handoff.confirmed",
+                reference=made["reference"],
+                days=made["respond_within_days"],
+                way=way_name,
             )
-        )
-    return Answer(kind="handoff", messages=[message])
+        ]
+        if not made["open_now"]:
+            message.append(
+                part("handoff.closed_now", day=made["opens_day"], time=made["opens_time"])
+            )
+        send(dispatcher, Answer(kind="handoff", messages=[message]))
+        return cleared()
+
+    @staticmethod
+    def request(
+        tracker: Tracker, benefits: list[str], agency: str | None, way: str
+    ) -> dict[str, Any]:
+        question = the_question(tracker)
+        kept = tracker.get_slot("checklist") or {}
+        gemeente = kept.get("gemeente") if isinstance(kept, dict) else None
+        return {
+            "conversation": tracker.sender_id or "",
+            "agency": agency,
+            "gemeente": gemeente or find_gemeente(question, life_events()),
+            "topic": read_message(question, knowledge()).situation if question else None,
+            "benefits": benefits,
+            "question": question,
+            "way": way,
+            "number": str(tracker.get_slot("handoff_number")),
+            "language": str(tracker.get_slot("language") or "nl"),
+            "transcript": transcript(tracker),
+        }
+
+
+class ActionHandoffStopped(Action):
+    """`stop`, a new question or the menu ended the form (stories/handoff.yml)."""
+
+    def name(self) -> str:
+        return "action_handoff_stopped"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        send(dispatcher, ending("stopped", agency_of(list(tracker.get_slot("benefits") or []))))
+        return cleared()

@@ -16,7 +16,6 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.checklists import checklist_turn
 from actions.conversation import miss_kind
-from actions.handoff import handoff_turn
 from actions.replies import send
 from actions.slots import merge_benefits
 from bot.domain.knowledge.answers import (
@@ -158,24 +157,11 @@ class ActionAnswerQuestion(Action):
         # The slot already holds this message's benefits; merging keeps the action correct
         # when it runs without the slot extraction (e.g. as Rasa's fallback action).
         benefits = merge_benefits(benefits, reading.had)
-        as_fallback = intent not in RULED_INTENTS
-        # Called as Rasa's fallback action (no rule fits the intent): no rule speaks or
-        # listens after us, so we do both, or Rasa would run this action again and again.
+        # Called as Rasa's fallback action (no rule fits the intent), or after another action
+        # (a question that ended the handoff): no rule speaks or listens after us, so we do
+        # both, or Rasa would run this action again and again.
+        as_fallback = intent not in RULED_INTENTS or tracker.latest_action_name != "action_listen"
         ending: list[dict[str, Any]] = [FollowupAction("action_listen")] if as_fallback else []
-        leaving: list[dict[str, Any]] = []
-        step = tracker.get_slot("handoff_step")
-        if step:
-            handoff = handoff_turn(tracker, text, str(step))
-            if handoff is not None:
-                reply, next_step, kept_values = handoff
-                send(dispatcher, reply)
-                return [
-                    SlotSet("answer_kind", "answered"),
-                    SlotSet("handoff_step", next_step),
-                    *[SlotSet(name, value) for name, value in kept_values.items()],
-                    *ending,
-                ]
-            leaving = [SlotSet("handoff_step", None)]  # a new question: the handoff waits
         if not reading.mistake:
             turn = checklist_turn(
                 reading.raw_text, reading, benefits, tracker.get_slot("checklist"), pending, today()
@@ -184,7 +170,6 @@ class ActionAnswerQuestion(Action):
                 send(dispatcher, turn.answer)
                 kept = [SlotSet("checklist", turn.kept)] if turn.kept is not None else []
                 return [
-                    *leaving,
                     SlotSet("answer_kind", "answered"),
                     SlotSet("pending_question", turn.pending),
                     *kept,
@@ -192,13 +177,12 @@ class ActionAnswerQuestion(Action):
                 ]
         if intent in SMALLTALK_INTENTS and not clearly_a_question(reading):
             return [
-                *leaving,
                 SlotSet("answer_kind", "smalltalk"),
                 SlotSet("pending_question", pending),
             ]
         topic = chosen_topic(tracker.latest_message, reading)
         if topic and intent in QUESTION_INTENTS:
-            return [*leaving, SlotSet("answer_kind", f"topic_{topic}")]
+            return [SlotSet("answer_kind", f"topic_{topic}")]
         answer, keep = decide(reading, intent, benefits, pending or None, today())
         if answer is None:
             kind = miss_kind(tracker.events, intent)
@@ -206,14 +190,12 @@ class ActionAnswerQuestion(Action):
                 for response in MISS_RESPONSES[kind]:
                     dispatcher.utter_message(response=response)
             return [
-                *leaving,
                 SlotSet("answer_kind", kind),
                 SlotSet("pending_question", pending),
                 *ending,
             ]
         send(dispatcher, answer)
         return [
-            *leaving,
             SlotSet("answer_kind", "answered"),
             SlotSet("pending_question", None if pending_used else keep),
             *ending,

@@ -29,7 +29,7 @@ from bot.channels.twilio_channel import TwilioDeliverer, TwilioSender
 from bot.db.calls import DatabaseCalls
 from bot.db.crypto import Cipher
 from bot.db.session import make_engine, make_session_factory
-from bot.handoff import inbox
+from bot.handoff import inbox, internal_api
 from bot.handoff.routing import routing
 from bot.handoff.service import HandoffService
 from bot.i18n.catalogs import MessageCatalogs
@@ -187,6 +187,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(telegram_channel.router)
     app.include_router(kiosk.router)
     app.include_router(inbox.router)
+    app.include_router(internal_api.router)
     app.add_middleware(
         SessionMiddleware,
         secret_key=hashlib.sha256(f"inbox-session:{settings.secret_key}".encode()).hexdigest(),

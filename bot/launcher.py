@@ -12,7 +12,7 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import httpx
 
@@ -30,6 +30,7 @@ class Service:
     name: str
     command: list[str]
     health_url: str
+    env: dict[str, str] = field(default_factory=dict)  # what only this service gets
 
 
 class StartupError(RuntimeError):
@@ -74,6 +75,7 @@ def services(settings: Settings) -> list[Service]:
                 str(settings.actions_port),
             ],
             f"{settings.actions_url}/health",
+            settings.actions_environment(),
         ),
         Service(
             "rasa",
@@ -128,7 +130,7 @@ class Stack:
             process = subprocess.Popen(
                 service.command,
                 cwd=PROJECT_ROOT,
-                env=env,
+                env={**env, **service.env},
                 text=True,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,

@@ -13,7 +13,7 @@ import re
 import time
 from collections import defaultdict, deque
 from contextvars import ContextVar
-from typing import Any, Protocol
+from typing import Protocol
 
 from bot.channels.rasa_client import RasaClient, RasaUnavailableError
 from bot.channels.store import ChannelStore, ContactView
@@ -39,6 +39,14 @@ class Deliverer(Protocol):
     """Sends replies on one channel (Twilio outbox, Telegram Bot API, kiosk response)."""
 
     async def deliver(self, contact: ContactView, replies: list[Reply]) -> None: ...
+
+
+class TakeOver(Protocol):
+    """A human takeover (bot/handoff implements it; channels never import it)."""
+
+    def taken_over(self, conversation: str) -> int | None: ...
+
+    def record(self, handoff_id: int, direction: str, text: str) -> None: ...
 
 
 class RateLimiter:
@@ -86,7 +94,7 @@ class Gateway:
         self.limiter = RateLimiter(per_minute)
         self._lock = asyncio.Lock()  # one retry round at a time
         # Set by the app: while a caseworker has taken over, messages go to the inbox.
-        self.handoffs: Any = None
+        self.handoffs: TakeOver | None = None
 
     def language(self, contact: ContactView, text: str = "") -> str:
         return detect_language(text) or contact.language or self.default_language

@@ -105,6 +105,21 @@ class ChannelStore:
         with self.sessions.begin() as session:
             return self._view(self._contact(session, channel, address))
 
+    def number_of(self, sender_id: str) -> str | None:
+        """The phone number behind an SMS or WhatsApp conversation ("sms:<hash>")."""
+        channel, _, key = sender_id.partition(":")
+        if channel not in ("sms", "wa") or len(key) != 32 or not key.isalnum():
+            return None
+        with self.sessions() as session:
+            contact = session.scalar(
+                select(Contact).where(
+                    Contact.channel == channel, Contact.sender_hash.startswith(key)
+                )
+            )
+            if contact is None:
+                return None
+            return self.cipher.decrypt(contact.address_enc).removeprefix("whatsapp:")
+
     def contact_by_id(self, contact_id: int) -> ContactView | None:
         with self.sessions() as session:
             contact = session.get(Contact, contact_id)

@@ -133,7 +133,7 @@ class Handoff(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     reference: Mapped[str] = mapped_column(String(12), unique=True, index=True)
-    conversation: Mapped[str] = mapped_column(String(64), index=True)  # Rasa's sender id
+    conversation: Mapped[str] = mapped_column(String(255), index=True)  # Rasa's sender id
     team: Mapped[str] = mapped_column(String(64), index=True)
     agency: Mapped[str | None] = mapped_column(String(20), nullable=True)
     topic: Mapped[str | None] = mapped_column(String(40), nullable=True)
@@ -151,6 +151,12 @@ class Handoff(Base):
     claimed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     resolved_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     outcome: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    # The conversation the person answers from when they asked elsewhere (a kiosk handoff
+    # answered by SMS from the number given): the keyed sender id, never the number.
+    reply_conversation: Mapped[str | None] = mapped_column(String(255), nullable=True, index=True)
+    # The conversation before the handoff, encrypted JSON [{"who", "text"}]: the
+    # caseworker's view of it survives a kiosk reset.
+    transcript_enc: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class ConsentRecord(Base):

@@ -162,10 +162,14 @@ async def case_page(handoff_id: int, request: Request) -> Response:
     except OtherTeamError:
         return _render(request, "forbidden.html", status=403)
     messages = await asyncio.to_thread(request.app.state.handoffs.messages, handoff_id)
-    try:  # the person agreed to share their question; the conversation shows its context
-        transcript = await request.app.state.rasa.transcript(case.conversation)
-    except RasaUnavailableError:
-        transcript = []
+    # The person agreed to share their question; the conversation shows its context. It was
+    # stored with the handoff (a kiosk reset deletes Rasa's copy); older handoffs ask Rasa.
+    transcript = await asyncio.to_thread(request.app.state.handoffs.transcript, handoff_id)
+    if transcript is None:
+        try:
+            transcript = await request.app.state.rasa.transcript(case.conversation)
+        except RasaUnavailableError:
+            transcript = []
     return _render(
         request,
         "handoff.html",

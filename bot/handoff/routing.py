@@ -15,7 +15,7 @@ from typing import Any
 import phonenumbers
 import yaml
 
-from bot.domain.knowledge.loader import KnowledgeError
+from bot.domain.knowledge.loader import KnowledgeError, knowledge
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "teams.yml"
 ALERT_CHANNELS = ("sms", "whatsapp")
@@ -58,16 +58,9 @@ class Team:
 
 
 @dataclass(frozen=True)
-class AgencyContact:
-    agency: str
-    contact_key: str
-    phone: str | None
-
-
-@dataclass(frozen=True)
 class Routing:
     teams: dict[str, Team]
-    agencies: dict[str, AgencyContact]
+    agencies: frozenset[str]  # the agencies of the knowledge data, which teams can serve
 
     def route(self, agency: str | None, gemeente: str | None, topic: str | None) -> Team:
         """The team for this handoff; Wegwijs' national team when nothing fits better."""
@@ -104,10 +97,7 @@ def _e164(number: str, where: str) -> str:
 
 def load_routing(path: Path = DATA_FILE, gemeenten: tuple[str, ...] | None = None) -> Routing:
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    agencies = {
-        key: AgencyContact(key, item["contact_key"], item.get("phone"))
-        for key, item in raw["agencies"].items()
-    }
+    agencies = frozenset(knowledge().agencies)
     teams: dict[str, Team] = {}
     for key, item in raw["teams"].items():
         where = f"teams.yml {key}"

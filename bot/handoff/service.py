@@ -5,12 +5,12 @@ team's phone through the outbox — without any personal details in the alert.""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import secrets
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-import phonenumbers
-from sqlalchemy import Table, bindparam, delete, select
+from sqlalchemy import Table, bindparam, delete, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.channels.store import ChannelStore, ContactView, now
@@ -32,27 +32,13 @@ EXPIRE_AFTER = dt.timedelta(days=14)  # past the deadline, with nobody having pi
 # Asked for every incoming message, so built once (SQLAlchemy then only binds the value).
 HANDOFFS: Table = Handoff.__table__  # type: ignore[assignment]
 CLAIMED_HANDOFF = select(HANDOFFS.c.id).where(
-    HANDOFFS.c.conversation == bindparam("b_conversation"), HANDOFFS.c.status == "claimed"
+    or_(
+        HANDOFFS.c.conversation == bindparam("b_conversation"),
+        HANDOFFS.c.reply_conversation == bindparam("b_conversation"),
+    ),
+    HANDOFFS.c.status == "claimed",
 )
 ALERT_LANGUAGE = "nl"  # the contact teams work in Dutch
-
-
-def phone_number(text: str, *, from_carrier: bool = False) -> str | None:
-    """A Dutch (or international) phone number in E.164, or None when it is not one.
-
-    A typed number must be valid by the numbering plan. The number a person writes from
-    (`from_carrier`, as Twilio reports it) is real by definition, even in a range the
-    library does not list, so it only has to have a possible shape.
-    """
-    candidate = text.strip().removeprefix("whatsapp:")
-    try:
-        parsed = phonenumbers.parse(candidate, "NL")
-    except phonenumbers.NumberParseException:
-        return None
-    check = phonenumbers.is_possible_number if from_carrier else phonenumbers.is_valid_number
-    if not check(parsed):
-        return None
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
 @dataclass(frozen=True)
@@ -66,6 +52,7 @@ class HandoffRequest:
     way: str
     number: str
     language: str
+    transcript: tuple[tuple[str, str], ...] = ()  # (who, text): the conversation before
 
 
 @dataclass(frozen=True)
@@ -109,6 +96,17 @@ class HandoffService:
             found = session.connection().execute(CLAIMED_HANDOFF, {"b_conversation": conversation})
             return found.scalar()
 
+    def transcript(self, handoff_id: int) -> list[tuple[str, str]] | None:
+        """The conversation before the handoff as stored with it (None: none was stored)."""
+        with self.sessions() as session:
+            stored = session.scalar(select(Handoff.transcript_enc).where(Handoff.id == handoff_id))
+        if not stored:
+            return None
+        return [
+            (str(line["who"]), str(line["text"]))
+            for line in json.loads(self.cipher.decrypt(stored))
+        ]
+
     def record(self, handoff_id: int, direction: str, text: str) -> None:
         with self.sessions.begin() as session:
             session.add(
@@ -135,6 +133,13 @@ class HandoffService:
         due_day = add_working_days(moment.date(), team.respond_within_days)
         due = dt.datetime.combine(due_day, team.hours.closes, tzinfo=DUTCH_TIME)
         alert_to = self._alert_contact(team)
+        # The person may answer from the number they gave (a kiosk handoff answered by SMS).
+        answers_from = (
+            self.phone_contact(request.way, request.number).sender_id
+            if request.way in ("sms", "whatsapp")
+            else None
+        )
+        lines = [{"who": who, "text": text} for who, text in request.transcript]
         # One transaction: the handoff, its consent, the audit entry and the team's alert all
         # exist, or none of them does.
         with self.sessions.begin() as session:
@@ -152,6 +157,8 @@ class HandoffService:
                 language=request.language,
                 status="new",
                 due_at=due,
+                reply_conversation=(answers_from if answers_from != request.conversation else None),
+                transcript_enc=self.cipher.encrypt(json.dumps(lines)) if lines else None,
             )
             session.add(handoff)
             session.flush()

@@ -76,6 +76,10 @@ def knowledge_keys(knowledge: Knowledge) -> Iterable[tuple[str, str]]:
         yield agency.name_key, f"name of an agency ({agency.id})"
         yield f"mistake.todo.{agency.id}", f"how to correct a missed report at {agency.id}"
         yield f"known.{agency.id}", f"what {agency.id} does and does not receive by itself"
+        yield (
+            agency.contact_key,
+            f"how to reach {agency.id} without a handoff; {{online}}, {{phone}}",
+        )
     yield "mistake.todo.unknown", "how to correct a missed report, agency unknown"
     for rule in knowledge.rules.values():
         yield rule.why_key, f"why, rule {rule.id} ({rule.source})"

@@ -82,6 +82,15 @@ class Settings:
         return hashlib.sha256(f"rasa-api:{self.secret_key}".encode()).hexdigest()[:32]
 
     @property
+    def internal_api_token(self) -> str:
+        """Token for the app's /internal API (the action server); derived from the secret."""
+        return hashlib.sha256(f"internal-api:{self.secret_key}".encode()).hexdigest()[:40]
+
+    def actions_environment(self) -> dict[str, str]:
+        """What the action server needs, and all it gets: where the app is, and its token."""
+        return {"WEGWIJS_APP_URL": self.app_url, "WEGWIJS_INTERNAL_TOKEN": self.internal_api_token}
+
+    @property
     def actions_url(self) -> str:
         return self.actions_url_override or f"http://{self.host}:{self.actions_port}"
 
@@ -208,6 +217,23 @@ def _kiosk(env: Mapping[str, str]) -> KioskSettings:
         gemeente=_optional(env, "WEGWIJS_KIOSK_GEMEENTE"),
         languages=languages,
         idle_seconds=_positive(env, "WEGWIJS_KIOSK_IDLE_SECONDS", 180),
+    )
+
+
+@dataclass(frozen=True)
+class ActionServerSettings:
+    """The action server's only settings: it reaches the database through the app service."""
+
+    app_url: str
+    internal_token: str
+
+
+def action_server_settings(env: Mapping[str, str] | None = None) -> ActionServerSettings:
+    """WEGWIJS_APP_URL and WEGWIJS_INTERNAL_TOKEN (`python -m bot internal-token` prints it)."""
+    env = os.environ if env is None else env
+    app_url = _url(env, "WEGWIJS_APP_URL", "http://127.0.0.1:8000", ("http", "https"))
+    return ActionServerSettings(
+        app_url=app_url.rstrip("/"), internal_token=env.get("WEGWIJS_INTERNAL_TOKEN", "").strip()
     )
 
 

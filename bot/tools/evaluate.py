@@ -23,30 +23,70 @@ from bot.tools.stack import running_stack
 
 
 @dataclass(frozen=True)
-class Case:
-    id: str
-    lang: str
-    turns: tuple[str, ...]
+class Step:
+    say: str
     expect_all: tuple[str, ...] = ()
     expect_none: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Case:
+    """A conversation; a case written with `turns` is steps whose last one is checked."""
+
+    id: str
+    lang: str
+    steps: tuple[Step, ...]
     source: str = ""
+
+
+@dataclass
+class StepResult:
+    step: Step
+    reply: str
+    missing: list[str]
+    unwanted: list[str]
 
 
 @dataclass
 class Outcome:
     case: Case
-    reply: str = ""
-    missing: list[str] = field(default_factory=list)
-    unwanted: list[str] = field(default_factory=list)
+    results: list[StepResult] = field(default_factory=list)
     error: str = ""
 
     @property
+    def failures(self) -> list[StepResult]:
+        return [r for r in self.results if r.missing or r.unwanted]
+
+    @property
     def passed(self) -> bool:
-        return not (self.missing or self.unwanted or self.error)
+        return not (self.failures or self.error)
 
 
 class CaseFileError(ValueError):
     """A case file does not follow the format; the message says where."""
+
+
+def _patterns(item: dict[str, Any], where: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    wanted, unwanted = tuple(item.get("expect_all") or []), tuple(item.get("expect_none") or [])
+    for pattern in (*wanted, *unwanted):
+        try:
+            re.compile(pattern)
+        except re.error as error:
+            raise CaseFileError(f"{where}: bad regex {pattern!r}") from error
+    return wanted, unwanted
+
+
+def _steps(item: dict[str, Any], where: str) -> tuple[Step, ...]:
+    if item.get("steps"):
+        steps = []
+        for number, raw in enumerate(item["steps"], 1):
+            if not isinstance(raw, dict) or not isinstance(raw.get("say"), str):
+                raise CaseFileError(f"{where}: step {number} needs `say`")
+            steps.append(Step(raw["say"], *_patterns(raw, f"{where} step {number}")))
+        return tuple(steps)
+    turns = [str(turn) for turn in item["turns"]]
+    wanted, unwanted = _patterns(item, where)
+    return (*(Step(turn) for turn in turns[:-1]), Step(turns[-1], wanted, unwanted))
 
 
 def load_cases(path: Path) -> list[Case]:
@@ -58,23 +98,13 @@ def load_cases(path: Path) -> list[Case]:
         raise CaseFileError(f"{path}: expected a list of cases")
     cases = []
     for index, item in enumerate(raw):
-        if not isinstance(item, dict) or not item.get("id") or not item.get("turns"):
-            raise CaseFileError(f"{path}: case {index + 1} needs an id and turns")
-        patterns = [*item.get("expect_all", []), *item.get("expect_none", [])]
-        for pattern in patterns:
-            try:
-                re.compile(pattern)
-            except re.error as error:
-                raise CaseFileError(f"{path}: case {item['id']}: bad regex {pattern!r}") from error
+        if not isinstance(item, dict) or not item.get("id"):
+            raise CaseFileError(f"{path}: case {index + 1} needs an id")
+        if not item.get("turns") and not item.get("steps"):
+            raise CaseFileError(f"{path}: case {item['id']} needs turns or steps")
+        where = f"{path}: case {item['id']}"
         cases.append(
-            Case(
-                id=str(item["id"]),
-                lang=str(item.get("lang", "nl")),
-                turns=tuple(str(turn) for turn in item["turns"]),
-                expect_all=tuple(item.get("expect_all", [])),
-                expect_none=tuple(item.get("expect_none", [])),
-                source=str(path),
-            )
+            Case(str(item["id"]), str(item.get("lang", "nl")), _steps(item, where), str(path))
         )
     return cases
 
@@ -88,29 +118,29 @@ def reply_text(messages: list[dict[str, Any]]) -> str:
     return "\n".join(parts)
 
 
-def judge(case: Case, reply: str) -> Outcome:
-    return Outcome(
-        case=case,
+def judge(step: Step, reply: str) -> StepResult:
+    return StepResult(
+        step=step,
         reply=reply,
-        missing=[p for p in case.expect_all if not re.search(p, reply, re.IGNORECASE)],
-        unwanted=[p for p in case.expect_none if re.search(p, reply, re.IGNORECASE)],
+        missing=[p for p in step.expect_all if not re.search(p, reply, re.IGNORECASE)],
+        unwanted=[p for p in step.expect_none if re.search(p, reply, re.IGNORECASE)],
     )
 
 
 def run_case(rasa_url: str, case: Case) -> Outcome:
     sender = f"eval-{case.id}-{uuid.uuid4().hex[:8]}"
-    messages: list[dict[str, Any]] = []
+    outcome = Outcome(case=case)
     try:
         with httpx.Client(base_url=rasa_url, timeout=60) as client:
-            for turn in case.turns:
+            for step in case.steps:
                 response = client.post(
-                    "/webhooks/rest/webhook", json={"sender": sender, "message": turn}
+                    "/webhooks/rest/webhook", json={"sender": sender, "message": step.say}
                 )
                 response.raise_for_status()
-                messages = response.json()
+                outcome.results.append(judge(step, reply_text(response.json())))
     except (httpx.HTTPError, ValueError) as error:
-        return Outcome(case=case, error=str(error))
-    return judge(case, reply_text(messages))
+        outcome.error = str(error)
+    return outcome
 
 
 def run_cases(rasa_url: str, cases: Sequence[Case], workers: int = 4) -> list[Outcome]:
@@ -122,16 +152,20 @@ def report(outcomes: Sequence[Outcome]) -> float:
     failed = [outcome for outcome in outcomes if not outcome.passed]
     for outcome in failed:
         print(f"\nFAIL {outcome.case.id} ({outcome.case.source})")
-        print(f"  last turn: {outcome.case.turns[-1]}")
         if outcome.error:
             print(f"  error: {outcome.error}")
-        for pattern in outcome.missing:
-            print(f"  missing: {pattern}")
-        for pattern in outcome.unwanted:
-            print(f"  unwanted: {pattern}")
-        print("  reply: " + outcome.reply.replace("\n", "\n         "))
+        for result in outcome.failures:
+            print(f"  said: {result.step.say}")
+            for pattern in result.missing:
+                print(f"    missing: {pattern}")
+            for pattern in result.unwanted:
+                print(f"    unwanted: {pattern}")
+            print("    reply: " + result.reply.replace("\n", "\n           "))
     rate = (len(outcomes) - len(failed)) / len(outcomes) if outcomes else 0.0
-    print(f"\neval: {len(outcomes) - len(failed)} of {len(outcomes)} cases pass ({rate:.1%})")
+    checked = [r for o in outcomes for r in o.results if r.step.expect_all or r.step.expect_none]
+    right = sum(1 for r in checked if not (r.missing or r.unwanted))
+    print(f"\neval: {len(outcomes) - len(failed)} of {len(outcomes)} cases pass ({rate:.1%});")
+    print(f"eval: {right} of {len(checked)} checked steps right")
     return rate
 
 

@@ -59,6 +59,8 @@ def load_knowledge(data_dir: Path = DATA_DIR) -> Knowledge:
             id=key,
             name_key=item["name_key"],
             source=item["source"],
+            online=str((item.get("contact") or {}).get("online") or ""),
+            phone=(item.get("contact") or {}).get("phone"),
         )
         for key, item in _read(data_dir, "agencies").items()
     }

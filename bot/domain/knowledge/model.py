@@ -15,6 +15,14 @@ class Agency:
     id: str
     name_key: str
     source: str
+    # How a person reaches it without a handoff (text `handoff.contact.<id>`): its online
+    # channel and, where the rules reference gives one, its phone line.
+    online: str = ""
+    phone: str | None = None
+
+    @property
+    def contact_key(self) -> str:
+        return f"handoff.contact.{self.id}"
 
 
 @dataclass(frozen=True)
