@@ -96,6 +96,7 @@ lint: .venv/.installed
 	.venv/bin/ruff check bot actions tests rasa_components
 	.venv/bin/ruff format --check bot actions tests rasa_components
 	.venv/bin/mypy
+	.venv/bin/lint-imports --no-cache
 
 unit: .venv/.installed $(CATALOGS)
 	$(APP_PY) -m pytest tests/unit -q

@@ -19,7 +19,7 @@ from bot.channels.rasa_client import RasaUnavailableError
 from bot.channels.store import now
 from bot.handoff.accounts import log_in
 from bot.handoff.service import OUTCOMES, CaseBook, OtherTeamError
-from bot.handoff.topics import topic_key
+from bot.domain.knowledge.topics import topic_key
 from bot.shared.text_keys import N_
 
 PAGES = Path(__file__).resolve().parent / "inbox_pages"

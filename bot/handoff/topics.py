@@ -1,16 +1,9 @@
-"""A handoff's topic: the situation its question is about (hobby, abroad, ...), named in the
-caseworkers' words. The names are catalog keys made from the knowledge data's situations."""
+"""A handoff's topic in the caseworkers' language (the keys are domain data)."""
 
 from __future__ import annotations
 
+from bot.domain.knowledge.topics import topic_key
 from bot.i18n.catalogs import MessageCatalogs
-from bot.shared.text_keys import N_
-
-UNKNOWN_TOPIC = N_("topic_name.unknown")
-
-
-def topic_key(topic: str | None) -> str:
-    return f"topic_name.{topic}" if topic else UNKNOWN_TOPIC
 
 
 def topic_name(catalogs: MessageCatalogs, topic: str | None, language: str = "nl") -> str:

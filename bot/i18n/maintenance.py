@@ -20,7 +20,7 @@ from bot.domain.checklist.loader import load_life_events
 from bot.domain.checklist.model import DESKS, LifeEventData
 from bot.domain.knowledge.loader import load_knowledge
 from bot.domain.knowledge.model import VERDICTS, Knowledge
-from bot.handoff.topics import topic_key
+from bot.domain.knowledge.topics import topic_key
 from bot.i18n.catalogs import DOMAIN, LOCALES_DIR
 from bot.i18n.extract import extract_domain
 from bot.i18n.formatting import FORMAT_SPECS, placeholders

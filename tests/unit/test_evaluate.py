@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.tools.evaluate import Case, CaseFileError, judge, load_cases, reply_text
+from bot.tools.evaluate import CaseFileError, Step, judge, load_cases, reply_text
 
 SHARED_CASES = Path(__file__).resolve().parents[3] / "shared" / "eval" / "dev_cases.yml"
 
@@ -16,12 +16,23 @@ def test_replies_are_joined_with_button_titles() -> None:
 
 
 def test_judge_uses_case_insensitive_regexes() -> None:
-    case = Case(
-        id="c", lang="nl", turns=("hoi",), expect_all=("gemeente",), expect_none=(r"\bUWV\b",)
+    step = Step("hoi", expect_all=("gemeente",), expect_none=(r"\bUWV\b",))
+    right = judge(step, "Meld het bij je Gemeente.")
+    assert not right.missing and not right.unwanted
+    assert judge(step, "Meld het bij UWV.").unwanted == [r"\bUWV\b"]
+    assert judge(step, "Niets").missing == ["gemeente"]
+
+
+def test_cases_with_steps_check_every_step(tmp_path: Path) -> None:
+    cases = tmp_path / "cases.yml"
+    cases.write_text(
+        "- id: s\n  steps:\n    - say: hoi\n      expect_all: [a]\n    - say: ja\n"
+        "      expect_none: [b]\n- id: t\n  turns: [een, twee]\n  expect_all: [c]\n"
     )
-    assert judge(case, "Meld het bij je Gemeente.").passed
-    assert judge(case, "Meld het bij UWV.").unwanted == [r"\bUWV\b"]
-    assert judge(case, "Niets").missing == ["gemeente"]
+    with_steps, with_turns = load_cases(cases)
+    assert [s.say for s in with_steps.steps] == ["hoi", "ja"]
+    assert with_steps.steps[1].expect_none == ("b",)
+    assert with_turns.steps[0].expect_all == () and with_turns.steps[1].expect_all == ("c",)
 
 
 def test_bad_case_files_are_reported_not_crashed(tmp_path: Path) -> None:

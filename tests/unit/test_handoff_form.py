@@ -1,0 +1,175 @@
+"""The handoff form's actions with rasa-sdk's real Tracker and CollectingDispatcher, talking
+to the real app service (in this process, on SQLite) over its /internal API."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import select
+
+from actions import app_service as app_service_module
+from actions.handoff import (
+    ActionAskHandoffConfirmed,
+    ActionHandoffCheck,
+    ActionHandoffSubmit,
+    ValidateHandoffForm,
+)
+from bot.app import create_app
+from bot.db.crypto import Cipher
+from bot.db.migrate import upgrade
+from bot.db.models import ConsentRecord, Handoff, OutboxMessage
+from bot.db.session import make_engine, make_session_factory
+from bot.shared.settings import Settings, load_settings
+from tests.fakes.servers import serve
+
+
+@pytest.fixture
+def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
+    env = {"WEGWIJS_DATA_DIR": str(tmp_path), "WEGWIJS_SECRET_KEY": "k" * 40}
+    settings = load_settings(env)
+    upgrade(settings.database_url)
+    with serve(create_app(settings)) as url:
+        monkeypatch.setenv("WEGWIJS_APP_URL", url)
+        monkeypatch.setenv("WEGWIJS_INTERNAL_TOKEN", settings.internal_api_token)
+        app_service_module.app_service.cache_clear()
+        yield settings
+    app_service_module.app_service.cache_clear()
+
+
+def rows(settings: Settings, model: Any) -> list[Any]:
+    with make_session_factory(make_engine(settings.database_url))() as session:
+        return list(session.scalars(select(model)).all())
+
+
+def user(text: str, intent: str) -> dict[str, Any]:
+    parse = {"intent": {"name": intent}, "entities": []}
+    return {"event": "user", "text": text, "parse_data": parse, "metadata": {"channel": "rest"}}
+
+
+def tracker(events: list[dict[str, Any]], **slots: Any) -> Tracker:
+    latest = {"text": events[-1]["text"], **events[-1]["parse_data"]} if events else {}
+    return Tracker("rest-person", slots, latest, events, False, None, {}, "action_listen")
+
+
+def keys(dispatcher: CollectingDispatcher) -> list[str]:
+    return [part["key"] for message in dispatcher.messages for part in message.get("parts", [])]
+
+
+async def test_a_confirmed_handoff_is_stored_by_the_app_with_the_conversation(
+    app: Settings,
+) -> None:
+    events = [
+        user("ik heb bijstand en ben vergeten mijn bijbaan door te geven", "ask_rules"),
+        {"event": "bot", "text": "Dat kan gebeuren."},
+        user("ik wil iemand spreken", "request_human"),
+        {"event": "action", "name": "action_handoff_check"},
+        user("06 12 34 56 78", "inform"),
+    ]
+    slots = {
+        "benefits": ["bijstand"],
+        "handoff_consent": True,
+        "handoff_way": "sms",
+        "handoff_number": "+31612345678",
+        "handoff_confirmed": True,
+    }
+    dispatcher = CollectingDispatcher()
+    result = await ActionHandoffSubmit().run(dispatcher, tracker(events, **slots), {})
+    assert keys(dispatcher)[0] == "handoff.confirmed"
+    reference = dispatcher.messages[0]["parts"][0]["args"]["reference"]
+    [made] = rows(app, Handoff)
+    assert made.reference == reference and made.way == "sms" and made.agency == "gemeente"
+    cipher = Cipher(app.secret_key)
+    # The question is the one before asking for a person, not the number typed later.
+    assert cipher.decrypt(made.question_enc).startswith("ik heb bijstand en ben vergeten")
+    assert "612345678" not in made.number_enc and made.transcript_enc
+    assert "Dat kan gebeuren." in cipher.decrypt(made.transcript_enc)
+    assert made.reply_conversation and made.reply_conversation.startswith("sms:")
+    assert len(rows(app, ConsentRecord)) == 1
+    assert [m.kind for m in rows(app, OutboxMessage)] == ["alert"]
+    assert {"event": "slot", "name": "handoff_way", "value": None, "timestamp": None} in result
+    # Asking again: the open handoff's reference, and no second form.
+    again = CollectingDispatcher()
+    check = await ActionHandoffCheck().run(again, tracker(events), {})
+    assert keys(again) == ["handoff.already"]
+    assert again.messages[0]["parts"][0]["args"]["reference"] == reference
+    assert any(e.get("name") == "handoff_open" and e.get("value") is True for e in check)
+
+
+async def test_an_ending_stores_nothing_and_gives_the_agency_contact_ways(app: Settings) -> None:
+    dispatcher = CollectingDispatcher()
+    slots = {"benefits": ["ww"], "handoff_consent": False, "handoff_outcome": "declined"}
+    await ActionHandoffSubmit().run(dispatcher, tracker([user("nee", "deny")], **slots), {})
+    assert keys(dispatcher) == ["handoff.no_consent", "handoff.contact.uwv"]
+    assert dispatcher.messages[0]["parts"][1]["args"]["phone"] == "0900 9294"
+    assert rows(app, Handoff) == []
+
+
+async def test_when_the_app_cannot_store_the_person_hears_so(
+    app: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WEGWIJS_INTERNAL_TOKEN", "wrong")  # the app refuses the request
+    app_service_module.app_service.cache_clear()
+    slots = {"handoff_way": "call", "handoff_number": "+31612345678", "handoff_confirmed": True}
+    dispatcher = CollectingDispatcher()
+    await ActionHandoffSubmit().run(dispatcher, tracker([user("ja", "affirm")], **slots), {})
+    assert keys(dispatcher)[0] == "handoff.not_stored" and rows(app, Handoff) == []
+
+
+def test_the_internal_api_wants_the_token_and_no_proxy(app: Settings) -> None:
+    base = str(app_service_module.app_service().base)
+    path = f"{base}/internal/conversations/x/handoff"
+    assert httpx.get(path).status_code == 401
+    good = {"Authorization": f"Bearer {app.internal_api_token}"}
+    assert httpx.get(path, headers=good).json() == {"reference": None}
+    proxied = {**good, "X-Forwarded-For": "203.0.113.9"}
+    assert httpx.get(path, headers=proxied).status_code == 404
+    bad = httpx.post(f"{base}/internal/handoffs", headers=good, json={"way": "fax"})
+    assert bad.status_code == 422
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [("06 12345678", "+31612345678"), ("mijn nummer is +31 6 1234 5678", "+31612345678")],
+)
+async def test_a_typed_number_is_kept_in_e164(typed: str, kept: str) -> None:
+    form = ValidateHandoffForm()
+    result = await form.validate_handoff_number(
+        typed, CollectingDispatcher(), tracker([user(typed, "inform")]), {}
+    )
+    assert result == {"handoff_number": kept, "handoff_number_tries": 0}
+
+
+async def test_three_unreadable_numbers_end_the_form() -> None:
+    form, tries = ValidateHandoffForm(), 0
+    for typed in ("0612", "123", "geheim"):
+        result = await form.validate_handoff_number(
+            typed,
+            CollectingDispatcher(),
+            tracker([user(typed, "inform")], handoff_number_tries=tries),
+            {},
+        )
+        tries = result["handoff_number_tries"]
+    assert result.get("handoff_outcome") == "gave_up" and tries == 3
+
+
+def test_no_at_the_read_back_asks_the_number_again_and_keeps_the_way() -> None:
+    dispatcher = CollectingDispatcher()
+    result = ValidateHandoffForm().validate_handoff_confirmed(
+        False, dispatcher, tracker([user("nee", "deny")]), {}
+    )
+    assert result == {"handoff_confirmed": None, "handoff_number": None}
+    assert keys(dispatcher) == ["handoff.correct_it"]
+
+
+async def test_the_read_back_names_the_way_and_the_number_in_pairs() -> None:
+    dispatcher = CollectingDispatcher()
+    slots = {"handoff_way": "whatsapp", "handoff_number": "+31612345678"}
+    await ActionAskHandoffConfirmed().run(dispatcher, tracker([user("x", "inform")], **slots), {})
+    [part] = dispatcher.messages[0]["parts"]
+    assert part["key"] == "handoff.read_back.text" and part["args"]["number"] == "06 12 34 56 78"
