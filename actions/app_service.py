@@ -39,13 +39,17 @@ class AppService:
 
     async def open_handoff(self, conversation: str) -> str | None:
         """The reference of the conversation's open handoff, if there is one."""
-        response = await self._call("GET", f"/internal/conversations/{quote(conversation, safe='')}/handoff")
+        response = await self._call(
+            "GET", f"/internal/conversations/{quote(conversation, safe='')}/handoff"
+        )
         reference = response.json().get("reference") if response.status_code == 200 else None
         return str(reference) if reference else None
 
     async def own_number(self, conversation: str) -> str | None:
         """The number the person writes from (SMS/WhatsApp), as the gateway stored it."""
-        response = await self._call("GET", f"/internal/contacts/{quote(conversation, safe='')}/number")
+        response = await self._call(
+            "GET", f"/internal/contacts/{quote(conversation, safe='')}/number"
+        )
         number = response.json().get("number") if response.status_code == 200 else None
         return str(number) if number else None
 

@@ -18,6 +18,9 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("check-settings", help="validate the environment and stop")
     commands.add_parser("run", help="start Rasa, the action server and the app service")
+    commands.add_parser(
+        "internal-token", help="print the action server's token for the app's /internal API"
+    )
     chat = commands.add_parser("chat", help="chat in this terminal through the running stack")
     chat.add_argument("--sender", help="conversation id (a new one by default)")
     db = commands.add_parser("db", help="database migrations")
@@ -83,6 +86,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if args.command == "check-settings":
         print(f"settings OK ({settings.environment})")
+        return 0
+    if args.command == "internal-token":
+        print(settings.internal_api_token)
         return 0
     if args.command == "run":
         from bot.launcher import run

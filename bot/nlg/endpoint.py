@@ -25,7 +25,7 @@ async def nlg(request: Request) -> dict[str, Any]:
     name = str(body.get("response") or "")
     try:
         return renderer.render(name, tracker, arguments)  # type: ignore[no-any-return]
-    except LookupError:  # unknown response or text key: never leave the person without words
-        log.error("Rasa asked for unknown response %r; answering with the generic text", name)
+    except LookupError as error:  # unknown response or text key: never leave them without words
+        log.error("no text for response %r (%r); answering with the generic text", name, error)
         language = renderer.language_for(tracker)
         return {"text": renderer.catalogs.text("error.generic", language), "buttons": []}

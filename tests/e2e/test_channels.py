@@ -390,7 +390,10 @@ def test_asking_for_a_person_over_sms_alerts_the_team(stack: RunningStack, fakes
     ask = fakes.twilio.wait_for(number, count + 3)[count + 2]["body"]
     assert "1. Dit nummer" in ask
     sms(stack, fakes, number, "1")
-    done = fakes.twilio.wait_for(number, count + 4)[count + 3]["body"]
+    read_back = fakes.twilio.wait_for(number, count + 4)[count + 3]["body"]
+    assert "Klopt dat?" in read_back
+    sms(stack, fakes, number, "1")
+    done = fakes.twilio.wait_for(number, count + 5)[count + 4]["body"]
     assert "Gelukt" in done and "H-" in done
     alert = fakes.twilio.wait_for("+3197010000199", 1)[-1]["body"]
     assert "nieuwe vraag H-" in alert and "/inbox/" in alert

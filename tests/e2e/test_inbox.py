@@ -47,6 +47,7 @@ def new_handoff(stack: RunningStack, fakes: Fakes) -> tuple[str, str, int]:
     sms_until(stack, fakes, number, "ik wil iemand spreken", "Mag ik je vraag")
     sms_until(stack, fakes, number, "1", "Hoe wil je contact")
     sms_until(stack, fakes, number, "1", "Op welk telefoonnummer")
+    sms_until(stack, fakes, number, "1", "Klopt dat?")
     done = sms_until(stack, fakes, number, "1", "Gelukt")
     reference = "H-" + done.split("H-")[1][:6]
     with store_for(stack).sessions() as session:
@@ -163,6 +164,7 @@ def test_a_twilio_outage_loses_no_handoff_and_the_alert_follows(
     sms_until(stack, fakes, number, "ik wil iemand spreken", "Mag ik je vraag")
     sms_until(stack, fakes, number, "1", "Hoe wil je contact")
     sms_until(stack, fakes, number, "1", "Op welk telefoonnummer")
+    sms_until(stack, fakes, number, "1", "Klopt dat?")
     newest = select(Handoff).order_by(Handoff.id.desc())
     with store_for(stack).sessions() as session:
         before = session.scalars(newest).first()

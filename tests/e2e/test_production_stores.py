@@ -27,7 +27,8 @@ from bot.db.models import AuditEntry, Base, OutboxMessage
 from bot.db.session import make_engine, make_session_factory
 from bot.handoff.routing import routing
 from bot.handoff.service import CaseBook, HandoffRequest, HandoffService, OtherTeamError
-from tests.e2e.conftest import free_port, new_sender, started_stack
+from tests.e2e.conftest import Fakes, free_port, new_sender, started_stack
+from tests.e2e.test_channels import new_number, sms_until
 
 POSTGRES_BIN = sorted(glob.glob("/usr/lib/postgresql/*/bin"))
 REDIS_SERVER = shutil.which("redis-server")
@@ -144,11 +145,12 @@ def test_migrations_up_and_down_on_postgresql(postgres: str) -> None:
 
 
 def test_conversation_with_postgresql_and_redis(
-    postgres: str, redis_url: str, tmp_path: Path
+    postgres: str, redis_url: str, tmp_path: Path, fakes: Fakes
 ) -> None:
     before = redis_commands(redis_url)
     with started_stack(
         tmp_path,
+        **fakes.channel_settings(),
         DATABASE_URL=f"{postgres}/wegwijs",
         WEGWIJS_TRACKER_STORE_URL=f"{postgres}/rasa",
         WEGWIJS_LOCK_STORE="redis",
@@ -160,9 +162,23 @@ def test_conversation_with_postgresql_and_redis(
         # The handoff path on PostgreSQL: consent, a phone call, a number, a confirmation.
         asker = new_sender()
         assert "Mag ik je vraag" in stack.rasa(asker, "ik wil iemand spreken")[0]["text"]
-        stack.rasa(asker, '/ask_rules{"handoff": "yes"}')
-        stack.rasa(asker, '/ask_rules{"handoff": "call"}')
-        assert "Gelukt" in stack.rasa(asker, "06 12 34 56 78")[0]["text"]
+        assert "sms" in stack.rasa(asker, "ja")[0]["text"].lower()  # typed yes
+        stack.rasa(asker, "bellen")
+        assert "Bijvoorbeeld" in stack.rasa(asker, "0612")[0]["text"]  # asked again
+        assert "Klopt dat?" in stack.rasa(asker, "06 12 34 56 78")[0]["text"]
+        assert "kenmerk" in stack.rasa(asker, "ja")[0]["text"]
+        # The same form through the signed Twilio webhook, stored on PostgreSQL.
+        number = new_number()
+        sms_until(stack, fakes, number, "ik heb ww en wil iemand spreken", "delen")
+        sms_until(stack, fakes, number, "jawel", "WhatsApp")
+        sms_until(stack, fakes, number, "whatsapp", "telefoonnummer")
+        sms_until(stack, fakes, number, "dit nummer", "Klopt dat?")
+        assert "kenmerk" in sms_until(stack, fakes, number, "klopt", "kenmerk")
+        stopper = new_sender()  # stop at the number step: nothing stored
+        stack.rasa(stopper, "ik wil een mens spreken")
+        stack.rasa(stopper, "ja")
+        stack.rasa(stopper, "sms graag")
+        assert "stop ermee" in stack.rasa(stopper, "annuleren")[0]["text"]
         # A kiosk reset deletes the conversation from the PostgreSQL tracker store too.
         session = httpx.post(f"{stack.app_url}/kiosk/api/session", timeout=30).json()["session"]
         message = {"session": session, "text": "hoi"}
@@ -180,9 +196,9 @@ def test_conversation_with_postgresql_and_redis(
     assert events > 3
     with make_engine(f"{postgres}/wegwijs").connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM conversations")).scalar_one() == 1
-        number = connection.execute(text("SELECT number_enc FROM handoffs")).scalar_one()
-        assert "612345678" not in number  # encrypted at rest
-        assert connection.execute(text("SELECT count(*) FROM consent_records")).scalar_one() == 1
+        stored = connection.execute(text("SELECT number_enc FROM handoffs")).scalars().all()
+        assert len(stored) == 2 and not any("612345678" in n for n in stored)  # encrypted
+        assert connection.execute(text("SELECT count(*) FROM consent_records")).scalar_one() == 2
         kiosk_rows = connection.execute(
             text("SELECT count(*) FROM channel_contacts WHERE channel = 'kiosk'")
         ).scalar_one()
