@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from functools import cache
 from typing import Any
-
 from urllib.parse import quote
 
 import httpx

@@ -17,9 +17,9 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from bot.channels.rasa_client import RasaUnavailableError
 from bot.channels.store import now
+from bot.domain.knowledge.topics import topic_key
 from bot.handoff.accounts import log_in
 from bot.handoff.service import OUTCOMES, CaseBook, OtherTeamError
-from bot.domain.knowledge.topics import topic_key
 from bot.shared.text_keys import N_
 
 PAGES = Path(__file__).resolve().parent / "inbox_pages"
