@@ -162,7 +162,7 @@ def test_conversation_with_postgresql_and_redis(
         # The handoff path on PostgreSQL: consent, a phone call, a number, a confirmation.
         asker = new_sender()
         assert "Mag ik je vraag" in stack.rasa(asker, "ik wil iemand spreken")[0]["text"]
-        assert "sms" in stack.rasa(asker, "ja")[0]["text"].lower()  # typed yes
+        assert "Hoe wil je contact" in stack.rasa(asker, "ja")[0]["text"]  # typed yes
         stack.rasa(asker, "bellen")
         assert "Bijvoorbeeld" in stack.rasa(asker, "0612")[0]["text"]  # asked again
         assert "Klopt dat?" in stack.rasa(asker, "06 12 34 56 78")[0]["text"]
