@@ -21,7 +21,7 @@ from actions.app_service import AppServiceError, app_service
 from actions.replies import send
 from bot.domain.checklist.gemeenten import find_gemeente
 from bot.domain.checklist.loader import life_events
-from bot.domain.knowledge.answers import Answer, keyed, part
+from bot.domain.knowledge.answers import Answer, agencies_of, keyed, part
 from bot.domain.knowledge.loader import knowledge
 from bot.domain.knowledge.matcher import read_message
 from bot.shared.phones import EXAMPLE_NUMBER, phone_number, spoken
@@ -61,10 +61,20 @@ def cleared() -> list[EventType]:
     return [SlotSet(name, None) for name in (*FORM_SLOTS, *STATE_SLOTS)]
 
 
-def agency_of(benefits: list[str]) -> str | None:
+def agency_of(tracker: Tracker) -> str | None:
+    """The agency of the person's first known benefit: it gets the handoff."""
     kb = knowledge()
-    agencies = [kb.benefits[b].agency for b in benefits if b in kb.benefits]
+    known = [b for b in tracker.get_slot("benefits") or [] if b in kb.benefits]
+    agencies = agencies_of(kb, known)
     return agencies[0] if agencies else None
+
+
+def yes_or_no(value: Any, dispatcher: CollectingDispatcher) -> bool | None:
+    """`affirm` and `deny` map to True and False; anything else is asked again."""
+    if isinstance(value, bool):
+        return value
+    send(dispatcher, Answer("handoff", [[part("handoff.yes_or_no")]]))
+    return None
 
 
 def channel_of(tracker: Tracker) -> str:
@@ -190,7 +200,7 @@ class ActionAskHandoffConsent(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        send(dispatcher, ask_consent(agency_of(list(tracker.get_slot("benefits") or []))))
+        send(dispatcher, ask_consent(agency_of(tracker)))
         return []
 
 
@@ -252,12 +262,10 @@ class ValidateHandoffForm(FormValidationAction):
     ) -> dict[str, Any]:
         if value is None:  # emptied when the form starts: nothing was said yet
             return {"handoff_consent": None}
-        if value is True:
-            return {"handoff_consent": True}
-        if value is False:
+        agreed = yes_or_no(value, dispatcher)
+        if agreed is False:
             return {"handoff_consent": False, "handoff_outcome": "declined"}
-        send(dispatcher, Answer("handoff", [[part("handoff.yes_or_no")]]))
-        return {"handoff_consent": None}
+        return {"handoff_consent": agreed}
 
     def validate_handoff_way(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -302,13 +310,11 @@ class ValidateHandoffForm(FormValidationAction):
     ) -> dict[str, Any]:
         if value is None:  # emptied when the form starts: nothing was said yet
             return {"handoff_confirmed": None}
-        if value is True:
-            return {"handoff_confirmed": True}
-        if value is False:  # most often the number is wrong: ask it again
+        right = yes_or_no(value, dispatcher)
+        if right is False:  # most often the number is wrong: ask it again
             send(dispatcher, Answer("handoff", [[part("handoff.correct_it")]]))
             return {"handoff_confirmed": None, "handoff_number": None}
-        send(dispatcher, Answer("handoff", [[part("handoff.yes_or_no")]]))
-        return {"handoff_confirmed": None}
+        return {"handoff_confirmed": right}
 
 
 class ActionHandoffSubmit(Action):
@@ -321,7 +327,7 @@ class ActionHandoffSubmit(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         benefits = list(tracker.get_slot("benefits") or [])
-        agency = agency_of(benefits)
+        agency = agency_of(tracker)
         outcome = tracker.get_slot("handoff_outcome")
         if outcome in ENDINGS or tracker.get_slot("handoff_confirmed") is not True:
             send(dispatcher, ending(str(outcome or "stopped"), agency))
@@ -379,5 +385,5 @@ class ActionHandoffStopped(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        send(dispatcher, ending("stopped", agency_of(list(tracker.get_slot("benefits") or []))))
+        send(dispatcher, ending("stopped", agency_of(tracker)))
         return cleared()

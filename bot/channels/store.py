@@ -18,6 +18,7 @@ from bot.db.crypto import Cipher
 from bot.db.models import Contact, InboundMessage, OutboxMessage
 
 OUTBOX_MAX_ATTEMPTS = 8
+SENDER_KEY_LENGTH = 32  # a sender id is "<channel>:" and this much of the keyed hash
 # A message still "received" (in flight) after this long was interrupted: answer it again.
 STUCK_AFTER = dt.timedelta(minutes=2)
 
@@ -83,7 +84,7 @@ class ChannelStore:
             id=contact.id,
             channel=contact.channel,
             address=self.cipher.decrypt(contact.address_enc),
-            sender_id=f"{contact.channel}:{contact.sender_hash[:32]}",
+            sender_id=f"{contact.channel}:{contact.sender_hash[:SENDER_KEY_LENGTH]}",
             language=contact.language,
             opted_out=contact.opted_out,
             last_inbound_at=aware(contact.last_inbound_at),
@@ -108,7 +109,7 @@ class ChannelStore:
     def number_of(self, sender_id: str) -> str | None:
         """The phone number behind an SMS or WhatsApp conversation ("sms:<hash>")."""
         channel, _, key = sender_id.partition(":")
-        if channel not in ("sms", "wa") or len(key) != 32 or not key.isalnum():
+        if channel not in ("sms", "wa") or len(key) != SENDER_KEY_LENGTH or not key.isalnum():
             return None
         with self.sessions() as session:
             contact = session.scalar(

@@ -24,7 +24,6 @@ from bot.i18n.catalogs import MessageCatalogs
 CONSENT_TEXT_KEY = "handoff.consent"
 CONSENT_TEXT_VERSION = "2026-11-29"
 SHARED = "topic, benefits, the question in the person's words, way of contact, phone number"
-WAYS = ("sms", "whatsapp", "call")
 DUTCH_TIME = ZoneInfo("Europe/Amsterdam")
 OPEN_STATUSES = ("new", "claimed")
 CLOSED_STATUSES = ("resolved", "handed_back", "expired")
