@@ -7,8 +7,12 @@ import re
 import unicodedata
 from difflib import SequenceMatcher
 from functools import lru_cache
+from pathlib import Path
+
+import yaml
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
+WORDS_FILE = Path(__file__).resolve().parent / "data" / "words.yml"
 
 
 def normalise(text: str) -> list[str]:
@@ -26,8 +30,13 @@ def normalise(text: str) -> list[str]:
     return joined
 
 
-# Words that start like a term but mean something else: "ouders" (parents) is not "oude".
-_FALSE_PREFIXES = {"oude": ("ouder",), "werk": ("werkloos",)}
+def _false_prefixes() -> dict[str, tuple[str, ...]]:
+    """Words that start like a term but mean something else (data/words.yml)."""
+    loaded = yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8"))["false_prefixes"]
+    return {str(term): tuple(str(word) for word in words) for term, words in loaded.items()}
+
+
+_FALSE_PREFIXES = _false_prefixes()
 
 
 @lru_cache(maxsize=4096)

@@ -251,3 +251,13 @@ def test_reading_age_mistakes_and_assumptions() -> None:
     assert read_message("wat voor weer wordt het", kb) == Reading(
         raw_text="wat voor weer wordt het"
     )
+
+
+def test_the_readers_words_are_data_and_a_missing_list_is_named() -> None:
+    from bot.domain.knowledge.matcher import MISTAKE_TERMS
+    from bot.domain.knowledge.vocabulary import numbers, terms
+
+    assert terms("mistake") == MISTAKE_TERMS and "vergeten" in MISTAKE_TERMS
+    assert numbers("months")["maart"] == 3
+    with pytest.raises(KnowledgeError, match="no_such_list"):
+        terms("no_such_list")

@@ -5,33 +5,12 @@ from __future__ import annotations
 import re
 
 from bot.domain.checklist.model import LifeEventData
+from bot.domain.knowledge.vocabulary import terms
 from bot.shared.words import count_term, has_any, normalise
 
-WHO_TERMS = (
-    "wie moet het weten",
-    "wie moet dat weten",
-    "wie moeten het weten",
-    "wie moet ik",
-    "aan wie",
-    "welke instantie",
-    "welke instanties",
-    "alle instanties",
-    "wat moet ik allemaal",
-    "wat moet ik regelen",
-    "moet ik allemaal regelen",
-    "allemaal inlichten",
-    "lijstje",
-    "checklist",
-    "who needs to know",
-    "who do i have to",
-    "who do i need to",
-    "who should i tell",
-    "which agencies",
-    "which agency",
-    "what do i need to arrange",
-)
-LIST_TERMS = ("lijstje", "checklist", "mijn lijst", "de lijst", "die lijst", "dat lijst")
-AGAIN_TERMS = ("again", "resend", "send", "show", "my list", "that list", "the list")
+WHO_TERMS = terms("who_needs_to_know")
+LIST_TERMS = terms("the_list")
+AGAIN_TERMS = terms("again")
 # When both are named, the first makes the second say nothing new.
 SUPERSEDES = {
     "emigrating": ("moving", "abroad_holiday", "abroad_long"),

@@ -12,11 +12,10 @@ from difflib import SequenceMatcher
 from functools import cache
 
 from bot.domain.checklist.model import LifeEventData
+from bot.domain.knowledge.vocabulary import terms
 from bot.shared.words import normalise
 
-PLACE_WORDS = frozenset(
-    {"in", "gemeente", "woon", "wonen", "woont", "uit", "te", "live", "living", "municipality"}
-)
+PLACE_WORDS = frozenset(terms("place_words"))
 MIN_FUZZY_LENGTH = 6
 FUZZY_RATIO = 0.84
 

@@ -12,32 +12,13 @@ import datetime as dt
 import re
 
 from bot.domain.checklist.model import Deadline
+from bot.domain.knowledge.vocabulary import numbers
 from bot.shared.words import normalise
 
-MONTHS = {
-    "januari": 1, "jan": 1, "january": 1,
-    "februari": 2, "feb": 2, "february": 2,
-    "maart": 3, "mrt": 3, "march": 3,
-    "april": 4, "apr": 4,
-    "mei": 5, "may": 5,
-    "juni": 6, "jun": 6, "june": 6,
-    "juli": 7, "jul": 7, "july": 7,
-    "augustus": 8, "aug": 8, "august": 8,
-    "september": 9, "sep": 9, "sept": 9,
-    "oktober": 10, "okt": 10, "october": 10, "oct": 10,
-    "november": 11, "nov": 11,
-    "december": 12, "dec": 12,
-}  # fmt: skip
-RELATIVE_DAYS = {
-    "vandaag": 0, "today": 0, "morgen": 1, "tomorrow": 1, "overmorgen": 2,
-    "gisteren": -1, "yesterday": -1, "eergisteren": -2,
-}  # fmt: skip
-UNITS = {
-    "dag": 1, "dagen": 1, "day": 1, "days": 1,
-    "week": 7, "weken": 7, "weeks": 7,
-}  # fmt: skip
-NUMBER_WORDS = {"een": 1, "1": 1, "twee": 2, "drie": 3, "vier": 4, "a": 1, "one": 1, "two": 2,
-                "three": 3, "four": 4}  # fmt: skip
+MONTHS = numbers("months")
+RELATIVE_DAYS = numbers("relative_days")
+UNITS = numbers("units")
+NUMBER_WORDS = numbers("number_words")
 _MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
 _ORDINAL = r"(?:st|nd|rd|th|e|ste|de)?"
 _DAY_MONTH = re.compile(rf"\b(\d{{1,2}}){_ORDINAL} (?:of )?({_MONTH_NAMES})\b(?: (\d{{4}}))?")

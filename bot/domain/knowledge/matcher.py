@@ -11,151 +11,20 @@ import re
 from dataclasses import dataclass, field
 
 from bot.domain.knowledge.model import Knowledge
+from bot.domain.knowledge.vocabulary import grouped_terms, terms
 from bot.shared.words import count_term, has_any, normalise, term_spans
 
-AGENCY_TERMS: dict[str, tuple[str, ...]] = {
-    "gemeente": (
-        "gemeente",
-        "sociale dienst",
-        "werkplein",
-        "klantmanager",
-        "consulent",
-        "municipality",
-        "council",
-    ),
-    "uwv": ("uwv",),
-    "svb": ("svb", "sociale verzekeringsbank"),
-    "toeslagen": ("toeslagen", "dienst toeslagen", "mijn toeslagen", "toeslag"),
-    "belastingdienst": ("belastingdienst", "belasting", "tax office", "tax authority", "taxes"),
-    "duo": ("duo",),
-}
-MISTAKE_TERMS = (
-    "vergeten",
-    "vergeet",
-    "nooit doorgegeven",
-    "niet doorgegeven",
-    "nooit gemeld",
-    "niet gemeld",
-    "nooit aangepast",
-    "niet aangepast",
-    "nooit verteld",
-    "niet verteld",
-    "nooit opgegeven",
-    "te laat",
-    "fout gemaakt",
-    "foutje",
-    "forgot",
-    "forgotten",
-    "never told",
-    "never reported",
-    "didn t report",
-    "did not report",
-    "didn t tell",
-    "did not tell",
-    "never changed",
-)
-ASSUMPTION_TERMS = (
-    "toch al",
-    "weet dat toch",
-    "weten dat toch",
-    "weet het toch",
-    "toch door",
-    "toch zien",
-    "kan toch",
-    "kunnen toch",
-    "geeft dat toch",
-    "geven dat toch",
-    "regelt dat",
-    "regelt de rest",
-    "het dan ook",
-    "weet de sociale dienst",
-    "weet iedereen",
-    "weten ze het",
-    "weten ze dat",
-    "automatisch",
-    "vanzelf",
-    "already know",
-    "already knows",
-    "automatically",
-    "don t they know",
-    "doesn t it know",
-    "aren t they informed",
-)
+AGENCY_TERMS: dict[str, tuple[str, ...]] = grouped_terms("agencies")
+MISTAKE_TERMS = terms("mistake")
+ASSUMPTION_TERMS = terms("assumption")
 # "Heb ik recht op bijstand?": whether one gets a benefit at all. Only the agency decides.
-ELIGIBILITY_TERMS = (
-    "recht op",
-    "recht heb",
-    "recht hebben",
-    "in aanmerking",
-    "aanvragen",
-    "aanvraag doen",
-    "entitled",
-    "eligible",
-    "qualify",
-    "apply for",
-    "right to",
-)
+ELIGIBILITY_TERMS = terms("eligibility")
 # Words that make a message a question, a plan or a change, not just "ik heb ww".
-ASKING_TERMS = (
-    "mag",
-    "mogen",
-    "wil",
-    "willen",
-    "kan",
-    "kunnen",
-    "moet",
-    "moeten",
-    "ga",
-    "gaan",
-    "can",
-    "may",
-    "must",
-    "should",
-    "want",
-    "going",
-    "will",
-    "gaat",
-    "verandert",
-    "stopt",
-    "change",
-    "changes",
-    "stops",
-)
+ASKING_TERMS = terms("asking")
 # "nooit ... verteld", "never ... told": a negation followed closely by a reporting verb.
-_NEGATIONS = ("nooit", "niet", "never", "not", "didn", "haven", "hadn")
-_REPORT_VERBS = (
-    "verteld",
-    "doorgegeven",
-    "gemeld",
-    "aangepast",
-    "opgegeven",
-    "aangegeven",
-    "told",
-    "reported",
-    "changed",
-    "updated",
-    "declared",
-    "report",
-    "tell",
-)
-GROWING_TERMS = (
-    "steeds meer",
-    "vaste klanten",
-    "elke week",
-    "iedere week",
-    "loopt goed",
-    "loopt steeds",
-    "lukt aardig",
-    "groeit",
-    "meer klanten",
-    "veel klanten",
-    "elke dag",
-    "more and more",
-    "regular clients",
-    "regular customers",
-    "every week",
-    "growing",
-)
+_NEGATIONS = terms("negations")
+_REPORT_VERBS = terms("report_verbs")
+GROWING_TERMS = terms("growing")
 _AGE_PATTERNS = (
     re.compile(
         r"\b(?:ik |en )?ben (\d{1,3})"
