@@ -113,7 +113,7 @@ e2e: setup
 
 eval: setup
 	$(APP_PY) -m bot eval tests/cases/*.yml --min-pass-rate 0.95 \
-	    --also ../shared/eval/dev_cases.yml:0.90
+	    --also ../shared/eval/dev_cases.yml:0.90 --also ../shared/eval/dev_conversations.yml:0.0
 
 eval-dev: setup
 	$(APP_PY) -m bot eval ../shared/eval/dev_cases.yml

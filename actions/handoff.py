@@ -51,6 +51,7 @@ ASK_WAY = Answer(
 ENDINGS = {
     "declined": N_("handoff.no_consent"),
     "stopped": N_("handoff.stopped"),
+    "left": N_("handoff.left_for_question"),
     "gave_up": N_("handoff.gave_up"),
     "not_stored": N_("handoff.not_stored"),
 }
@@ -67,6 +68,20 @@ def agency_of(tracker: Tracker) -> str | None:
     known = [b for b in tracker.get_slot("benefits") or [] if b in kb.benefits]
     agencies = agencies_of(kb, known)
     return agencies[0] if agencies else None
+
+
+def corrections(tracker: Tracker) -> dict[str, Any]:
+    """A way or a valid number given in the latest message, as the slots they fill."""
+    found: dict[str, Any] = {}
+    for entity in tracker.latest_message.get("entities") or []:
+        value = entity.get("value")
+        if entity.get("entity") == "contact_way" and value in WAYS:
+            found["handoff_way"] = value
+        elif entity.get("entity") == "phone_number" and isinstance(value, str):
+            number = phone_number(value)
+            if number is not None:
+                found["handoff_number"] = number
+    return found
 
 
 def yes_or_no(value: Any, dispatcher: CollectingDispatcher) -> bool | None:
@@ -311,10 +326,15 @@ class ValidateHandoffForm(FormValidationAction):
         if value is None:  # emptied when the form starts: nothing was said yet
             return {"handoff_confirmed": None}
         right = yes_or_no(value, dispatcher)
-        if right is False:  # most often the number is wrong: ask it again
+        if right is not False:
+            return {"handoff_confirmed": right}
+        # "nee, toch liever whatsapp op 06 …": the correction in the same message counts, and
+        # the form reads back again; with no correction, the number is asked again.
+        corrected = corrections(tracker)
+        if not corrected:
             send(dispatcher, Answer("handoff", [[part("handoff.correct_it")]]))
             return {"handoff_confirmed": None, "handoff_number": None}
-        return {"handoff_confirmed": right}
+        return {"handoff_confirmed": None, **corrected}
 
 
 class ActionHandoffSubmit(Action):
@@ -377,7 +397,8 @@ class ActionHandoffSubmit(Action):
 
 
 class ActionHandoffStopped(Action):
-    """`stop`, a new question or the menu ended the form (stories/handoff.yml)."""
+    """`stop`, a new question or the menu ended the form (stories/handoff.yml). After a new
+    question the person hears that they can ask for a person again."""
 
     def name(self) -> str:
         return "action_handoff_stopped"
@@ -385,5 +406,7 @@ class ActionHandoffStopped(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        send(dispatcher, ending("stopped", agency_of(tracker)))
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        kind = "stopped" if intent in ("stop", "goodbye") else "left"
+        send(dispatcher, ending(kind, agency_of(tracker)))
         return cleared()

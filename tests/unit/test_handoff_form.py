@@ -17,6 +17,7 @@ from actions import app_service as app_service_module
 from actions.handoff import (
     ActionAskHandoffConfirmed,
     ActionHandoffCheck,
+    ActionHandoffStopped,
     ActionHandoffSubmit,
     ValidateHandoffForm,
 )
@@ -156,6 +157,34 @@ async def test_three_unreadable_numbers_end_the_form() -> None:
         )
         tries = result["handoff_number_tries"]
     assert result.get("handoff_outcome") == "gave_up" and tries == 3
+
+
+def test_a_correction_in_the_no_at_the_read_back_is_used() -> None:
+    said = user("nee, toch whatsapp op 06 24681357", "deny")
+    said["parse_data"]["entities"] = [
+        {"entity": "contact_way", "value": "whatsapp"},
+        {"entity": "phone_number", "value": "06 24681357"},
+    ]
+    dispatcher = CollectingDispatcher()
+    result = ValidateHandoffForm().validate_handoff_confirmed(
+        False, dispatcher, tracker([said], handoff_way="call"), {}
+    )
+    assert result == {
+        "handoff_confirmed": None,
+        "handoff_way": "whatsapp",
+        "handoff_number": "+31624681357",
+    }
+    assert keys(dispatcher) == []  # the form reads the corrected way and number back
+
+
+async def test_a_new_question_says_the_person_can_ask_for_a_person_again() -> None:
+    for intent, expected in (
+        ("ask_rules", "handoff.left_for_question"),
+        ("stop", "handoff.stopped"),
+    ):
+        dispatcher = CollectingDispatcher()
+        await ActionHandoffStopped().run(dispatcher, tracker([user("x", intent)]), {})
+        assert keys(dispatcher)[0] == expected
 
 
 def test_no_at_the_read_back_asks_the_number_again_and_keeps_the_way() -> None:
