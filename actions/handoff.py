@@ -325,16 +325,16 @@ class ValidateHandoffForm(FormValidationAction):
     ) -> dict[str, Any]:
         if value is None:  # emptied when the form starts: nothing was said yet
             return {"handoff_confirmed": None}
+        # "nee, toch liever whatsapp op 06 …": a way or number in the answer is a correction,
+        # whatever else it says, and the form reads back again.
+        corrected = corrections(tracker) if value is not True else {}
+        if corrected:
+            return {"handoff_confirmed": None, **corrected}
         right = yes_or_no(value, dispatcher)
-        if right is not False:
-            return {"handoff_confirmed": right}
-        # "nee, toch liever whatsapp op 06 …": the correction in the same message counts, and
-        # the form reads back again; with no correction, the number is asked again.
-        corrected = corrections(tracker)
-        if not corrected:
+        if right is False:  # most often the number is wrong: ask it again
             send(dispatcher, Answer("handoff", [[part("handoff.correct_it")]]))
             return {"handoff_confirmed": None, "handoff_number": None}
-        return {"handoff_confirmed": None, **corrected}
+        return {"handoff_confirmed": right}
 
 
 class ActionHandoffSubmit(Action):

@@ -175,6 +175,12 @@ def test_a_correction_in_the_no_at_the_read_back_is_used() -> None:
         "handoff_number": "+31624681357",
     }
     assert keys(dispatcher) == []  # the form reads the corrected way and number back
+    # Also when the correction was not read as a "no".
+    said["parse_data"]["intent"] = {"name": "inform"}
+    again = ValidateHandoffForm().validate_handoff_confirmed(
+        said["text"], CollectingDispatcher(), tracker([said], handoff_way="call"), {}
+    )
+    assert again == result
 
 
 async def test_a_new_question_says_the_person_can_ask_for_a_person_again() -> None:
