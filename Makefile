@@ -32,7 +32,7 @@ help:
 	@echo "make test   everything CI checks: lint, unit, data validation, training, stories, e2e, eval"
 	@echo "make eval   conversation cases in tests/cases;  make eval-dev: ../shared/eval cases"
 	@echo "make bench  latency, memory, and the gateway against direct Rasa at 20 conversations"
-	@echo "make nlu-cv intent F1 with 5-fold cross-validation"
+	@echo "make nlu-cv intent F1 (5-fold) and the situation and feeling readers' macro F1"
 	@echo "make i18n   extract, update and compile the text catalogs"
 
 # --- environments, from the committed lock files -------------------------------------
@@ -124,6 +124,7 @@ nlu-cv: .venv-rasa/.installed
 	    --out results/nlu-cv --quiet
 	@$(APP_PY) -c "import json; r = json.load(open('results/nlu-cv/intent_report.json')); \
 	    print('nlu-cv | intent F1 (weighted, 5 folds):', round(r['weighted avg']['f1-score'], 3))"
+	@PYTHONWARNINGS=ignore .venv-rasa/bin/python -m rasa_components.evaluate_readers
 
 bench: setup
 	$(APP_PY) -m bot bench --conversations 10 --rounds 3

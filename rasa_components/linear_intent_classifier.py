@@ -22,10 +22,9 @@ from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
-from sklearn.calibration import CalibratedClassifierCV
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.pipeline import Pipeline, make_union
-from sklearn.svm import LinearSVC
+from sklearn.pipeline import Pipeline
+
+from rasa_components.text_features import linear_text_pipeline
 
 logger = logging.getLogger(__name__)
 MODEL_FILE = "linear_intent_classifier.joblib"
@@ -66,17 +65,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         return cls(config, model_storage, resource)
 
     def _new_pipeline(self) -> Pipeline:
-        features = make_union(
-            TfidfVectorizer(ngram_range=tuple(self.config["word_ngrams"]), sublinear_tf=True),
-            TfidfVectorizer(
-                analyzer="char_wb",
-                ngram_range=tuple(self.config["char_ngrams"]),
-                sublinear_tf=True,
-            ),
-        )
-        svm = LinearSVC(C=self.config["C"], random_state=42)
-        calibrated = CalibratedClassifierCV(svm, cv=self.config["calibration_folds"])
-        return Pipeline([("features", features), ("classifier", calibrated)])
+        return linear_text_pipeline(self.config)
 
     def train(self, training_data: TrainingData) -> Resource:
         examples = [

@@ -20,6 +20,7 @@ from bot.domain.checklist.loader import load_life_events
 from bot.domain.checklist.model import DESKS, LifeEventData
 from bot.domain.knowledge.loader import load_knowledge
 from bot.domain.knowledge.model import VERDICTS, Knowledge
+from bot.domain.knowledge.sums import SUM_KEYS
 from bot.domain.knowledge.topics import topic_key
 from bot.i18n.catalogs import DOMAIN, LOCALES_DIR
 from bot.i18n.extract import extract_domain
@@ -68,6 +69,11 @@ def knowledge_keys(knowledge: Knowledge) -> Iterable[tuple[str, str]]:
     """Keys the answers build from the knowledge data (with a note for translators)."""
     for verdict in VERDICTS:
         yield f"verdict.{verdict}", "first line of an answer; {benefits} is a list of names"
+        yield (
+            f"verdict.change.{verdict}",
+            "first line of an answer about a change in life (never 'ja, dat mag')",
+        )
+    yield from SUM_KEYS.items()
     for benefit in knowledge.benefits.values():
         yield benefit.name_key, f"name of a benefit ({benefit.id})"
     for situation in knowledge.situations:

@@ -13,8 +13,12 @@ from actions.questions import ActionAnswerQuestion
 from actions.slots import ValidateSlotMappings
 
 
-def user(text: str, intent: str) -> dict[str, Any]:
-    return {"event": "user", "text": text, "parse_data": {"intent": {"name": intent}}}
+def user(text: str, intent: str, situation: str | None = None) -> dict[str, Any]:
+    """A user turn as Rasa parses it; `situation`: what the SituationReader read, sure."""
+    parse: dict[str, Any] = {"intent": {"name": intent}}
+    if situation is not None:
+        parse["situations"] = [{"name": situation, "confidence": 0.9}]
+    return {"event": "user", "text": text, "parse_data": parse}
 
 
 def answered(kind: str) -> dict[str, Any]:
@@ -39,6 +43,11 @@ def slot_values(result: list[dict[str, Any]]) -> dict[str, Any]:
     return {event["name"]: event["value"] for event in result if event["event"] == "slot"}
 
 
+def frame_after(result: list[dict[str, Any]]) -> dict[str, Any]:
+    """The slots the next turn starts with."""
+    return {name: value for name, value in slot_values(result).items() if value is not None}
+
+
 def test_counts_only_misses_in_a_row_before_this_turn() -> None:
     events = [
         user("weer?", "out_of_scope"),
@@ -56,10 +65,12 @@ def test_counts_only_misses_in_a_row_before_this_turn() -> None:
 
 async def test_answers_a_hobby_question_for_the_benefit_in_the_slot() -> None:
     messages, result = await run_answer(
-        [user("ik bak taarten voor de buren, moet dat gemeld?", "ask_rules")],
+        [user("ik bak taarten voor de buren, moet dat gemeld?", "ask_rules", "hobby_income")],
         {"benefits": ["bijstand"]},
     )
-    assert slot_values(result) == {"answer_kind": "answered", "pending_question": None}
+    assert slot_values(result)["answer_kind"] == "answered"
+    assert slot_values(result)["pending_question"] is None
+    assert slot_values(result)["situation"] == "hobby_income"
     keys = [part["key"] for message in messages for part in message["parts"]]
     assert keys[:3] == [
         "verdict.allowed_report",
@@ -72,12 +83,12 @@ async def test_answers_a_hobby_question_for_the_benefit_in_the_slot() -> None:
 
 async def test_asks_the_benefit_once_then_answers_the_kept_question() -> None:
     question = "ik verkoop zelfgemaakte zeep online, heeft dat gevolgen?"
-    messages, result = await run_answer([user(question, "ask_rules")])
+    messages, result = await run_answer([user(question, "ask_rules", "hobby_income")])
     assert [part["key"] for part in messages[0]["parts"]] == ["ask.benefit"]
     assert slot_values(result)["pending_question"] == question
 
     events = [user(question, "ask_rules"), user('/ask_rules{"benefit": "ww"}', "ask_rules")]
-    messages, result = await run_answer(events, {"benefits": ["ww"], "pending_question": question})
+    messages, result = await run_answer(events, {**frame_after(result), "benefits": ["ww"]})
     assert messages[0]["parts"][1]["key"] == "rule.ww_hours.why"
     assert slot_values(result)["pending_question"] is None
 
@@ -132,19 +143,16 @@ async def test_as_rasa_fallback_the_action_speaks_for_itself() -> None:
 
 async def test_a_topic_word_without_topic_still_gets_an_answer() -> None:
     messages, _ = await run_answer(
-        [user("ik heb aow en wil vrijwilliger worden", "switch_language")]
+        [user("ik heb aow en wil vrijwilliger worden", "switch_language", "volunteering")]
     )
     keys = [part["key"] for message in messages for part in message["parts"]]
     assert "rule.volunteer_aow.why" in keys
 
 
-def topic_message(text: str, topic: str) -> dict[str, Any]:
-    entities = [{"entity": "topic", "value": topic}]
-    return {
-        "event": "user",
-        "text": text,
-        "parse_data": {"intent": {"name": "ask_rules"}, "entities": entities},
-    }
+def topic_message(text: str, topic: str, situation: str | None = None) -> dict[str, Any]:
+    message = user(text, "ask_rules", situation)
+    message["parse_data"]["entities"] = [{"entity": "topic", "value": topic}]
+    return message
 
 
 async def test_a_topic_button_gets_the_topic_explanation_from_the_rules() -> None:
@@ -156,7 +164,7 @@ async def test_a_topic_button_gets_the_topic_explanation_from_the_rules() -> Non
 async def test_a_question_that_names_a_topic_is_answered_not_explained() -> None:
     text = "ik heb bijstand en doe vrijwilligerswerk, krijg 20 euro per maand"
     messages, result = await run_answer(
-        [topic_message(text, "volunteering")], {"benefits": ["bijstand"]}
+        [topic_message(text, "volunteering", "volunteering")], {"benefits": ["bijstand"]}
     )
     assert slot_values(result)["answer_kind"] == "answered"
     assert messages
@@ -169,20 +177,23 @@ async def test_an_unknown_topic_is_not_a_topic() -> None:
 
 async def test_asks_the_age_only_when_the_rule_depends_on_it() -> None:
     question = "mag ik met bijstand vrijwilligerswerk doen met een vergoeding?"
-    messages, result = await run_answer([user(question, "ask_rules")], {"benefits": ["bijstand"]})
+    messages, result = await run_answer(
+        [user(question, "ask_rules", "volunteering")], {"benefits": ["bijstand"]}
+    )
     assert [part["key"] for part in messages[0]["parts"]] == ["ask.age"]
     assert slot_values(result)["pending_question"] == question
 
     messages, result = await run_answer(
-        [user(question, "ask_rules"), user("34", "nlu_fallback")],
-        {"benefits": ["bijstand"], "pending_question": question},
+        [user(question, "ask_rules"), user("34", "nlu_fallback")], frame_after(result)
     )
     keys = [part["key"] for message in messages for part in message["parts"]]
     assert "rule.volunteer_bijstand_27plus.why" in keys
-    assert slot_values(result) == {"answer_kind": "answered", "pending_question": None}
+    assert slot_values(result)["answer_kind"] == "answered"
+    assert slot_values(result)["pending_question"] is None
+    assert slot_values(result)["facts"] == {"age": 34}
 
     messages, _ = await run_answer(
-        [user("ik ben 45, bijstand, en doe vrijwilligerswerk", "ask_rules")],
+        [user("ik ben 45, bijstand, en doe vrijwilligerswerk", "ask_rules", "volunteering")],
         {"benefits": ["bijstand"]},
     )
     assert messages[0]["parts"][1]["key"] == "rule.volunteer_bijstand_27plus.why"
@@ -196,6 +207,7 @@ async def test_small_talk_stays_small_talk_unless_it_asks_about_the_rules() -> N
             user(
                 "ik ben net bevallen van een dochter! ik heb ww. moet ik iets doen?",
                 "bot_challenge",
+                "birth",
             )
         ]
     )
@@ -210,7 +222,9 @@ def part_keys(messages: list[dict[str, Any]]) -> list[str]:
 
 async def test_a_life_event_gets_a_checklist_that_is_kept() -> None:
     text = "ik ga op 1 maart verhuizen, wie moet dat allemaal weten?"
-    messages, result = await run_answer([user(text, "ask_rules")], {"benefits": ["bijstand"]})
+    messages, result = await run_answer(
+        [user(text, "ask_checklist", "moving")], {"benefits": ["bijstand"]}
+    )
     keys = part_keys(messages)
     assert keys[0] == "checklist.intro"
     assert "event.moving.bijstand" in keys and "checklist.due" in keys
@@ -221,11 +235,11 @@ async def test_a_life_event_gets_a_checklist_that_is_kept() -> None:
 
 async def test_a_checklist_without_a_benefit_asks_for_it_first() -> None:
     text = "mijn zoon wordt 18, wie moet het weten"
-    messages, result = await run_answer([user(text, "ask_rules")])
+    messages, result = await run_answer([user(text, "ask_rules", "child_birthday")])
     assert part_keys(messages) == ["ask.benefit"]
     assert slot_values(result)["pending_question"] == text
-    events = [user(text, "ask_rules"), user("ik heb bijstand", "ask_rules")]
-    messages, result = await run_answer(events, {"pending_question": text})
+    events = [user(text, "ask_rules"), user("ik heb bijstand", "inform")]
+    messages, result = await run_answer(events, frame_after(result))
     assert "event.child_turns_18.bijstand" in part_keys(messages)
     assert slot_values(result)["pending_question"] is None
 
@@ -267,13 +281,19 @@ async def test_asking_whether_one_gets_a_benefit_says_who_decides(
 
 async def test_a_parent_who_died_is_not_read_as_the_partner() -> None:
     messages, _ = await run_answer(
-        [user("mijn vader is overleden en ik erf 12000 euro. ik zit in de bijstand", "ask_rules")]
+        [
+            user(
+                "mijn vader is overleden en ik erf 12000 euro. ik zit in de bijstand",
+                "ask_rules",
+                "inheritance",
+            )
+        ]
     )
     keys = part_keys(messages)
     assert not any("partner_died" in key for key in keys)
     assert any(key.startswith("rule.") and "bijstand" in key for key in keys), keys
     messages, _ = await run_answer(
-        [user("mijn vrouw is vorige week overleden. ik heb bijstand", "ask_rules")]
+        [user("mijn vrouw is vorige week overleden. ik heb bijstand", "ask_rules", "partner_died")]
     )
     keys = part_keys(messages)
     assert any("partner_died" in key for key in keys), keys

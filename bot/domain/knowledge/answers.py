@@ -14,6 +14,7 @@ from typing import Any
 from bot.domain.knowledge.figures import choose
 from bot.domain.knowledge.matcher import Reading
 from bot.domain.knowledge.model import Knowledge, Rule
+from bot.domain.knowledge.sums import sums_for
 from bot.shared.text_keys import N_
 
 Part = dict[str, Any]  # {"key": catalog key, "args": {...}}; see bot/nlg/renderer.py
@@ -48,6 +49,7 @@ class Answer:
     kind: str  # rules | mistake | assumption | eligibility | need_benefit | benefit_noted | …
     messages: list[Message] = field(default_factory=list)
     buttons: list[tuple[str, str]] = field(default_factory=list)
+    rules: list[str] = field(default_factory=list)  # the rules it applied ("waarom?")
 
 
 def with_offer(kind: str, messages: list[Message]) -> Answer:
@@ -82,6 +84,7 @@ def _rule_messages(
     rule: Rule,
     benefits: list[str] | None,
     today: dt.date,
+    change: bool = False,
 ) -> list[Message]:
     """Two short messages: the verdict and why, then what to do (with any figures).
 
@@ -112,18 +115,25 @@ def _rule_messages(
     first: Message = []
     if benefits is not None:
         names = [knowledge.benefits[benefit].name_key for benefit in benefits]
-        first.append(keyed(f"verdict.{rule.verdict}", benefits={"keys": names}))
+        verdict = f"verdict.change.{rule.verdict}" if change else f"verdict.{rule.verdict}"
+        first.append(keyed(verdict, benefits={"keys": names}))
     first.append(keyed(rule.why_key, **inline))
     messages = [first, [keyed(rule.todo_key, **inline)]]
     return [*messages, notes] if notes else messages
 
 
 def rules_answer(
-    knowledge: Knowledge, reading: Reading, benefits: list[str], today: dt.date
+    knowledge: Knowledge,
+    reading: Reading,
+    benefits: list[str],
+    today: dt.date,
+    facts: dict[str, Any] | None = None,
 ) -> Answer:
     assert reading.situation is not None
     situation = knowledge.situations[reading.situation]
+    change = situation.kind == "change"
     messages: list[Message] = []
+    applied: list[str] = list(situation.general)
     for rule_id in situation.general:
         messages += _rule_messages(knowledge, knowledge.rules[rule_id], None, today)
     groups: dict[str, list[str]] = {}
@@ -136,10 +146,42 @@ def rules_answer(
         if benefit not in groups.setdefault(rule.id, []):
             groups[rule.id].append(benefit)
     for rule_id, group in groups.items():
-        messages += _rule_messages(knowledge, knowledge.rules[rule_id], group, today)
+        messages += _rule_messages(knowledge, knowledge.rules[rule_id], group, today, change)
+        sum_message = sums_for(knowledge, rule_id, facts or {}, today)
+        if sum_message:
+            messages.append(sum_message)
+    applied += list(groups)
     if reading.growing:
         messages.append([part("answer.growing")])
-    return with_offer("rules", messages)
+    answer = with_offer("rules", messages)
+    answer.rules = applied
+    return answer
+
+
+def explain_answer(knowledge: Knowledge, rules: list[str], today: dt.date) -> Answer:
+    """ "Waarom?": the reasons of the rules the last answer applied."""
+    known = [rule for rule in rules if rule in knowledge.rules]
+    if not known:  # "waarom moet ik alles melden?" before any answer
+        return with_offer("why", [[part("why.general")]])
+    reasons: Message = [part("why.intro")]
+    for rule in known:  # the first message of a general rule is its reason, with figures
+        reasons += _rule_messages(knowledge, knowledge.rules[rule], None, today)[0]
+    answer = with_offer("why", [reasons])
+    answer.rules = known
+    return answer
+
+
+def clarify_answer(choices: list[tuple[str, str]]) -> Answer:
+    """Two readings are close: one short question, a button for each (title key, label)."""
+    return Answer(
+        kind="clarify",
+        messages=[[part("clarify.which")]],
+        buttons=[
+            (title_key, "/ask_rules" + json.dumps({"situation": label}))
+            for title_key, label in choices
+        ]
+        + [(N_("clarify.other"), "/ask_capabilities")],
+    )
 
 
 def _agencies_for(knowledge: Knowledge, reading: Reading, benefits: list[str]) -> list[str]:
@@ -222,3 +264,14 @@ def no_benefit_answer() -> Answer:
 def ask_age() -> Answer:
     """The rule differs by age (e.g. volunteering in bijstand): ask before answering."""
     return Answer(kind="need_age", messages=[[part("ask.age")]])
+
+
+def own_case_answer(knowledge: Knowledge, benefits: list[str]) -> Answer:
+    """ "Is mijn uitkering al betaald?": Wegwijs sees no one's file; who can tell them."""
+    agencies = [knowledge.agencies[a].name_key for a in agencies_of(knowledge, benefits)]
+    ask = (
+        part("answer.ask_agency", agencies={"keys": agencies})
+        if agencies
+        else part("own_case.where")
+    )
+    return with_offer("own_case", [[part("own_case.intro"), ask]])

@@ -94,6 +94,7 @@ def load_knowledge(data_dir: Path = DATA_DIR) -> Knowledge:
             rules=dict(item.get("rules") or {}),
             general=tuple(item.get("general") or ()),
             weight=int(item.get("weight", 1)),
+            kind=str(item.get("kind", "permission")),
         )
         for key, item in _read(data_dir, "situations").items()
     }

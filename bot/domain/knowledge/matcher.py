@@ -25,6 +25,13 @@ ASKING_TERMS = terms("asking")
 _NEGATIONS = terms("negations")
 _REPORT_VERBS = terms("report_verbs")
 GROWING_TERMS = terms("growing")
+HOUSEHOLD: dict[str, tuple[str, ...]] = grouped_terms("household")
+_RELATION_OF = {word: relation for relation, words in HOUSEHOLD.items() for word in words}
+_OTHER_PERSON = frozenset(terms("other_person_words"))
+_OWN = frozenset(terms("own_words"))
+_BOTH = frozenset({"allebei", "beiden", "beide", "both"})
+_MY = frozenset({"mijn", "mn", "my", "m", "me"})
+OWNER_WINDOW = 6
 _AGE_PATTERNS = (
     re.compile(
         r"\b(?:ik |en )?ben (\d{1,3})"
@@ -54,11 +61,15 @@ class Reading:
     # does not (yet) have them.
     asked: list[str] = field(default_factory=list)
     asking: bool = False  # a question or a plan ("?", "mag", "wil", "can", …)
+    # Benefits of someone else in the message, with who has it: {"aow": "parent"}.
+    others: dict[str, str] = field(default_factory=dict)
+    # The household members the message names (partner, child, parent, sibling, …).
+    members: list[str] = field(default_factory=list)
 
     @property
     def had(self) -> list[str]:
-        """The benefits the person says they have (not only asks about)."""
-        return [benefit for benefit in self.benefits if benefit not in self.asked]
+        """The benefits the person says they have themselves (not asks about, not others')."""
+        return [b for b in self.benefits if b not in self.asked and b not in self.others]
 
 
 def read_message(text: str, knowledge: Knowledge) -> Reading:
@@ -69,6 +80,11 @@ def read_message(text: str, knowledge: Knowledge) -> Reading:
             reading.benefits.append(benefit.id)
     reading.benefits = without_generic_toeslag(reading.benefits, knowledge)
     reading.agencies = [a for a, terms in AGENCY_TERMS.items() if has_any(tokens, terms)]
+    reading.members = list(dict.fromkeys(_RELATION_OF[t] for t in tokens if t in _RELATION_OF))
+    for named in reading.benefits:
+        owner = benefit_owner(tokens, knowledge.benefits[named].terms)
+        if owner is not None:
+            reading.others[named] = owner
     scores: dict[str, tuple[int, int]] = {}
     for situation in knowledge.situations.values():
         score = situation.weight * sum(
@@ -103,6 +119,39 @@ def asked_benefits(tokens: list[str], benefits: list[str], knowledge: Knowledge)
         if starts and all(any(0 <= start - end <= 3 for end in asking) for start in starts):
             asked.append(benefit)
     return asked
+
+
+def benefit_owner(tokens: list[str], benefit_terms: tuple[str, ...]) -> str | None:
+    """Who has the benefit: None for the person, else the household relation.
+
+    The nearest telling word before the benefit decides ("mijn moeder heeft aow": the
+    mother's; "ik heb aow en mijn moeder komt": the person's); "de aow van mijn moeder"
+    looks after it. Where any mention is the person's own, the benefit is theirs.
+    """
+    starts = [span for term in benefit_terms for span in term_spans(tokens, term)]
+    owners = [_owner_at(tokens, start, end) for start, end in starts]
+    if not owners or any(owner is None for owner in owners):
+        return None
+    return owners[0]
+
+
+def _owner_at(tokens: list[str], start: int, end: int) -> str | None:
+    after = tokens[end : end + 4]
+    if after[:1] == ["van"] or after[:1] == ["of"]:
+        for token in after[1:]:
+            if token in _RELATION_OF:
+                return _RELATION_OF[token]
+    if start > 0 and tokens[start - 1] in _MY:
+        return None
+    for token in reversed(tokens[max(0, start - OWNER_WINDOW) : start]):
+        if token in _BOTH or token in _OWN:
+            return None
+        if token in _RELATION_OF:
+            return _RELATION_OF[token]
+        if token in _OTHER_PERSON:
+            earlier = [t for t in tokens[:start] if t in _RELATION_OF]
+            return _RELATION_OF[earlier[-1]] if earlier else "other"
+    return None
 
 
 def person_age(normalised_text: str) -> int | None:

@@ -74,6 +74,9 @@ class Situation:
     rules: dict[str, str]
     general: tuple[str, ...] = ()
     weight: int = 1
+    # permission: "mag dit?" (ja / nee / dat hangt ervan af); change: a change in life that
+    # must be passed on ("dit moet je doorgeven"), never answered with "ja, dat mag".
+    kind: str = "permission"
 
 
 @dataclass(frozen=True)

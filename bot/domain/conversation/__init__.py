@@ -1,0 +1,1 @@
+"""Understanding a conversation: what this turn adds to what the conversation established."""

@@ -1,0 +1,120 @@
+"""The numbers a person gives: amounts with their period, and durations.
+
+"€400 per maand", "300 euro in de week", "3 weken", "2 maanden": read into plain values so
+the answer can do the sum with the figure valid on that date.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.shared.words import normalise
+
+_AMOUNT = re.compile(
+    r"(?:€|eur|euro)\s*(\d+(?:[.,]\d{3})*(?:[.,]\d{1,2})?)"
+    r"|(\d+(?:[.,]\d{3})*(?:[.,]\d{1,2})?)\s*(?:€|euro|eur|eu|e)\b"
+)
+_PERIODS = (
+    (
+        "month",
+        re.compile(
+            r"\b(?:per|p|in de|elke|iedere|a|every|each)\s*(?:maand|mnd|month)\b"
+            r"|\bp ?m\b|\bmaandelijks|\bmonthly"
+        ),
+    ),
+    (
+        "week",
+        re.compile(
+            r"\b(?:per|p|in de|elke|iedere|a|every|each)\s*(?:week|wk)\b|\bwekelijks|\bweekly"
+        ),
+    ),
+    (
+        "year",
+        re.compile(
+            r"\b(?:per|p|in het|elk|ieder|a|every|each)\s*(?:jaar|jr|year)\b|\bjaarlijks|\byearly"
+        ),
+    ),
+)
+_DURATION = re.compile(
+    r"\b(\d{1,3}|een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|a|one|two|three|four|five|six)\s*"
+    r"(dagen|dag|days|day|weken|week|weeks|maanden|maand|months|month)\b"
+)
+_WORD_NUMBERS = {
+    "een": 1,
+    "a": 1,
+    "one": 1,
+    "twee": 2,
+    "two": 2,
+    "drie": 3,
+    "three": 3,
+    "vier": 4,
+    "four": 4,
+    "vijf": 5,
+    "five": 5,
+    "zes": 6,
+    "six": 6,
+    "zeven": 7,
+    "acht": 8,
+    "negen": 9,
+    "tien": 10,
+}
+_DAYS_PER = {"da": 1, "we": 7, "ma": 30, "mo": 30}  # dag/day, week/weken, maand, month
+
+
+@dataclass(frozen=True)
+class Amount:
+    euros: float
+    period: str | None  # month | week | year | None (once, or not said)
+
+    @property
+    def per_year(self) -> float | None:
+        factor = {"month": 12, "week": 52, "year": 1}.get(self.period or "")
+        return self.euros * factor if factor else None
+
+
+def _euros(raw: str) -> float:
+    if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", raw):
+        return float(re.sub(r"[.,]", "", raw))
+    return float(raw.replace(",", "."))
+
+
+# "5 per maand voor 20 euro": a count per period at a price each.
+_COUNT_AT_PRICE = re.compile(
+    r"\b(\d{1,3}) (?:stuks? |keer |x )?(per|p|in de|elke|a|every|each) ?(maand|month|week)\b"
+    r"(?: \w+){0,2}? (?:voor|a|for|at) (?:€ ?)?(\d+(?:[.,]\d{1,2})?)"
+)
+
+
+def period_in(text: str) -> str | None:
+    """The period named anywhere in the message ("elke maand", "per week")."""
+    plain = " ".join(normalise(text))
+    return next((name for name, pattern in _PERIODS if pattern.search(plain)), None)
+
+
+def amount_in(text: str) -> Amount | None:
+    """The first amount of money in the message, with its period when one is named."""
+    lowered = text.lower()
+    counted = _COUNT_AT_PRICE.search(" ".join(normalise(lowered)))
+    if counted is not None:
+        unit = "month" if counted.group(3) in ("maand", "month") else "week"
+        return Amount(int(counted.group(1)) * _euros(counted.group(4)), unit)
+    match = _AMOUNT.search(lowered)
+    if match is None:
+        return None
+    raw = match.group(1) or match.group(2)
+    tail = lowered[match.end() : match.end() + 24]
+    plain = " ".join(normalise(tail))
+    period = next((name for name, pattern in _PERIODS if pattern.search(plain)), None)
+    return Amount(_euros(raw), period)
+
+
+def duration_days(text: str) -> int | None:
+    """A duration in days ("3 weken" is 21), or None when the message names none."""
+    match = _DURATION.search(" ".join(normalise(text)))
+    if match is None:
+        return None
+    count = _WORD_NUMBERS.get(match.group(1)) or int(match.group(1))
+    unit = match.group(2)
+    per = _DAYS_PER[unit[:2]]
+    return count * per

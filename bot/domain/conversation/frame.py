@@ -1,0 +1,65 @@
+"""The conversation frame: what the conversation has established so far, kept in slots.
+
+A follow-up ("en als het 300 euro is?") changes one fact and the same situation is answered
+again; "waarom?" explains the last answer; a new topic starts a new situation but keeps the
+person's benefits and household.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+# Slot names (domain.yml); `benefits` holds the person's own benefits.
+SITUATION_SLOT = "situation"
+FACTS_SLOT = "facts"
+HOUSEHOLD_SLOT = "household"
+LAST_ANSWER_SLOT = "last_answer"
+
+
+@dataclass
+class Frame:
+    benefits: list[str] = field(default_factory=list)  # the person's own
+    situation: str | None = None  # the situation or life event being talked about
+    facts: dict[str, Any] = field(default_factory=dict)  # age, amount, period, days
+    household: dict[str, list[str]] = field(default_factory=dict)  # relation -> benefits
+    last_answer: dict[str, Any] = field(default_factory=dict)  # kind, rules, benefits
+
+    @classmethod
+    def from_slots(cls, get: Any) -> Frame:
+        """From the tracker's slots (`get` is tracker.get_slot)."""
+
+        def mapping(name: str) -> dict[str, Any]:
+            value = get(name)
+            return dict(value) if isinstance(value, dict) else {}
+
+        return cls(
+            benefits=list(get("benefits") or []),
+            situation=get(SITUATION_SLOT) or None,
+            facts=mapping(FACTS_SLOT),
+            household={str(k): list(v) for k, v in mapping(HOUSEHOLD_SLOT).items()},
+            last_answer=mapping(LAST_ANSWER_SLOT),
+        )
+
+    def as_slots(self) -> dict[str, Any]:
+        return {
+            "benefits": self.benefits,
+            SITUATION_SLOT: self.situation,
+            FACTS_SLOT: self.facts or None,
+            HOUSEHOLD_SLOT: self.household or None,
+            LAST_ANSWER_SLOT: self.last_answer or None,
+        }
+
+    def note_others(self, others: dict[str, str]) -> None:
+        """Benefits of household members ("mijn moeder heeft aow")."""
+        for benefit, relation in others.items():
+            known = self.household.setdefault(relation, [])
+            if benefit not in known:
+                known.append(benefit)
+
+    def new_situation(self, situation: str) -> None:
+        """A new topic: its own facts, but the person's age stays."""
+        if situation != self.situation:
+            age = self.facts.get("age")
+            self.facts = {"age": age} if age is not None else {}
+        self.situation = situation

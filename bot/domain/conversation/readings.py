@@ -1,0 +1,100 @@
+"""What the learned situation reader's ranking means for the answer.
+
+The reader (rasa_components/label_readers.py) gives labels with a confidence. A label is a
+"mag dit?" situation (situations.yml), a life event (life_events.yml), or both. Below
+READ_SURE, or when the runner-up is close, Wegwijs asks which one is meant.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.domain.checklist.model import LifeEventData
+from bot.domain.knowledge.model import Knowledge
+from bot.domain.knowledge.topics import topic_key
+
+NOTHING = "none"
+READ_SURE = 0.5  # answer without asking
+READ_MIN = 0.3  # below this the label says nothing
+CLOSE = 0.15  # a runner-up this close to the best makes Wegwijs ask
+ALSO = 0.3  # a second label this sure is a second event in the same message
+HINTED_MIN = 0.12  # a label the words also name counts from this confidence
+_CHILD_AGE = re.compile(r"\b(18|21|27)\b")
+
+
+@dataclass
+class SituationReading:
+    """The reader's verdict on one message."""
+
+    label: str | None = None  # the situation or life event it is about (None: none)
+    confidence: float = 0.0
+    ask_between: list[str] = field(default_factory=list)  # two close labels: ask which
+    also: list[str] = field(default_factory=list)  # further labels in the same message
+
+
+def ranking_of(latest_message: dict[str, Any], key: str = "situations") -> list[tuple[str, float]]:
+    ranked = latest_message.get(key) or []
+    return [
+        (str(item["name"]), float(item["confidence"]))
+        for item in ranked
+        if isinstance(item, dict) and "name" in item and "confidence" in item
+    ]
+
+
+def read_ranking(ranking: list[tuple[str, float]], hint: str | None = None) -> SituationReading:
+    """The reader's ranking, with the word signals' situation (`hint`) as one more feature:
+    among labels the reader ranks, the one the words also name is taken, even when the
+    reader alone is not sure (a short English message, a rare phrasing)."""
+    if not ranking:
+        return SituationReading()
+    situations = [(name, conf) for name, conf in ranking if name != NOTHING]
+    best, sure = ranking[0]
+    if hint is not None and best != hint:
+        hinted = next(((name, conf) for name, conf in situations if name == hint), None)
+        if hinted is not None and hinted[1] >= HINTED_MIN and (best == NOTHING or sure < READ_SURE):
+            return SituationReading(hinted[0], hinted[1])
+    if best == NOTHING or sure < READ_MIN:
+        return SituationReading(confidence=sure)
+    rest = [item for item in situations if item[0] != best]
+    runner_up = rest[0] if rest else None
+    if runner_up is not None and sure < READ_SURE and sure - runner_up[1] < CLOSE:
+        if hint in (best, runner_up[0]):
+            return SituationReading(hint, sure)
+        return SituationReading(best, sure, ask_between=[best, runner_up[0]])
+    also = [name for name, conf in rest if conf >= ALSO]
+    return SituationReading(best, sure, also=also)
+
+
+def situation_of(label: str, kb: Knowledge, events: LifeEventData) -> str | None:
+    """The "mag dit?" situation a label is answered with (None: only a checklist)."""
+    if label in kb.situations:
+        return label
+    event = events.events.get(label)
+    return event.situation if event is not None else None
+
+
+def events_of(label: str, text: str, events: LifeEventData) -> list[str]:
+    """The life events a label stands for ("child_birthday": the 18th, 21st or 27th)."""
+    if label == "child_birthday":
+        ages = _CHILD_AGE.findall(text)
+        return [f"child_turns_{age}" for age in dict.fromkeys(ages)] or ["child_turns_18"]
+    if label in events.events:
+        return [label]
+    return [
+        e.id for e in events.events.values() if e.situation == label and e.id not in _OWN_LABELS
+    ]
+
+
+# Life events that have a reader label of their own, so their situation's label is not them.
+_OWN_LABELS = frozenset({"inheritance"})
+
+
+def title_key(label: str, kb: Knowledge, events: LifeEventData) -> str:
+    """The short name of a label, for a "Bedoel je …?" button."""
+    if label in kb.situations:
+        return topic_key(label)
+    if label == "child_birthday":
+        return events.events["child_turns_18"].name_key
+    return events.events[label].name_key

@@ -1,0 +1,292 @@
+"""One turn of a conversation: what it means given the frame, and the answer to give.
+
+The learned reader says which situation a message is about (and how sure it is); the words
+in the message give the benefits and whose they are, ages, amounts and mistakes; the frame
+says what the conversation already established. A message without a situation of its own
+that changes a fact ("en als het 300 euro is?", "en voor mijn huurtoeslag?", "34") is read
+as a follow-up about the situation in the frame.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.domain.checklist.builder import build_checklist, checklist_from_slot
+from bot.domain.checklist.detect import asks_for_the_list_again, asks_who_needs_to_know
+from bot.domain.checklist.gemeenten import find_gemeente
+from bot.domain.checklist.loader import life_events
+from bot.domain.checklist.render import checklist_answer, no_checklist_yet
+from bot.domain.checklist.when import event_date
+from bot.domain.conversation.facts import amount_in, duration_days, period_in
+from bot.domain.conversation.frame import Frame
+from bot.domain.conversation.readings import (
+    SituationReading,
+    events_of,
+    situation_of,
+    title_key,
+)
+from bot.domain.conversation.safety import feeling_first, private_data_warning
+from bot.domain.knowledge.answers import (
+    Answer,
+    ask_age,
+    ask_benefit,
+    assumption_answer,
+    benefit_noted,
+    clarify_answer,
+    eligibility_answer,
+    mistake_answer,
+    no_benefit_answer,
+    own_case_answer,
+    part,
+    rules_answer,
+    unclear_question_answer,
+)
+from bot.domain.knowledge.loader import knowledge
+from bot.domain.knowledge.matcher import Reading, read_message, without_generic_toeslag
+from bot.domain.knowledge.model import Situation
+
+# Turns that change or add a fact to the situation being talked about, or ask more about it.
+FOLLOW_UP_INTENTS = frozenset(
+    {
+        "what_if",
+        "inform",
+        "ask_rules",
+        "nlu_fallback",
+        "out_of_scope",
+        "ask_checklist",
+        "ask_permission",
+    }
+)
+BENEFIT_ONLY = 8  # words: "ik heb ww" says which benefit; a longer message says more
+SHORT_TURN = 15  # words: a question this short without a situation of its own is a follow-up
+SURE_NEW_TOPIC = 0.7  # a short "en …?" turn is a follow-up unless the reader is this sure
+QUESTION_INTENTS = frozenset({"ask_rules", "what_if", "ask_checklist"})
+CHECKLIST_INTENT = "ask_checklist"
+# Short social turns speak through their own rules unless the message clearly asks more.
+SMALLTALK_INTENTS = frozenset(
+    {"greet", "goodbye", "thanks", "ask_capabilities", "bot_challenge", "ask_privacy", "complain"}
+)
+
+
+@dataclass
+class TurnInput:
+    text: str
+    intent: str | None
+    reading: SituationReading
+    feeling: str | None
+    frame: Frame
+    pending: str | None  # the question kept while Wegwijs asked for a fact
+    kept_checklist: Any  # the `checklist` slot
+    today: dt.date
+    chosen: str | None = None  # a situation chosen with a button
+
+
+@dataclass
+class TurnResult:
+    kind: str  # answered | smalltalk | not_understood (see actions/conversation.py)
+    answer: Answer | None
+    frame: Frame
+    pending: str | None = None
+    checklist: dict[str, Any] | None = None  # a new checklist to keep (None: unchanged)
+    notes: list[Answer] = field(default_factory=list)  # said before the answer
+
+
+def merge(known: list[str], new: list[str]) -> list[str]:
+    merged = list(known)
+    merged += [benefit for benefit in new if benefit not in merged]
+    return without_generic_toeslag(merged, knowledge())
+
+
+def _needs_age(situation: Situation, benefits: list[str]) -> bool:
+    kb = knowledge()
+    for benefit in benefits:
+        rule_id = situation.rules.get(kb.benefits[benefit].family)
+        if rule_id is not None and kb.rules[rule_id].variants:
+            return True
+    return False
+
+
+def _facts(text: str, reading: Reading, frame: Frame, age_answer: int | None) -> dict[str, Any]:
+    facts = dict(frame.facts)
+    age = reading.age or age_answer
+    if age is not None:
+        facts["age"] = age
+    amount = amount_in(text)
+    if amount is not None:
+        facts["amount"] = amount.euros
+        facts["period"] = amount.period
+    elif "amount" in facts and period_in(text):  # "en als hij het elke maand geeft?"
+        facts["period"] = period_in(text)
+    days = duration_days(text)
+    if days is not None:
+        facts["days"] = days
+    return facts
+
+
+def _is_follow_up(turn: TurnInput, facts_changed: bool) -> bool:
+    """A turn without a situation of its own that adds to, or asks more about, the one being
+    talked about: a changed fact, another benefit or agency, "hoeveel hou ik over?"."""
+    if turn.frame.situation is None or turn.intent not in FOLLOW_UP_INTENTS:
+        return False
+    return turn.intent == "what_if" or facts_changed or len(turn.text.split()) <= SHORT_TURN
+
+
+def _continues(turn: TurnInput) -> bool:
+    """ "en voor mijn zorgtoeslag?", "maar …": short turns that carry on the same topic,
+    even when a word in them sounds like another situation."""
+    words = turn.text.lower().split()
+    joined = bool(words) and words[0] in ("en", "and", "maar", "but", "ook", "also")
+    return (
+        turn.frame.situation is not None
+        and joined
+        and len(words) <= 10
+        and turn.reading.confidence < SURE_NEW_TOPIC
+        and turn.intent in FOLLOW_UP_INTENTS
+    )
+
+
+def _focus(reading: Reading, own: list[str], follow_up: bool) -> list[str]:
+    """The benefits to answer for: those a follow-up names (or its agency pays), else all
+    the person's own."""
+    if not follow_up:
+        return own
+    kb = knowledge()
+    named = [benefit for benefit in reading.had if benefit in own]
+    paid_by = [b for b in own if kb.benefits[b].agency in reading.agencies]
+    return named or paid_by or own
+
+
+def answer_turn(turn: TurnInput, age_answer: int | None = None) -> TurnResult:
+    kb, data = knowledge(), life_events()
+    frame = turn.frame
+    source_text = turn.text
+    if turn.chosen and turn.pending:
+        source_text = turn.pending  # a button answers "which did you mean?": reread the question
+    reading = read_message(source_text, kb)
+    if turn.chosen and turn.pending:
+        reading.benefits = merge(reading.benefits, read_message(turn.text, kb).benefits)
+    frame.note_others(reading.others)
+    frame.benefits = merge(frame.benefits, reading.had)
+    notes = [note for note in (private_data_warning(turn.text),) if note is not None]
+    feeling = feeling_first(turn.feeling)
+    if feeling is not None:
+        notes.append(feeling)
+    result = _answer(turn, reading, frame, kb, data, age_answer)
+    result.notes = notes + result.notes
+    return result
+
+
+def _answer(
+    turn: TurnInput,
+    reading: Reading,
+    frame: Frame,
+    kb: Any,
+    data: Any,
+    age_answer: int | None,
+) -> TurnResult:
+    label = turn.chosen or turn.reading.label
+    if turn.intent == "ask_own_case" and label is None:
+        return TurnResult("answered", own_case_answer(kb, frame.benefits), frame)
+    if reading.mistake:
+        if label is not None:
+            frame.new_situation(label)
+        frame.last_answer = {"kind": "mistake", "agencies": reading.agencies}
+        return TurnResult("answered", mistake_answer(kb, reading, frame.benefits), frame)
+    if _continues(turn):
+        label = None
+    if turn.chosen is None and turn.reading.ask_between:
+        choices = [(title_key(label, kb, data), label) for label in turn.reading.ask_between]
+        return TurnResult("answered", clarify_answer(choices), frame, turn.text)
+    facts = _facts(turn.text, reading, frame, age_answer)
+    facts_changed = facts != frame.facts
+    follow_up = False
+    if label is None and _is_follow_up(turn, facts_changed):
+        if frame.last_answer.get("kind") == "mistake":  # "hoeveel moet ik terugbetalen?"
+            reading.agencies = list(frame.last_answer.get("agencies") or []) + reading.agencies
+            return TurnResult("answered", mistake_answer(kb, reading, frame.benefits), frame)
+        label, follow_up = frame.situation, True
+    wants_list = turn.intent == CHECKLIST_INTENT or asks_who_needs_to_know(turn.text)
+    if label is None:
+        return _without_situation(turn, reading, frame, kb, data, wants_list)
+    frame.new_situation(label)
+    frame.facts = facts
+    situation_id = situation_of(label, kb, data)
+    events = events_of(label, turn.pending or turn.text, data)
+    for other in turn.reading.also:
+        events += [e for e in events_of(other, turn.text, data) if e not in events]
+    life = [e for e in events if data.events[e].kind == "life"]
+    if events and (wants_list or situation_id is None or (len(events) >= 2 and life)):
+        return _checklist(turn, frame, events, data, kb)
+    assert situation_id is not None
+    situation = kb.situations[situation_id]
+    benefits = _focus(reading, frame.benefits, follow_up)
+    if not benefits and situation.kind == "permission" and reading.others:
+        benefits = list(reading.others)  # asking for someone else ("mag mijn moeder …?")
+    reading.situation = situation_id
+    reading.age = facts.get("age")
+    asks_age = benefits and facts.get("age") is None and _needs_age(situation, benefits)
+    if asks_age and turn.pending is None:
+        return TurnResult("answered", ask_age(), frame, turn.text)
+    if not benefits and situation.rules:
+        if turn.pending is None:
+            return TurnResult("answered", ask_benefit(), frame, turn.text)
+        return TurnResult("answered", no_benefit_answer(), frame)
+    answer = rules_answer(kb, reading, benefits, turn.today, facts)
+    if turn.intent == "ask_permission":  # "dus ik hoef het niet te melden?"
+        answer.messages.insert(0, [part("no_decision.short")])
+    if reading.assumption:
+        known = assumption_answer(kb, reading, benefits).messages[:-1]
+        answer.messages[0:0] = known
+    frame.last_answer = {"situation": situation_id, "rules": answer.rules, "benefits": benefits}
+    return TurnResult("answered", answer, frame)
+
+
+def _without_situation(
+    turn: TurnInput, reading: Reading, frame: Frame, kb: Any, data: Any, wants_list: bool
+) -> TurnResult:
+    """No situation in this message or the frame: lists, assumptions, benefits alone."""
+    previous = checklist_from_slot(data, kb, turn.kept_checklist, turn.today)
+    gemeente = find_gemeente(turn.text, data)
+    if previous is not None and gemeente is not None:  # "ik woon in Zwolle" afterwards
+        again = build_checklist(
+            data, kb, previous.events, previous.benefits, turn.today, gemeente, previous.event_day
+        )
+        return TurnResult(
+            "answered", checklist_answer(data, kb, again), frame, None, again.as_slot()
+        )
+    if wants_list or asks_for_the_list_again(turn.text):
+        if previous is None:
+            return TurnResult("answered", no_checklist_yet(), frame)
+        return TurnResult("answered", checklist_answer(data, kb, previous), frame)
+    if turn.intent in SMALLTALK_INTENTS:
+        return TurnResult("smalltalk", None, frame, turn.pending)
+    if turn.intent == "ask_own_case":
+        return TurnResult("answered", own_case_answer(kb, frame.benefits), frame)
+    if reading.assumption:
+        return TurnResult("answered", assumption_answer(kb, reading, frame.benefits), frame)
+    if reading.eligibility and (reading.benefits or turn.intent in QUESTION_INTENTS):
+        return TurnResult("answered", eligibility_answer(kb, reading), frame)
+    if reading.benefits and reading.asking and turn.intent in QUESTION_INTENTS:
+        return TurnResult("answered", unclear_question_answer(kb, reading.benefits), frame)
+    if turn.intent == "ask_permission":
+        return TurnResult("answered", Answer("no_decision", [[part("no_decision")]]), frame)
+    if reading.had and len(turn.text.split()) <= BENEFIT_ONLY:
+        return TurnResult("answered", benefit_noted(kb, reading.had), frame)
+    return TurnResult("not_understood", None, frame, turn.pending)
+
+
+def _checklist(turn: TurnInput, frame: Frame, events: list[str], data: Any, kb: Any) -> TurnResult:
+    if not frame.benefits and turn.pending is None:
+        return TurnResult("answered", ask_benefit(), frame, turn.text)
+    previous = checklist_from_slot(data, kb, turn.kept_checklist, turn.today)
+    text = turn.pending or turn.text
+    gemeente = find_gemeente(turn.text, data) or (previous.gemeente if previous else None)
+    checklist = build_checklist(
+        data, kb, events, frame.benefits, turn.today, gemeente, event_date(text, turn.today)
+    )
+    frame.last_answer = {"situation": frame.situation, "events": events}
+    return TurnResult(
+        "answered", checklist_answer(data, kb, checklist), frame, None, checklist.as_slot()
+    )

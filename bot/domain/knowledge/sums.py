@@ -1,0 +1,124 @@
+"""The sums an answer does with the person's own numbers and the figure valid that day.
+
+€ 400 a month is € 4.800 a year, more than the € 1.200 a year a bijstand client may get in
+gifts (2026); 5 weeks abroad is more than the 28 days a year. The sum is said in the answer.
+Which rule uses which figure is data: SUMS below names them; the figures stay in figures.yml.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from bot.domain.knowledge.figures import choose
+from bot.domain.knowledge.model import Knowledge
+
+Part = dict[str, Any]
+
+# rule -> (kind of sum, figure): a yearly limit on money, a monthly limit, days a year,
+# or cents kept of every euro earned.
+SUMS: dict[str, tuple[str, str]] = {
+    "gift_bijstand": ("per_year", "bijstand_giftenvrijlating_jaar"),
+    "volunteer_bijstand": ("per_month", "vrijwilligersvergoeding_maand"),
+    "volunteer_bijstand_27plus": ("per_month", "vrijwilligersvergoeding_maand"),
+    "volunteer_uwv": ("per_month", "vrijwilligersvergoeding_maand"),
+    "abroad_bijstand": ("days", "bijstand_buitenland_dagen_jaar"),
+    "wajong_income": ("kept", "wajong_behoud_cent_per_euro"),
+}
+
+
+# The sentences the sums are said in (for `make i18n`).
+SUM_KEYS = {
+    **{
+        f"sum.year.{period}.{side}": f"{{amount}} per {period} is {{total}} a year, {side} the "
+        "{limit} a year of {year}"
+        for period in ("month", "week")
+        for side in ("over", "under")
+    },
+    **{
+        f"sum.year.once.{side}": f"{{amount}} once, {side} the {{limit}} a year of {{year}}"
+        for side in ("over", "under")
+    },
+    **{
+        f"sum.month.{side}": f"{{amount}} a month, {side} the {{limit}} a month of {{year}}"
+        for side in ("over", "under")
+    },
+    **{
+        f"sum.days.{side}": f"{{days}} days abroad, {side} {{limit}} a year"
+        for side in ("over", "under")
+    },
+    "sum.kept": "{amount} earned, {kept} kept: {cents} cents of every euro (rule of {year})",
+}
+
+
+def _money(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else round(value, 2)
+
+
+def sums_for(
+    knowledge: Knowledge, rule_id: str, facts: dict[str, Any], today: dt.date
+) -> list[Part]:
+    """The sum for this rule with the facts given, or [] when there is nothing to add up."""
+    kind, figure_id = SUMS.get(rule_id, ("", ""))
+    figure = knowledge.figures.get(figure_id)
+    if figure is None:
+        return []
+    choice = choose(figure, today)
+    if choice is None:
+        return []
+    limit, year = _money(choice.value), choice.year
+    hedge = (
+        [] if choice.current else [{"key": "figure.not_sure", "args": {"this_year": today.year}}]
+    )
+    amount, period, days = facts.get("amount"), facts.get("period"), facts.get("days")
+    if kind == "per_year" and amount is not None:
+        factor = {"month": 12, "week": 52}.get(period or "")
+        total = amount * factor if factor else amount
+        side = "over" if total > choice.value else "under"
+        if factor:
+            key = f"sum.year.{period}.{side}"
+            return [
+                {
+                    "key": key,
+                    "args": {
+                        "amount": _money(amount),
+                        "total": _money(total),
+                        "limit": limit,
+                        "year": year,
+                    },
+                },
+                *hedge,
+            ]
+        return [
+            {
+                "key": f"sum.year.once.{side}",
+                "args": {"amount": _money(amount), "limit": limit, "year": year},
+            },
+            *hedge,
+        ]
+    if kind == "per_month" and amount is not None and period in ("month", None):
+        side = "over" if amount > choice.value else "under"
+        return [
+            {
+                "key": f"sum.month.{side}",
+                "args": {"amount": _money(amount), "limit": limit, "year": year},
+            },
+            *hedge,
+        ]
+    if kind == "days" and days is not None:
+        side = "over" if days > choice.value else "under"
+        return [{"key": f"sum.days.{side}", "args": {"days": days, "limit": limit}}]
+    if kind == "kept" and amount is not None:
+        kept = amount * choice.value / 100
+        return [
+            {
+                "key": "sum.kept",
+                "args": {
+                    "amount": _money(amount),
+                    "kept": _money(kept),
+                    "cents": limit,
+                    "year": today.year,
+                },
+            }
+        ]
+    return []

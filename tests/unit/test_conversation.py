@@ -1,0 +1,188 @@
+"""The conversation frame: follow-ups, whose benefit it is, sums, feelings and safety.
+
+The actions run with rasa-sdk's real Tracker; the parse data is what Rasa's NLU gives
+(intent, the SituationReader's ranking). How well the readers read is measured by
+`make nlu-cv` and the conversation cases in `make eval`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.questions import ActionAnswerQuestion, ActionExplainAnswer
+from bot.domain.conversation.facts import amount_in, duration_days
+from bot.domain.conversation.readings import read_ranking
+from bot.domain.conversation.safety import contains_private_number, is_bsn
+from bot.domain.knowledge.loader import knowledge
+from bot.domain.knowledge.matcher import read_message
+from bot.domain.knowledge.sums import sums_for
+
+
+def parse(text: str, intent: str, situations: list[tuple[str, float]] = ()) -> dict[str, Any]:
+    ranking = [{"name": name, "confidence": conf} for name, conf in situations]
+    return {"text": text, "intent": {"name": intent}, "situations": ranking}
+
+
+class Conversation:
+    """Turns through the real actions, carrying the slots as Rasa would."""
+
+    def __init__(self, **slots: Any) -> None:
+        self.slots: dict[str, Any] = dict(slots)
+        self.events: list[dict[str, Any]] = []
+
+    async def say(
+        self, text: str, intent: str, situations: list[tuple[str, float]] = (), action: Any = None
+    ) -> list[str]:
+        latest = parse(text, intent, situations)
+        self.events.append({"event": "user", "text": text, "parse_data": latest})
+        tracker = Tracker(
+            "test", dict(self.slots), latest, list(self.events), False, None, {}, "action_listen"
+        )
+        dispatcher = CollectingDispatcher()
+        result = await (action or ActionAnswerQuestion()).run(dispatcher, tracker, {})
+        for event in result:
+            if event["event"] == "slot":
+                self.slots[event["name"]] = event["value"]
+        self.events += result
+        return [part["key"] for message in dispatcher.messages for part in message["parts"]]
+
+    def args(self, keys_and_args: list[dict[str, Any]], key: str) -> dict[str, Any]:
+        return next(part["args"] for part in keys_and_args if part["key"] == key)
+
+
+async def test_a_changed_amount_is_answered_for_the_same_situation_with_the_sum() -> None:
+    talk = Conversation()
+    first = await talk.say(
+        "ik heb bijstand en mn oom geeft me 400 euro", "ask_rules", [("gifts", 0.8)]
+    )
+    assert "rule.gift_bijstand.why" in first and "sum.year.once.under" in first
+    again = await talk.say("en als hij het elke maand geeft?", "what_if", [("none", 0.9)])
+    assert "rule.gift_bijstand.why" in again
+    assert "sum.year.month.over" in again
+    assert talk.slots["facts"] == {"amount": 400.0, "period": "month"}
+
+
+async def test_a_follow_up_about_another_benefit_answers_only_that_benefit() -> None:
+    talk = Conversation()
+    await talk.say(
+        "ik heb aow en huurtoeslag, mijn vriend komt bij me wonen",
+        "ask_rules",
+        [("partner_moving_in", 0.9)],
+    )
+    keys = await talk.say("en voor mijn huurtoeslag?", "what_if", [("none", 0.6)])
+    assert "rule.partner_toeslagen.why" in keys
+    assert "rule.partner_aow.why" not in keys
+    assert "verdict.change.allowed_report" in keys  # a change in life, never "ja, dat mag"
+
+
+async def test_why_explains_the_rules_of_the_last_answer() -> None:
+    talk = Conversation()
+    await talk.say(
+        "ik verkoop mijn oude kleren op vinted, bijstand", "ask_rules", [("used_goods", 0.9)]
+    )
+    keys = await talk.say("waarom?", "why", action=ActionExplainAnswer())
+    assert keys[:2] == ["why.intro", "rule.used_goods_bijstand.why"]
+    assert (await Conversation().say("waarom?", "why", action=ActionExplainAnswer()))[0] == (
+        "why.general"
+    )
+
+
+async def test_someone_elses_benefit_is_kept_in_the_household_not_as_the_persons_own() -> None:
+    talk = Conversation()
+    keys = await talk.say(
+        "mijn zoon heeft studiefinanciering en gaat op kamers",
+        "ask_rules",
+        [("child_leaves", 0.9)],
+    )
+    assert keys == ["ask.benefit"]  # the son's benefit is not the person's
+    assert talk.slots["household"] == {"child": ["studiefinanciering"]}
+    assert talk.slots["benefits"] == []
+
+
+async def test_two_close_readings_ask_which_one_with_buttons() -> None:
+    talk = Conversation(benefits=["bijstand"])
+    text = "het gaat om mijn broer, hij wil iets met mij"
+    dispatcher_keys = await talk.say(
+        text, "ask_rules", [("adult_moving_in", 0.4), ("side_job", 0.35), ("none", 0.1)]
+    )
+    assert dispatcher_keys == ["clarify.which"]
+    assert talk.slots["pending_question"] == text
+    chosen = '/ask_rules{"situation": "adult_moving_in"}'
+    talk.events.append({"event": "user", "text": chosen})
+    latest = parse(chosen, "ask_rules")
+    latest["entities"] = [{"entity": "situation", "value": "adult_moving_in"}]
+    tracker = Tracker("t", dict(talk.slots), latest, talk.events, False, None, {}, "action_listen")
+    dispatcher = CollectingDispatcher()
+    await ActionAnswerQuestion().run(dispatcher, tracker, {})
+    keys = [part["key"] for message in dispatcher.messages for part in message["parts"]]
+    assert "rule.kostendeler_bijstand.why" in keys
+
+
+async def test_a_private_number_sent_unasked_is_warned_about_first() -> None:
+    keys = await Conversation().say("mijn bsn is 123456782, is mijn ww al betaald", "ask_own_case")
+    assert keys[0] == "safety.private_data"
+    assert "own_case.intro" in keys
+
+
+async def test_a_feeling_comes_first_in_one_sentence() -> None:
+    talk = Conversation(benefits=["bijstand"])
+    latest = parse("ik ben zo bang, ik ben vergeten mijn werk door te geven", "ask_rules")
+    latest["feelings"] = [{"name": "fear", "confidence": 0.8}]
+    talk.events.append({"event": "user", "text": latest["text"], "parse_data": latest})
+    tracker = Tracker(
+        "t", {"benefits": ["bijstand"]}, latest, talk.events, False, None, {}, "action_listen"
+    )
+    dispatcher = CollectingDispatcher()
+    await ActionAnswerQuestion().run(dispatcher, tracker, {})
+    keys = [part["key"] for message in dispatcher.messages for part in message["parts"]]
+    assert keys[:2] == ["feeling.fear", "mistake.intro"]
+
+
+def test_amounts_periods_and_durations_are_read() -> None:
+    assert amount_in("en als het 300 euro per maand is?") == amount_in("€300 p/m")
+    assert amount_in("ik krijg 1.200 euro per jaar").euros == 1200  # type: ignore[union-attr]
+    assert amount_in("zo 5 per maand voor 20 euro").euros == 100  # type: ignore[union-attr]
+    assert amount_in("geen bedrag hier") is None
+    assert duration_days("3 weken naar turkije") == 21
+    assert duration_days("twee maanden") == 60
+
+
+def test_whose_benefit_it_is() -> None:
+    kb = knowledge()
+    assert read_message("mijn moeder heeft aow en komt bij ons wonen", kb).others == {
+        "aow": "parent"
+    }
+    assert read_message("mijn man en ik hebben allebei aow", kb).had == ["aow"]
+    assert read_message("de aow van mijn schoonmoeder", kb).had == []
+    assert read_message("ik heb ww, mijn vriend heeft wia", kb).had == ["ww"]
+
+
+def test_a_reading_is_only_sure_when_no_other_is_close() -> None:
+    assert read_ranking([("gifts", 0.8), ("none", 0.1)]).label == "gifts"
+    close = read_ranking([("gifts", 0.4), ("savings", 0.35)])
+    assert close.ask_between == ["gifts", "savings"]
+    assert read_ranking([("gifts", 0.4), ("savings", 0.35)], hint="savings").label == "savings"
+    assert read_ranking([("none", 0.7), ("gifts", 0.2)]).label is None
+    assert read_ranking([("none", 0.5), ("gifts", 0.2)], hint="gifts").label == "gifts"
+
+
+def test_sums_use_the_figure_valid_on_the_day() -> None:
+    kb = knowledge()
+    day = dt.date(2026, 6, 1)
+    facts = {"amount": 400.0, "period": "month"}
+    [part] = sums_for(kb, "gift_bijstand", facts, day)
+    assert part["key"] == "sum.year.month.over"
+    assert part["args"] == {"amount": 400, "total": 4800, "limit": 1200, "year": 2026}
+    assert sums_for(kb, "gift_bijstand", facts, dt.date(2025, 6, 1)) == []  # no figure yet
+    days = sums_for(kb, "abroad_bijstand", {"days": 35}, day)
+    assert days[0]["key"] == "sum.days.over"
+
+
+def test_private_numbers_are_recognised_and_phone_numbers_are_not() -> None:
+    assert is_bsn("123456782") and not is_bsn("123456789")
+    assert contains_private_number("mijn iban is NL91 ABNA 0417 1643 00")
+    assert not contains_private_number("bel me op 06 12345678")
