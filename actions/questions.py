@@ -18,7 +18,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.conversation import miss_kind
 from actions.replies import send
 from bot.domain.conversation.frame import Frame
-from bot.domain.conversation.readings import NOTHING, ranking_of, read_ranking
+from bot.domain.checklist.detect import detect_events
+from bot.domain.checklist.loader import life_events
+from bot.domain.conversation.readings import NOTHING, label_of_event, ranking_of, read_ranking
 from bot.domain.conversation.safety import FEELING_SURE
 from bot.domain.conversation.turn import SMALLTALK_INTENTS, TurnInput, answer_turn
 from bot.domain.knowledge.answers import explain_answer
@@ -69,9 +71,13 @@ def chosen_topic(latest_message: dict[str, Any]) -> str | None:
 
 
 def word_hint(text: str) -> str | None:
-    """The situation the words in the message name clearly, a feature for the reader."""
+    """The situation or life event the words in the message name clearly: a feature the
+    reader's ranking is weighed with (bot/domain/conversation/readings.py)."""
     reading = read_message(text, knowledge())
-    return reading.situation if reading.situation_score >= 2 else None
+    if reading.situation_score >= 2:
+        return reading.situation
+    events = detect_events(text, life_events())
+    return label_of_event(events[0], life_events()) if events else None
 
 
 def feeling_of(latest_message: dict[str, Any]) -> str | None:

@@ -18,9 +18,11 @@ from bot.domain.knowledge.topics import topic_key
 NOTHING = "none"
 READ_SURE = 0.5  # answer without asking
 READ_MIN = 0.3  # below this the label says nothing
-CLOSE = 0.15  # a runner-up this close to the best makes Wegwijs ask
+CLOSE = 0.1  # a runner-up this close to the best makes Wegwijs ask
 ALSO = 0.3  # a second label this sure is a second event in the same message
-HINTED_MIN = 0.12  # a label the words also name counts from this confidence
+HINTED = 0.3  # the confidence of a reading the words decided
+NONE_SURE = 0.85  # a "none" less sure than this gives way to what the words clearly name
+ASK_MIN = 0.2  # a runner-up below this is no reason to ask
 _CHILD_AGE = re.compile(r"\b(18|21|27)\b")
 
 
@@ -44,22 +46,22 @@ def ranking_of(latest_message: dict[str, Any], key: str = "situations") -> list[
 
 
 def read_ranking(ranking: list[tuple[str, float]], hint: str | None = None) -> SituationReading:
-    """The reader's ranking, with the word signals' situation (`hint`) as one more feature:
-    among labels the reader ranks, the one the words also name is taken, even when the
-    reader alone is not sure (a short English message, a rare phrasing)."""
+    """The reader's ranking, with the situation the words name clearly (`hint`) as one more
+    feature: it decides only where the reader is not sure, or reads "none" without being
+    very sure of that (a short English message, a phrasing it has not seen)."""
     if not ranking:
-        return SituationReading()
-    situations = [(name, conf) for name, conf in ranking if name != NOTHING]
+        return SituationReading(hint, HINTED) if hint else SituationReading()
     best, sure = ranking[0]
-    if hint is not None and best != hint:
-        hinted = next(((name, conf) for name, conf in situations if name == hint), None)
-        if hinted is not None and hinted[1] >= HINTED_MIN and (best == NOTHING or sure < READ_SURE):
-            return SituationReading(hinted[0], hinted[1])
+    unsure = sure < READ_SURE or (best == NOTHING and sure < NONE_SURE)
+    if hint is not None and best != hint and unsure:
+        hinted = dict(ranking).get(hint, HINTED)
+        return SituationReading(hint, hinted)
     if best == NOTHING or sure < READ_MIN:
         return SituationReading(confidence=sure)
-    rest = [item for item in situations if item[0] != best]
+    rest = [(name, conf) for name, conf in ranking[1:] if name != NOTHING]
     runner_up = rest[0] if rest else None
-    if runner_up is not None and sure < READ_SURE and sure - runner_up[1] < CLOSE:
+    close = runner_up is not None and runner_up[1] >= ASK_MIN and sure - runner_up[1] < CLOSE
+    if runner_up is not None and sure < READ_SURE and close:
         if hint in (best, runner_up[0]):
             return SituationReading(hint, sure)
         return SituationReading(best, sure, ask_between=[best, runner_up[0]])
@@ -98,3 +100,12 @@ def title_key(label: str, kb: Knowledge, events: LifeEventData) -> str:
     if label == "child_birthday":
         return events.events["child_turns_18"].name_key
     return events.events[label].name_key
+
+
+def label_of_event(event_id: str, events: LifeEventData) -> str:
+    """The reader's label for a life event the words name ("child_turns_18": child_birthday)."""
+    if event_id.startswith("child_turns_"):
+        return "child_birthday"
+    if event_id in _OWN_LABELS:
+        return event_id
+    return events.events[event_id].situation or event_id

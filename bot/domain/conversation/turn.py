@@ -218,7 +218,7 @@ def _answer(
         events += [e for e in events_of(other, turn.text, data) if e not in events]
     life = [e for e in events if data.events[e].kind == "life"]
     if events and (wants_list or situation_id is None or (len(events) >= 2 and life)):
-        return _checklist(turn, frame, events, data, kb)
+        return _checklist(turn, frame, events, data, kb, list(reading.others))
     assert situation_id is not None
     situation = kb.situations[situation_id]
     benefits = _focus(reading, frame.benefits, follow_up)
@@ -277,14 +277,19 @@ def _without_situation(
     return TurnResult("not_understood", None, frame, turn.pending)
 
 
-def _checklist(turn: TurnInput, frame: Frame, events: list[str], data: Any, kb: Any) -> TurnResult:
-    if not frame.benefits and turn.pending is None:
+def _checklist(
+    turn: TurnInput, frame: Frame, events: list[str], data: Any, kb: Any, others: list[str]
+) -> TurnResult:
+    # Without benefits of their own, a person asks for the one whose benefits they name
+    # ("mijn vader heeft aio en wil 3 maanden naar marokko").
+    benefits = frame.benefits or others
+    if not benefits and turn.pending is None:
         return TurnResult("answered", ask_benefit(), frame, turn.text)
     previous = checklist_from_slot(data, kb, turn.kept_checklist, turn.today)
     text = turn.pending or turn.text
     gemeente = find_gemeente(turn.text, data) or (previous.gemeente if previous else None)
     checklist = build_checklist(
-        data, kb, events, frame.benefits, turn.today, gemeente, event_date(text, turn.today)
+        data, kb, events, benefits, turn.today, gemeente, event_date(text, turn.today)
     )
     frame.last_answer = {"situation": frame.situation, "events": events}
     return TurnResult(

@@ -32,6 +32,7 @@ _OWN = frozenset(terms("own_words"))
 _BOTH = frozenset({"allebei", "beiden", "beide", "both"})
 _MY = frozenset({"mijn", "mn", "my", "m", "me"})
 OWNER_WINDOW = 6
+_SELF_DESCRIPTION = frozenset({"ben", "als", "alleenstaande", "single", "am", "a"})
 _AGE_PATTERNS = (
     re.compile(
         r"\b(?:ik |en )?ben (\d{1,3})"
@@ -143,15 +144,21 @@ def _owner_at(tokens: list[str], start: int, end: int) -> str | None:
                 return _RELATION_OF[token]
     if start > 0 and tokens[start - 1] in _MY:
         return None
-    for token in reversed(tokens[max(0, start - OWNER_WINDOW) : start]):
+    for index in range(start - 1, max(-1, start - OWNER_WINDOW - 1), -1):
+        token = tokens[index]
         if token in _BOTH or token in _OWN:
             return None
-        if token in _RELATION_OF:
+        if token in _RELATION_OF and not _describes_self(tokens, index):
             return _RELATION_OF[token]
         if token in _OTHER_PERSON:
             earlier = [t for t in tokens[:start] if t in _RELATION_OF]
             return _RELATION_OF[earlier[-1]] if earlier else "other"
     return None
+
+
+def _describes_self(tokens: list[str], index: int) -> bool:
+    """ "ik ben alleenstaande moeder", "as a single mum": the person, not a relative."""
+    return bool(set(tokens[max(0, index - 2) : index]) & _SELF_DESCRIPTION)
 
 
 def person_age(normalised_text: str) -> int | None:
