@@ -17,9 +17,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import miss_kind
 from actions.replies import send
-from bot.domain.conversation.frame import Frame
 from bot.domain.checklist.detect import detect_events
 from bot.domain.checklist.loader import life_events
+from bot.domain.conversation.frame import Frame
 from bot.domain.conversation.readings import NOTHING, label_of_event, ranking_of, read_ranking
 from bot.domain.conversation.safety import FEELING_SURE
 from bot.domain.conversation.turn import SMALLTALK_INTENTS, TurnInput, answer_turn
@@ -70,9 +70,12 @@ def chosen_topic(latest_message: dict[str, Any]) -> str | None:
     return topic if bare else None
 
 
-def word_hint(text: str) -> str | None:
+def word_hint(text: str, intent: str | None) -> str | None:
     """The situation or life event the words in the message name clearly: a feature the
-    reader's ranking is weighed with (bot/domain/conversation/readings.py)."""
+    reader's ranking is weighed with (bot/domain/conversation/readings.py). A message
+    Rasa found out of scope, or small talk, needs the reader itself to be sure."""
+    if intent == "out_of_scope" or intent in SMALLTALK_INTENTS:
+        return None
     reading = read_message(text, knowledge())
     if reading.situation_score >= 2:
         return reading.situation
@@ -114,7 +117,7 @@ class ActionAnswerQuestion(Action):
         turn = TurnInput(
             text=text,
             intent=intent,
-            reading=read_ranking(ranking_of(latest), word_hint(text)),
+            reading=read_ranking(ranking_of(latest), word_hint(text, intent)),
             feeling=feeling_of(latest),
             frame=frame,
             pending=pending,

@@ -18,6 +18,7 @@ from babel.messages.pofile import read_po, write_po
 
 from bot.domain.checklist.loader import load_life_events
 from bot.domain.checklist.model import DESKS, LifeEventData
+from bot.domain.knowledge.answers import RELATIVE_WORDS
 from bot.domain.knowledge.loader import load_knowledge
 from bot.domain.knowledge.model import VERDICTS, Knowledge
 from bot.domain.knowledge.sums import SUM_KEYS
@@ -74,6 +75,8 @@ def knowledge_keys(knowledge: Knowledge) -> Iterable[tuple[str, str]]:
             "first line of an answer about a change in life (never 'ja, dat mag')",
         )
     yield from SUM_KEYS.items()
+    for word in sorted(RELATIVE_WORDS | {"someone"}):
+        yield f"relative.{word}", f"a relative, as in 'de WW van je zus' ({word})"
     for benefit in knowledge.benefits.values():
         yield benefit.name_key, f"name of a benefit ({benefit.id})"
     for situation in knowledge.situations:

@@ -38,6 +38,7 @@ from bot.domain.knowledge.answers import (
     eligibility_answer,
     mistake_answer,
     no_benefit_answer,
+    other_person_answer,
     own_case_answer,
     part,
     rules_answer,
@@ -223,7 +224,10 @@ def _answer(
     situation = kb.situations[situation_id]
     benefits = _focus(reading, frame.benefits, follow_up)
     if not benefits and situation.kind == "permission" and reading.others:
-        benefits = list(reading.others)  # asking for someone else ("mag mijn moeder …?")
+        # A relative's own benefit ("mijn zus heeft ww en verkoopt taarten"): theirs to report.
+        answer = other_person_answer(kb, reading.other_words)
+        frame.last_answer = {"situation": situation_id, "kind": "other_person"}
+        return TurnResult("answered", answer, frame)
     reading.situation = situation_id
     reading.age = facts.get("age")
     asks_age = benefits and facts.get("age") is None and _needs_age(situation, benefits)
@@ -233,7 +237,8 @@ def _answer(
         if turn.pending is None:
             return TurnResult("answered", ask_benefit(), frame, turn.text)
         return TurnResult("answered", no_benefit_answer(), frame)
-    answer = rules_answer(kb, reading, benefits, turn.today, facts)
+    change = (label in data.events and data.events[label].kind == "life") or label == "inheritance"
+    answer = rules_answer(kb, reading, benefits, turn.today, facts, change)
     if turn.intent == "ask_permission":  # "dus ik hoef het niet te melden?"
         answer.messages.insert(0, [part("no_decision.short")])
     if reading.assumption:

@@ -15,7 +15,12 @@ from bot.domain.knowledge.figures import choose
 from bot.domain.knowledge.matcher import Reading
 from bot.domain.knowledge.model import Knowledge, Rule
 from bot.domain.knowledge.sums import sums_for
+from bot.domain.knowledge.vocabulary import grouped_terms
 from bot.shared.text_keys import N_
+
+# Words for a relative (vocabulary.yml household), each with a catalog key
+# relative.<word> ("je zus", "your sister") used in "dit gaat over de WW van je zus".
+RELATIVE_WORDS = frozenset(word for words in grouped_terms("household").values() for word in words)
 
 Part = dict[str, Any]  # {"key": catalog key, "args": {...}}; see bot/nlg/renderer.py
 Message = list[Part]
@@ -128,10 +133,13 @@ def rules_answer(
     benefits: list[str],
     today: dt.date,
     facts: dict[str, Any] | None = None,
+    change: bool = False,
 ) -> Answer:
+    """`change`: the message tells of a change in life (also a situation that is otherwise a
+    "mag dit?", like an inheritance), so the verdict is "dit moet je doorgeven"."""
     assert reading.situation is not None
     situation = knowledge.situations[reading.situation]
-    change = situation.kind == "change"
+    change = change or situation.kind == "change"
     messages: list[Message] = []
     applied: list[str] = list(situation.general)
     for rule_id in situation.general:
@@ -275,3 +283,24 @@ def own_case_answer(knowledge: Knowledge, benefits: list[str]) -> Answer:
         else part("own_case.where")
     )
     return with_offer("own_case", [[part("own_case.intro"), ask]])
+
+
+def other_person_answer(knowledge: Knowledge, other_words: dict[str, str]) -> Answer:
+    """A question about a relative's own benefit ("mijn zus heeft ww en verkoopt taarten"):
+    it is theirs to report, to their agency; the person does nothing for it."""
+    messages: list[Message] = []
+    for benefit, word in other_words.items():
+        agency = knowledge.benefits[benefit].agency
+        who_key = "relative." + (word if word in RELATIVE_WORDS else "someone")
+        messages.append(
+            [
+                part(
+                    "other.intro",
+                    benefit={"key": knowledge.benefits[benefit].name_key},
+                    who={"key": who_key},
+                ),
+                part("other.todo", agency={"key": knowledge.agencies[agency].name_key}),
+            ]
+        )
+    messages.append([part("other.you")])
+    return with_offer("other_person", messages)

@@ -62,8 +62,10 @@ class Reading:
     # does not (yet) have them.
     asked: list[str] = field(default_factory=list)
     asking: bool = False  # a question or a plan ("?", "mag", "wil", "can", …)
-    # Benefits of someone else in the message, with who has it: {"aow": "parent"}.
+    # Benefits of someone else in the message, with who has it: {"aow": "parent"}, and the
+    # word the person used for them: {"aow": "schoonmoeder"}.
     others: dict[str, str] = field(default_factory=dict)
+    other_words: dict[str, str] = field(default_factory=dict)
     # The household members the message names (partner, child, parent, sibling, …).
     members: list[str] = field(default_factory=list)
 
@@ -85,7 +87,8 @@ def read_message(text: str, knowledge: Knowledge) -> Reading:
     for named in reading.benefits:
         owner = benefit_owner(tokens, knowledge.benefits[named].terms)
         if owner is not None:
-            reading.others[named] = owner
+            reading.other_words[named] = owner
+            reading.others[named] = _RELATION_OF.get(owner, "other")
     scores: dict[str, tuple[int, int]] = {}
     for situation in knowledge.situations.values():
         score = situation.weight * sum(
@@ -123,7 +126,7 @@ def asked_benefits(tokens: list[str], benefits: list[str], knowledge: Knowledge)
 
 
 def benefit_owner(tokens: list[str], benefit_terms: tuple[str, ...]) -> str | None:
-    """Who has the benefit: None for the person, else the household relation.
+    """Who has the benefit: None for the person, else the word for them ("moeder").
 
     The nearest telling word before the benefit decides ("mijn moeder heeft aow": the
     mother's; "ik heb aow en mijn moeder komt": the person's); "de aow van mijn moeder"
@@ -141,7 +144,7 @@ def _owner_at(tokens: list[str], start: int, end: int) -> str | None:
     if after[:1] == ["van"] or after[:1] == ["of"]:
         for token in after[1:]:
             if token in _RELATION_OF:
-                return _RELATION_OF[token]
+                return token
     if start > 0 and tokens[start - 1] in _MY:
         return None
     for index in range(start - 1, max(-1, start - OWNER_WINDOW - 1), -1):
@@ -149,10 +152,10 @@ def _owner_at(tokens: list[str], start: int, end: int) -> str | None:
         if token in _BOTH or token in _OWN:
             return None
         if token in _RELATION_OF and not _describes_self(tokens, index):
-            return _RELATION_OF[token]
+            return token
         if token in _OTHER_PERSON:
             earlier = [t for t in tokens[:start] if t in _RELATION_OF]
-            return _RELATION_OF[earlier[-1]] if earlier else "other"
+            return earlier[-1] if earlier else "other"
     return None
 
 
