@@ -77,7 +77,7 @@ def word_hint(text: str, intent: str | None) -> str | None:
     if intent == "out_of_scope" or intent in SMALLTALK_INTENTS:
         return None
     reading = read_message(text, knowledge())
-    if reading.situation_score >= 2:
+    if reading.situation is not None:
         return reading.situation
     events = detect_events(text, life_events())
     return label_of_event(events[0], life_events()) if events else None

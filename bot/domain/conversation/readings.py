@@ -17,10 +17,11 @@ from bot.domain.knowledge.topics import topic_key
 
 NOTHING = "none"
 READ_SURE = 0.5  # answer without asking
-READ_MIN = 0.3  # below this the label says nothing
+READ_MIN = 0.2  # below this the label says nothing
 CLOSE = 0.1  # a runner-up this close to the best makes Wegwijs ask
-ALSO = 0.3  # a second label this sure is a second event in the same message
+ALSO = 0.25  # a second label this sure is a second event in the same message
 HINTED = 0.3  # the confidence of a reading the words decided
+HINT_OVERRULES = 0.35  # a reading less sure than this gives way to the words
 NONE_SURE = 0.85  # a "none" less sure than this gives way to what the words clearly name
 ASK_MIN = 0.2  # a runner-up below this is no reason to ask
 _CHILD_AGE = re.compile(r"\b(18|21|27)\b")
@@ -52,11 +53,14 @@ def read_ranking(ranking: list[tuple[str, float]], hint: str | None = None) -> S
     if not ranking:
         return SituationReading(hint, HINTED) if hint else SituationReading()
     best, sure = ranking[0]
-    unsure = sure < READ_SURE or (best == NOTHING and sure < NONE_SURE)
+    ranked = dict(ranking)
+    if best == NOTHING:
+        unsure = sure < NONE_SURE
+    else:  # the words may pick another label the reader ranks, or overrule a weak reading
+        unsure = sure < READ_SURE and (hint in ranked or sure < HINT_OVERRULES)
     if hint is not None and best != hint and unsure:
-        hinted = dict(ranking).get(hint, HINTED)
-        return SituationReading(hint, hinted)
-    if best == NOTHING or sure < READ_MIN:
+        return SituationReading(hint, ranked.get(hint, HINTED))
+    if best == NOTHING or (sure < READ_MIN and best != hint):
         return SituationReading(confidence=sure)
     rest = [(name, conf) for name, conf in ranking[1:] if name != NOTHING]
     runner_up = rest[0] if rest else None

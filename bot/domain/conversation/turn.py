@@ -30,6 +30,7 @@ from bot.domain.conversation.readings import (
 from bot.domain.conversation.safety import feeling_first, private_data_warning
 from bot.domain.knowledge.answers import (
     Answer,
+    agency_follow_up,
     ask_age,
     ask_benefit,
     assumption_answer,
@@ -148,6 +149,18 @@ def _continues(turn: TurnInput) -> bool:
     )
 
 
+def _answers_our_question(turn: TurnInput) -> bool:
+    """Wegwijs asked for a benefit or an age: a short reply answers that question, even
+    when a word in it ("woon in Rotterdam") sounds like a situation of its own."""
+    return (
+        turn.pending is not None
+        and turn.frame.situation is not None
+        and turn.chosen is None
+        and len(turn.text.split()) <= SHORT_TURN
+        and turn.reading.confidence < SURE_NEW_TOPIC
+    )
+
+
 def _focus(reading: Reading, own: list[str], follow_up: bool) -> list[str]:
     """The benefits to answer for: those a follow-up names (or its agency pays), else all
     the person's own."""
@@ -188,14 +201,14 @@ def _answer(
     age_answer: int | None,
 ) -> TurnResult:
     label = turn.chosen or turn.reading.label
-    if turn.intent == "ask_own_case" and label is None:
+    if turn.intent == "ask_own_case":
         return TurnResult("answered", own_case_answer(kb, frame.benefits), frame)
     if reading.mistake:
         if label is not None:
             frame.new_situation(label)
         frame.last_answer = {"kind": "mistake", "agencies": reading.agencies}
         return TurnResult("answered", mistake_answer(kb, reading, frame.benefits), frame)
-    if _continues(turn):
+    if _continues(turn) or _answers_our_question(turn):
         label = None
     if turn.chosen is None and turn.reading.ask_between:
         choices = [(title_key(label, kb, data), label) for label in turn.reading.ask_between]
@@ -214,7 +227,11 @@ def _answer(
     frame.new_situation(label)
     frame.facts = facts
     situation_id = situation_of(label, kb, data)
-    events = events_of(label, turn.pending or turn.text, data)
+    kept_events = list(frame.last_answer.get("events") or [])
+    if follow_up and kept_events:  # the same events as the answer this follows up on
+        events = kept_events
+    else:
+        events = events_of(label, turn.pending or turn.text, data)
     for other in turn.reading.also:
         events += [e for e in events_of(other, turn.text, data) if e not in events]
     life = [e for e in events if data.events[e].kind == "life"]
@@ -225,7 +242,7 @@ def _answer(
     benefits = _focus(reading, frame.benefits, follow_up)
     if not benefits and situation.kind == "permission" and reading.others:
         # A relative's own benefit ("mijn zus heeft ww en verkoopt taarten"): theirs to report.
-        answer = other_person_answer(kb, reading.other_words)
+        answer = other_person_answer(kb, reading.other_words, situation_id, turn.today)
         frame.last_answer = {"situation": situation_id, "kind": "other_person"}
         return TurnResult("answered", answer, frame)
     reading.situation = situation_id
@@ -244,7 +261,18 @@ def _answer(
     if reading.assumption:
         known = assumption_answer(kb, reading, benefits).messages[:-1]
         answer.messages[0:0] = known
-    frame.last_answer = {"situation": situation_id, "rules": answer.rules, "benefits": benefits}
+    if (
+        follow_up
+        and reading.agencies
+        and not any(kb.benefits[b].agency in reading.agencies for b in frame.benefits)
+    ):  # "moet de belastingdienst het ook weten?": an agency that pays them nothing
+        answer.messages[0:0] = [agency_follow_up(kb, reading.agencies, situation_id)]
+    frame.last_answer = {
+        "situation": situation_id,
+        "rules": answer.rules,
+        "benefits": benefits,
+        "events": events,
+    }
     return TurnResult("answered", answer, frame)
 
 
@@ -296,7 +324,7 @@ def _checklist(
     checklist = build_checklist(
         data, kb, events, benefits, turn.today, gemeente, event_date(text, turn.today)
     )
-    frame.last_answer = {"situation": frame.situation, "events": events}
+    frame.last_answer = {"situation": frame.situation, "events": events, "kind": "checklist"}
     return TurnResult(
         "answered", checklist_answer(data, kb, checklist), frame, None, checklist.as_slot()
     )

@@ -285,10 +285,17 @@ def own_case_answer(knowledge: Knowledge, benefits: list[str]) -> Answer:
     return with_offer("own_case", [[part("own_case.intro"), ask]])
 
 
-def other_person_answer(knowledge: Knowledge, other_words: dict[str, str]) -> Answer:
-    """A question about a relative's own benefit ("mijn zus heeft ww en verkoopt taarten"):
-    it is theirs to report, to their agency; the person does nothing for it."""
+def other_person_answer(
+    knowledge: Knowledge,
+    other_words: dict[str, str],
+    situation: str,
+    today: dt.date,
+) -> Answer:
+    """A question about a relative's own benefit ("mijn vader heeft aio en wil 3 maanden
+    naar marokko"): whose it is, the rule that applies to it, and that it is theirs to
+    report to their agency."""
     messages: list[Message] = []
+    rules = knowledge.situations[situation].rules
     for benefit, word in other_words.items():
         agency = knowledge.benefits[benefit].agency
         who_key = "relative." + (word if word in RELATIVE_WORDS else "someone")
@@ -302,5 +309,30 @@ def other_person_answer(knowledge: Knowledge, other_words: dict[str, str]) -> An
                 part("other.todo", agency={"key": knowledge.agencies[agency].name_key}),
             ]
         )
+        rule_id = rules.get(knowledge.benefits[benefit].family)
+        if rule_id is not None:  # the rule itself, as its reason says it
+            messages.append(_rule_messages(knowledge, knowledge.rules[rule_id], None, today)[0])
     messages.append([part("other.you")])
     return with_offer("other_person", messages)
+
+
+# Situations where money is earned: the income tax return is where it goes (rules-reference
+# §0.4 tax categories: loon, winst, resultaat uit overige werkzaamheden).
+EARNING_SITUATIONS = frozenset(
+    {"hobby_income", "paid_services", "trading", "pet_breeding", "side_job", "self_employed"}
+)
+
+
+def agency_follow_up(knowledge: Knowledge, agencies: list[str], situation: str) -> Message:
+    """A follow-up about an agency that pays the person nothing: what that agency needs."""
+    message: Message = []
+    for agency in agencies:
+        if agency == "belastingdienst" and situation in EARNING_SITUATIONS:
+            message.append(part("followup.tax"))
+        elif agency != "belastingdienst":
+            message.append(
+                part(
+                    "followup.not_your_agency", agency={"key": knowledge.agencies[agency].name_key}
+                )
+            )
+    return message or [part("followup.tax_other")]

@@ -41,6 +41,8 @@ _AGE_PATTERNS = (
     re.compile(r"\b(?:i m|im|i am) (\d{1,3})(?! ?(?:weeks|months|days|hours|euro|times))\b"),
     re.compile(r"\bben (\d{1,3}) jaar\b"),
     re.compile(r"\b(\d{1,3}) (?:jaar oud|years old)\b"),
+    re.compile(r"\b(?:als |if )?(?:ik|i) (\d{1,3}) (?:ben|word|was)\b"),
+    re.compile(r"\bwhen i turn (\d{1,3})\b|\bif i was (\d{1,3})\b"),
 )
 
 
@@ -167,8 +169,9 @@ def _describes_self(tokens: list[str], index: int) -> bool:
 def person_age(normalised_text: str) -> int | None:
     for pattern in _AGE_PATTERNS:
         match = pattern.search(normalised_text)
-        if match and 14 <= int(match.group(1)) <= 110:
-            return int(match.group(1))
+        number = next((group for group in match.groups() if group), None) if match else None
+        if number is not None and 14 <= int(number) <= 110:
+            return int(number)
     return None
 
 
