@@ -21,6 +21,7 @@ from actions.app_service import AppServiceError, app_service
 from actions.replies import send
 from bot.domain.checklist.gemeenten import find_gemeente
 from bot.domain.checklist.loader import life_events
+from bot.domain.conversation.safety import contains_private_number
 from bot.domain.knowledge.answers import Answer, agencies_of, keyed, part
 from bot.domain.knowledge.loader import knowledge
 from bot.domain.knowledge.matcher import read_message
@@ -308,6 +309,9 @@ class ValidateHandoffForm(FormValidationAction):
             except AppServiceError as error:
                 log.warning("could not look up the person's own number: %s", error)
         elif isinstance(value, str):
+            if contains_private_number(value):  # a BSN or IBAN where the number was asked
+                send(dispatcher, Answer("private_data", [[part("safety.private_data")]]))
+                return {"handoff_number": None}
             number = phone_number(value)
         if number is not None:
             return {"handoff_number": number, "handoff_number_tries": 0}

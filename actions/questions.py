@@ -114,16 +114,18 @@ class ActionAnswerQuestion(Action):
         if topic and intent in QUESTION_INTENTS:
             return [SlotSet("answer_kind", f"topic_{topic}")]
         frame = Frame.from_slots(tracker.get_slot)
+        hint = word_hint(text, intent)
         turn = TurnInput(
             text=text,
             intent=intent,
-            reading=read_ranking(ranking_of(latest), word_hint(text, intent)),
+            reading=read_ranking(ranking_of(latest), hint),
             feeling=feeling_of(latest),
             frame=frame,
             pending=pending,
             kept_checklist=tracker.get_slot("checklist"),
             today=today(),
             chosen=entity_value(latest, "situation"),
+            hint=hint,
         )
         result = answer_turn(turn, age_reply(text) if pending else None)
         for note in result.notes:

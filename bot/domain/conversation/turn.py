@@ -62,6 +62,7 @@ FOLLOW_UP_INTENTS = frozenset(
     }
 )
 BENEFIT_ONLY = 8  # words: "ik heb ww" says which benefit; a longer message says more
+CONTINUING_TURN = 10  # words: a turn this short carries on the topic unless clearly new
 SHORT_TURN = 15  # words: a question this short without a situation of its own is a follow-up
 SURE_NEW_TOPIC = 0.7  # a short "en …?" turn is a follow-up unless the reader is this sure
 QUESTION_INTENTS = frozenset({"ask_rules", "what_if", "ask_checklist"})
@@ -83,6 +84,7 @@ class TurnInput:
     kept_checklist: Any  # the `checklist` slot
     today: dt.date
     chosen: str | None = None  # a situation chosen with a button
+    hint: str | None = None  # the situation the words name clearly (actions/questions.py)
 
 
 @dataclass
@@ -136,15 +138,15 @@ def _is_follow_up(turn: TurnInput, facts_changed: bool) -> bool:
 
 
 def _continues(turn: TurnInput) -> bool:
-    """ "en voor mijn zorgtoeslag?", "maar …": short turns that carry on the same topic,
-    even when a word in them sounds like another situation."""
+    """ "en voor mijn zorgtoeslag?", "moet ik dat ook elke maand opgeven": short turns that
+    carry on the same topic, even when the reader hears another situation in them, unless
+    it is sure or the words clearly name a new one."""
     words = turn.text.lower().split()
-    joined = bool(words) and words[0] in ("en", "and", "maar", "but", "ook", "also")
     return (
         turn.frame.situation is not None
-        and joined
-        and len(words) <= 10
+        and len(words) <= CONTINUING_TURN
         and turn.reading.confidence < SURE_NEW_TOPIC
+        and turn.hint in (None, turn.frame.situation)
         and turn.intent in FOLLOW_UP_INTENTS
     )
 
