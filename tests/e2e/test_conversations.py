@@ -161,3 +161,19 @@ def test_a_button_without_a_known_topic_is_not_understood_once(stack: RunningSta
     assert [reply.get("text", "")[:5] for reply in replies] == ["Sorry", "Waar "]
     answered = stack.rasa(new_sender(), '/ask_rules{"topic": "nonsense"}')
     assert [reply.get("text", "")[:5] for reply in answered] == ["Sorry", "Waar "]
+
+
+def test_a_follow_up_is_answered_for_the_same_situation_with_the_sum(stack: RunningStack) -> None:
+    """The real readers and the frame: a changed amount and "waarom?" after a gift."""
+    sender = new_sender()
+    first = texts(stack.rasa(sender, "ik zit in de bijstand en mijn tante geeft me 300 euro"))
+    assert "1.200" in first and "gemeente" in first
+    again = texts(stack.rasa(sender, "en als ze dat elke maand doet?"))
+    assert "3.600" in again and "meer dan" in again  # 300 x 12 against the 2026 limit
+    why = texts(stack.rasa(sender, "waarom?"))
+    assert "reden" in why and "giften" in why.lower()
+
+
+def test_a_relatives_benefit_is_not_the_persons_own(stack: RunningStack) -> None:
+    replies = texts(stack.rasa(new_sender(), "mijn broer heeft ww en geeft gitaarles, moet ik iets?"))
+    assert "van je broer" in replies and "UWV" in replies
