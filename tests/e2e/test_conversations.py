@@ -175,5 +175,7 @@ def test_a_follow_up_is_answered_for_the_same_situation_with_the_sum(stack: Runn
 
 
 def test_a_relatives_benefit_is_not_the_persons_own(stack: RunningStack) -> None:
-    replies = texts(stack.rasa(new_sender(), "mijn broer heeft ww en geeft gitaarles, moet ik iets?"))
+    replies = texts(
+        stack.rasa(new_sender(), "mijn broer heeft ww en geeft gitaarles, moet ik iets?")
+    )
     assert "van je broer" in replies and "UWV" in replies
