@@ -23,7 +23,7 @@ from bot.domain.conversation.frame import Frame
 from bot.domain.conversation.readings import NOTHING, label_of_event, ranking_of, read_ranking
 from bot.domain.conversation.safety import FEELING_SURE
 from bot.domain.conversation.turn import SMALLTALK_INTENTS, TurnInput, answer_turn
-from bot.domain.knowledge.answers import explain_answer
+from bot.domain.knowledge.answers import Answer, explain_answer, part
 from bot.domain.knowledge.loader import knowledge
 from bot.domain.knowledge.matcher import read_message
 from bot.shared.clock import today
@@ -160,7 +160,8 @@ class ActionExplainAnswer(Action):
 
 
 class ActionRepeatAnswer(Action):
-    """After a language switch: the last answer again, now in the new language."""
+    """The last answer again: after a language switch in the new language; after "ik snap
+    het niet" shorter (the verdict and what to do), or a question when there was none."""
 
     def name(self) -> str:
         return "action_repeat_answer"
@@ -169,7 +170,10 @@ class ActionRepeatAnswer(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         frame = Frame.from_slots(tracker.get_slot)
+        simpler = (tracker.latest_message.get("intent") or {}).get("name") == "say_simpler"
         if frame.situation is None:
+            if simpler:
+                send(dispatcher, Answer("simpler", [[part("simpler.nothing")]]))
             return []
         turn = TurnInput(
             text="",
@@ -183,5 +187,17 @@ class ActionRepeatAnswer(Action):
         )
         result = answer_turn(turn)
         if result.answer is not None:
-            send(dispatcher, result.answer)
+            send(dispatcher, shorter(result.answer) if simpler else result.answer)
         return frame_events(result.frame)
+
+
+def shorter(answer: Answer) -> Answer:
+    """The verdicts and what to do, in order, without the reasons and notes."""
+    kept = [
+        part_
+        for message in answer.messages
+        for part_ in message
+        if str(part_.get("key", "")).startswith("verdict.")
+        or str(part_.get("key", "")).endswith(".todo")
+    ]
+    return Answer(answer.kind, [[part("simpler.intro"), *kept[:6]]], answer.buttons)

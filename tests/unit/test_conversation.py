@@ -13,7 +13,7 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.questions import ActionAnswerQuestion, ActionExplainAnswer
+from actions.questions import ActionAnswerQuestion, ActionExplainAnswer, ActionRepeatAnswer
 from bot.domain.conversation.facts import amount_in, duration_days
 from bot.domain.conversation.readings import read_ranking
 from bot.domain.conversation.safety import contains_private_number, is_bsn
@@ -186,3 +186,21 @@ def test_private_numbers_are_recognised_and_phone_numbers_are_not() -> None:
     assert is_bsn("123456782") and not is_bsn("123456789")
     assert contains_private_number("mijn iban is NL91 ABNA 0417 1643 00")
     assert not contains_private_number("bel me op 06 12345678")
+
+
+async def test_too_hard_says_the_last_answer_again_shorter() -> None:
+    talk = Conversation()
+    await talk.say(
+        "mijn zus uit polen komt bij mij wonen, ik heb bijstand",
+        "ask_rules",
+        [("adult_moving_in", 0.9)],
+    )
+    keys = await talk.say("ik snap het niet", "say_simpler", action=ActionRepeatAnswer())
+    assert keys == [
+        "simpler.intro",
+        "verdict.change.allowed_report",
+        "rule.kostendeler_bijstand.todo",
+    ]
+    assert await Conversation().say("te moeilijk", "say_simpler", action=ActionRepeatAnswer()) == [
+        "simpler.nothing"
+    ]
