@@ -17,13 +17,11 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import miss_kind
 from actions.replies import send
-from bot.domain.checklist.detect import detect_events
-from bot.domain.checklist.loader import life_events
 from bot.domain.conversation.frame import Frame
-from bot.domain.conversation.readings import NOTHING, label_of_event, ranking_of, read_ranking
+from bot.domain.conversation.readings import NOTHING, ranking_of
 from bot.domain.conversation.safety import FEELING_SURE
-from bot.domain.conversation.turn import SMALLTALK_INTENTS, TurnInput, answer_turn
-from bot.domain.knowledge.answers import Answer, explain_answer, part
+from bot.domain.conversation.turn import SMALLTALK_INTENTS, TurnInput, answer_again, answer_turn
+from bot.domain.knowledge.answers import Answer, explain_answer, in_short, part
 from bot.domain.knowledge.loader import knowledge
 from bot.domain.knowledge.matcher import read_message
 from bot.shared.clock import today
@@ -70,19 +68,6 @@ def chosen_topic(latest_message: dict[str, Any]) -> str | None:
     return topic if bare else None
 
 
-def word_hint(text: str, intent: str | None) -> str | None:
-    """The situation or life event the words in the message name clearly: a feature the
-    reader's ranking is weighed with (bot/domain/conversation/readings.py). A message
-    Rasa found out of scope, or small talk, needs the reader itself to be sure."""
-    if intent == "out_of_scope" or intent in SMALLTALK_INTENTS:
-        return None
-    reading = read_message(text, knowledge())
-    if reading.situation is not None:
-        return reading.situation
-    events = detect_events(text, life_events())
-    return label_of_event(events[0], life_events()) if events else None
-
-
 def feeling_of(latest_message: dict[str, Any]) -> str | None:
     ranking = ranking_of(latest_message, "feelings")
     if ranking and ranking[0][0] != NOTHING and ranking[0][1] >= FEELING_SURE:
@@ -114,18 +99,16 @@ class ActionAnswerQuestion(Action):
         if topic and intent in QUESTION_INTENTS:
             return [SlotSet("answer_kind", f"topic_{topic}")]
         frame = Frame.from_slots(tracker.get_slot)
-        hint = word_hint(text, intent)
         turn = TurnInput(
             text=text,
             intent=intent,
-            reading=read_ranking(ranking_of(latest), hint),
+            ranking=ranking_of(latest),
             feeling=feeling_of(latest),
             frame=frame,
             pending=pending,
             kept_checklist=tracker.get_slot("checklist"),
             today=today(),
             chosen=entity_value(latest, "situation"),
-            hint=hint,
         )
         result = answer_turn(turn, age_reply(text) if pending else None)
         for note in result.notes:
@@ -175,29 +158,7 @@ class ActionRepeatAnswer(Action):
             if simpler:
                 send(dispatcher, Answer("simpler", [[part("simpler.nothing")]]))
             return []
-        turn = TurnInput(
-            text="",
-            intent="what_if",
-            reading=read_ranking([]),
-            feeling=None,
-            frame=frame,
-            pending=None,
-            kept_checklist=tracker.get_slot("checklist"),
-            today=today(),
-        )
-        result = answer_turn(turn)
+        result = answer_again(frame, tracker.get_slot("checklist"), today())
         if result.answer is not None:
-            send(dispatcher, shorter(result.answer) if simpler else result.answer)
+            send(dispatcher, in_short(result.answer) if simpler else result.answer)
         return frame_events(result.frame)
-
-
-def shorter(answer: Answer) -> Answer:
-    """The verdicts and what to do, in order, without the reasons and notes."""
-    kept = [
-        part_
-        for message in answer.messages
-        for part_ in message
-        if str(part_.get("key", "")).startswith("verdict.")
-        or str(part_.get("key", "")).endswith(".todo")
-    ]
-    return Answer(answer.kind, [[part("simpler.intro"), *kept[:6]]], answer.buttons)

@@ -15,7 +15,7 @@ from sklearn.metrics import classification_report, f1_score
 from sklearn.model_selection import train_test_split
 
 from rasa_components.label_readers import FeelingReader, SituationReader, labelled_examples
-from rasa_components.text_features import linear_text_pipeline
+from rasa_components.linear_text import linear_text_pipeline
 
 SURE = 0.5
 

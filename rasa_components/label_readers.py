@@ -10,26 +10,16 @@ readings is meant.
 
 from __future__ import annotations
 
-import logging
-from collections import Counter
-from pathlib import Path
 from typing import Any
 
-import joblib
-import numpy as np
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, METADATA, METADATA_INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
-from sklearn.pipeline import Pipeline
 
-from rasa_components.text_features import linear_text_pipeline
+from rasa_components.linear_text import LinearTextComponent
 
-logger = logging.getLogger(__name__)
-MODEL_FILE = "label_reader.joblib"
 NOTHING = "none"
 
 
@@ -56,89 +46,28 @@ def labelled_examples(training_data: TrainingData, key: str) -> tuple[list[str],
     return texts, labels
 
 
-class MetadataLabelReader(GraphComponent):
+class MetadataLabelReader(LinearTextComponent):
     """A calibrated linear model from text to the label in the examples' metadata."""
+
+    MODEL_FILE = "label_reader.joblib"
+    CONFIDENCE_DIGITS = 4
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         return {
+            **LinearTextComponent.get_default_config(),
             "metadata_key": "situation",
             "output": "situations",
-            "C": 1.0,
             "class_weight": "balanced",
-            "word_ngrams": [1, 2],
-            "char_ngrams": [2, 5],
-            "calibration_folds": 3,
             "ranking_length": 3,
         }
 
-    def __init__(
-        self,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        pipeline: Pipeline | None = None,
-    ) -> None:
-        self.config = {**self.get_default_config(), **config}
-        self._model_storage = model_storage
-        self._resource = resource
-        self.pipeline = pipeline
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> MetadataLabelReader:
-        return cls(config, model_storage, resource)
-
     def train(self, training_data: TrainingData) -> Resource:
-        texts, labels = labelled_examples(training_data, self.config["metadata_key"])
-        counts = Counter(labels)
-        if len(counts) < 2:
-            logger.debug(f"No examples with {self.config['metadata_key']}: nothing to train.")
-            return self._resource
-        rare = {
-            label for label, count in counts.items() if count < self.config["calibration_folds"]
-        }
-        keep = [i for i, label in enumerate(labels) if label not in rare]
-        self.pipeline = linear_text_pipeline(self.config)
-        self.pipeline.fit([texts[i] for i in keep], np.array([labels[i] for i in keep]))
-        with self._model_storage.write_to(self._resource) as directory:
-            joblib.dump(self.pipeline, Path(directory) / MODEL_FILE)
-        return self._resource
-
-    @classmethod
-    def load(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> MetadataLabelReader:
-        try:
-            with model_storage.read_from(resource) as directory:
-                pipeline = joblib.load(Path(directory) / MODEL_FILE)
-        except (ValueError, FileNotFoundError):
-            logger.debug(f"No trained {cls.__name__} found; it will read nothing.")
-            pipeline = None
-        return cls(config, model_storage, resource, pipeline)
+        return self.fit(*labelled_examples(training_data, self.config["metadata_key"]))
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
-            text = message.get(TEXT)
-            ranking: list[dict[str, Any]] = []
-            if self.pipeline is not None and text:
-                probabilities = self.pipeline.predict_proba([str(text).lower()])[0]
-                classes = self.pipeline.classes_
-                order = np.argsort(probabilities)[::-1][: self.config["ranking_length"]]
-                ranking = [
-                    {"name": str(classes[i]), "confidence": round(float(probabilities[i]), 4)}
-                    for i in order
-                ]
+            ranking = self.ranking(message.get(TEXT))
             message.set(self.config["output"], ranking, add_to_output=True)
         return messages
 

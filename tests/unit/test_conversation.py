@@ -35,9 +35,15 @@ class Conversation:
         self.events: list[dict[str, Any]] = []
 
     async def say(
-        self, text: str, intent: str, situations: list[tuple[str, float]] = (), action: Any = None
+        self,
+        text: str,
+        intent: str,
+        situations: list[tuple[str, float]] = (),
+        action: Any = None,
+        **parsed: Any,
     ) -> list[str]:
-        latest = parse(text, intent, situations)
+        """One user turn; `parsed`: more of Rasa's parse data (entities, feelings)."""
+        latest = {**parse(text, intent, situations), **parsed}
         self.events.append({"event": "user", "text": text, "parse_data": latest})
         tracker = Tracker(
             "test", dict(self.slots), latest, list(self.events), False, None, {}, "action_listen"
@@ -49,9 +55,6 @@ class Conversation:
                 self.slots[event["name"]] = event["value"]
         self.events += result
         return [part["key"] for message in dispatcher.messages for part in message["parts"]]
-
-    def args(self, keys_and_args: list[dict[str, Any]], key: str) -> dict[str, Any]:
-        return next(part["args"] for part in keys_and_args if part["key"] == key)
 
 
 async def test_a_changed_amount_is_answered_for_the_same_situation_with_the_sum() -> None:
@@ -111,14 +114,11 @@ async def test_two_close_readings_ask_which_one_with_buttons() -> None:
     )
     assert dispatcher_keys == ["clarify.which"]
     assert talk.slots["pending_question"] == text
-    chosen = '/ask_rules{"situation": "adult_moving_in"}'
-    talk.events.append({"event": "user", "text": chosen})
-    latest = parse(chosen, "ask_rules")
-    latest["entities"] = [{"entity": "situation", "value": "adult_moving_in"}]
-    tracker = Tracker("t", dict(talk.slots), latest, talk.events, False, None, {}, "action_listen")
-    dispatcher = CollectingDispatcher()
-    await ActionAnswerQuestion().run(dispatcher, tracker, {})
-    keys = [part["key"] for message in dispatcher.messages for part in message["parts"]]
+    keys = await talk.say(
+        '/ask_rules{"situation": "adult_moving_in"}',
+        "ask_rules",
+        entities=[{"entity": "situation", "value": "adult_moving_in"}],
+    )
     assert "rule.kostendeler_bijstand.why" in keys
 
 
@@ -130,15 +130,11 @@ async def test_a_private_number_sent_unasked_is_warned_about_first() -> None:
 
 async def test_a_feeling_comes_first_in_one_sentence() -> None:
     talk = Conversation(benefits=["bijstand"])
-    latest = parse("ik ben zo bang, ik ben vergeten mijn werk door te geven", "ask_rules")
-    latest["feelings"] = [{"name": "fear", "confidence": 0.8}]
-    talk.events.append({"event": "user", "text": latest["text"], "parse_data": latest})
-    tracker = Tracker(
-        "t", {"benefits": ["bijstand"]}, latest, talk.events, False, None, {}, "action_listen"
+    keys = await talk.say(
+        "ik ben zo bang, ik ben vergeten mijn werk door te geven",
+        "ask_rules",
+        feelings=[{"name": "fear", "confidence": 0.8}],
     )
-    dispatcher = CollectingDispatcher()
-    await ActionAnswerQuestion().run(dispatcher, tracker, {})
-    keys = [part["key"] for message in dispatcher.messages for part in message["parts"]]
     assert keys[:2] == ["feeling.fear", "mistake.intro"]
 
 

@@ -10,11 +10,15 @@ as a follow-up about the situation in the frame.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bot.domain.checklist.builder import build_checklist, checklist_from_slot
-from bot.domain.checklist.detect import asks_for_the_list_again, asks_who_needs_to_know
+from bot.domain.checklist.detect import (
+    asks_for_the_list_again,
+    asks_who_needs_to_know,
+    detect_events,
+)
 from bot.domain.checklist.gemeenten import find_gemeente
 from bot.domain.checklist.loader import life_events
 from bot.domain.checklist.render import checklist_answer, no_checklist_yet
@@ -24,6 +28,8 @@ from bot.domain.conversation.frame import Frame
 from bot.domain.conversation.readings import (
     SituationReading,
     events_of,
+    label_of_event,
+    read_ranking,
     situation_of,
     title_key,
 )
@@ -77,14 +83,17 @@ SMALLTALK_INTENTS = frozenset(
 class TurnInput:
     text: str
     intent: str | None
-    reading: SituationReading
+    ranking: list[tuple[str, float]]  # the SituationReader's ranking (readings.ranking_of)
     feeling: str | None
     frame: Frame
     pending: str | None  # the question kept while Wegwijs asked for a fact
     kept_checklist: Any  # the `checklist` slot
     today: dt.date
     chosen: str | None = None  # a situation chosen with a button
-    hint: str | None = None  # the situation the words name clearly (actions/questions.py)
+    # Filled by answer_turn: the situation the words name clearly, and the reading of the
+    # ranking weighed with it.
+    hint: str | None = None
+    reading: SituationReading = field(default_factory=SituationReading)
 
 
 @dataclass
@@ -174,15 +183,28 @@ def _focus(reading: Reading, own: list[str], follow_up: bool) -> list[str]:
     return named or paid_by or own
 
 
+def word_hint(reading: Reading, text: str, intent: str | None, data: Any) -> str | None:
+    """The situation or life event the words in the message name clearly: a feature the
+    reader's ranking is weighed with (readings.read_ranking). A message Rasa found out of
+    scope, or small talk, needs the reader itself to be sure."""
+    if intent == "out_of_scope" or intent in SMALLTALK_INTENTS:
+        return None
+    if reading.situation is not None:
+        return reading.situation
+    events = detect_events(text, data)
+    return label_of_event(events[0], data) if events else None
+
+
 def answer_turn(turn: TurnInput, age_answer: int | None = None) -> TurnResult:
     kb, data = knowledge(), life_events()
     frame = turn.frame
-    source_text = turn.text
-    if turn.chosen and turn.pending:
-        source_text = turn.pending  # a button answers "which did you mean?": reread the question
-    reading = read_message(source_text, kb)
-    if turn.chosen and turn.pending:
-        reading.benefits = merge(reading.benefits, read_message(turn.text, kb).benefits)
+    reading = read_message(turn.text, kb)
+    hint = word_hint(reading, turn.text, turn.intent, data)
+    turn = replace(turn, hint=hint, reading=read_ranking(turn.ranking, hint))
+    if turn.chosen and turn.pending:  # a button answers "which did you mean?": reread the question
+        benefits = reading.benefits
+        reading = read_message(turn.pending, kb)
+        reading.benefits = merge(reading.benefits, benefits)
     frame.note_others(reading.others)
     frame.benefits = merge(frame.benefits, reading.had)
     notes = [note for note in (private_data_warning(turn.text),) if note is not None]
@@ -330,3 +352,10 @@ def _checklist(
     return TurnResult(
         "answered", checklist_answer(data, kb, checklist), frame, None, checklist.as_slot()
     )
+
+
+def answer_again(frame: Frame, kept_checklist: Any, today: dt.date) -> TurnResult:
+    """The answer for the situation in the frame, again (after a language switch, or
+    shorter after "ik snap het niet"): a follow-up that changes nothing."""
+    turn = TurnInput("", "what_if", [], None, frame, None, kept_checklist, today)
+    return answer_turn(turn)

@@ -179,15 +179,29 @@ def explain_answer(knowledge: Knowledge, rules: list[str], today: dt.date) -> An
     return answer
 
 
+def in_short(answer: Answer) -> Answer:
+    """ "Ik snap het niet": the verdicts and what to do, in order, without reasons and notes."""
+    kept = [
+        part_
+        for message in answer.messages
+        for part_ in message
+        if str(part_.get("key", "")).startswith("verdict.")
+        or str(part_.get("key", "")).endswith(".todo")
+    ]
+    return Answer(answer.kind, [[part("simpler.intro"), *kept[:6]]], answer.buttons)
+
+
+def ask_rules_payload(entity: str, value: str) -> str:
+    """A button that asks the rules again with one entity set (domain.yml's menu does too)."""
+    return "/ask_rules" + json.dumps({entity: value})
+
+
 def clarify_answer(choices: list[tuple[str, str]]) -> Answer:
     """Two readings are close: one short question, a button for each (title key, label)."""
     return Answer(
         kind="clarify",
         messages=[[part("clarify.which")]],
-        buttons=[
-            (title_key, "/ask_rules" + json.dumps({"situation": label}))
-            for title_key, label in choices
-        ]
+        buttons=[(title_key, ask_rules_payload("situation", label)) for title_key, label in choices]
         + [(N_("clarify.other"), "/ask_capabilities")],
     )
 
@@ -235,7 +249,7 @@ def ask_benefit() -> Answer:
         kind="need_benefit",
         messages=[[part("ask.benefit")]],
         buttons=[
-            (name_key, "/ask_rules" + json.dumps({"benefit": benefit}))
+            (name_key, ask_rules_payload("benefit", benefit))
             for benefit, name_key in ASK_BENEFIT_BUTTONS
         ],
     )

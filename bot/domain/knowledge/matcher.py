@@ -64,12 +64,16 @@ class Reading:
     # does not (yet) have them.
     asked: list[str] = field(default_factory=list)
     asking: bool = False  # a question or a plan ("?", "mag", "wil", "can", …)
-    # Benefits of someone else in the message, with who has it: {"aow": "parent"}, and the
-    # word the person used for them: {"aow": "schoonmoeder"}.
-    others: dict[str, str] = field(default_factory=dict)
+    # Benefits of someone else in the message, with the word the person used for who has
+    # it: {"aow": "schoonmoeder"}.
     other_words: dict[str, str] = field(default_factory=dict)
     # The household members the message names (partner, child, parent, sibling, …).
     members: list[str] = field(default_factory=list)
+
+    @property
+    def others(self) -> dict[str, str]:
+        """Benefits of someone else, with the household relation: {"aow": "parent"}."""
+        return {b: _RELATION_OF.get(word, "other") for b, word in self.other_words.items()}
 
     @property
     def had(self) -> list[str]:
@@ -90,7 +94,6 @@ def read_message(text: str, knowledge: Knowledge) -> Reading:
         owner = benefit_owner(tokens, knowledge.benefits[named].terms)
         if owner is not None:
             reading.other_words[named] = owner
-            reading.others[named] = _RELATION_OF.get(owner, "other")
     scores: dict[str, tuple[int, int]] = {}
     for situation in knowledge.situations.values():
         score = situation.weight * sum(
