@@ -93,8 +93,8 @@ test-services:
 	else echo "test | PostgreSQL/Redis/Chromium are missing and this is not root: those tests skip"; fi
 
 lint: .venv/.installed
-	.venv/bin/ruff check bot actions tests rasa_components
-	.venv/bin/ruff format --check bot actions tests rasa_components
+	.venv/bin/ruff check bot actions tests rasa_components rasa_channels
+	.venv/bin/ruff format --check bot actions tests rasa_components rasa_channels
 	.venv/bin/mypy
 	.venv/bin/lint-imports --no-cache
 

@@ -14,19 +14,15 @@ from babel.lists import format_list
 
 from bot.i18n.catalogs import MessageCatalogs
 from bot.i18n.formatting import BABEL_LOCALES
-from bot.shared.words import normalise
+from bot.shared.buttons import Option, match_option
+
+__all__ = ["Option", "Reply", "match_option", "numbered", "plain_markdown", "replies_from_rasa"]
 
 _LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
 _BOLD = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
 _ITALIC = re.compile(r"(?<![\w*])[*_](?!\s)(.+?)(?<!\s)[*_](?![\w*])")
 _HEADING = re.compile(r"^#{1,6}\s*", re.MULTILINE)
 _CODE = re.compile(r"`([^`]*)`")
-
-
-@dataclass(frozen=True)
-class Option:
-    title: str
-    payload: str
 
 
 @dataclass
@@ -78,18 +74,3 @@ def numbered(reply: Reply, channel: str, language: str, catalogs: MessageCatalog
         {"numbers": format_list(numbers, style="or", locale=BABEL_LOCALES.get(language, language))},
     )
     return "\n".join([text, "", *lines, choose]).strip()
-
-
-def match_option(text: str, options: list[Option]) -> str | None:
-    """The payload for "2", "2.", "nummer 2" or the button's own words; None otherwise."""
-    words = normalise(text)
-    if not options or not words or len(words) > 6:
-        return None
-    digits = [word for word in words if word.isdigit()]
-    if len(digits) == 1 and len(words) <= 2:
-        index = int(digits[0])
-        return options[index - 1].payload if 1 <= index <= len(options) else None
-    for option in options:
-        if normalise(option.title) == words:
-            return option.payload
-    return None

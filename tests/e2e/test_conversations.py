@@ -179,3 +179,34 @@ def test_a_relatives_benefit_is_not_the_persons_own(stack: RunningStack) -> None
         stack.rasa(new_sender(), "mijn broer heeft ww en geeft gitaarles, moet ik iets?")
     )
     assert "van je broer" in replies and "UWV" in replies
+
+
+def test_typing_a_buttons_words_over_rest_presses_it(stack: RunningStack) -> None:
+    """Rasa's REST webhook (rasa_channels/rest.py): the title of a button just shown is
+    that button, so typing it starts the handoff instead of being read as a question."""
+    sender = new_sender()
+    answer = stack.rasa(sender, "ik heb ww en wil 5 dagen naar frankrijk")
+    assert titles(answer)[0] == "Praat met een mens"
+    consent = stack.rasa(sender, "1")  # the first button's number
+    assert "delen" in texts(consent) and "Ja, deel mijn vraag" in titles(consent)
+    way = stack.rasa(sender, "ja, deel mijn vraag")
+    assert {"WhatsApp", "sms"} <= set(titles(way))
+    # A number without buttons on screen is only a number.
+    assert "Ja, deel mijn vraag" not in titles(stack.rasa(new_sender(), "1"))
+
+
+def test_a_sentence_asking_for_a_person_decides_a_longer_message(stack: RunningStack) -> None:
+    replies = stack.rasa(
+        new_sender(),
+        "Mijn zoon van 19 gaat in Delft studeren en op kamers. Kan ik dit met een medewerker "
+        "doornemen?",
+    )
+    assert "medewerker" in texts(replies) and "Ja, deel mijn vraag" in titles(replies)
+
+
+def test_a_fact_word_does_not_change_the_topic(stack: RunningStack) -> None:
+    """A short reply about a housemate ("hij werkt niet") stays on the housemate."""
+    sender = new_sender()
+    stack.rasa(sender, "ik heb bijstand en mijn neef komt bij mij inwonen")
+    replies = texts(stack.rasa(sender, "hij is 30. werkt niet"))
+    assert "kostendeler" in replies and "loon" not in replies

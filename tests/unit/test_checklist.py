@@ -293,3 +293,8 @@ def test_asking_for_the_list_again() -> None:
     assert asks_for_the_list_again("stuur me dat lijstje nog een keer")
     assert asks_for_the_list_again("can you send the list again")
     assert not asks_for_the_list_again("can you list the rules for ww")
+
+
+def test_the_gemeente_someone_moves_to_is_the_one_named(data: LifeEventData) -> None:
+    assert find_gemeente("we verhuizen in maart van Leiden naar Gouda", data) == "Gouda"
+    assert find_gemeente("ik woon in Leiden en wil naar Spanje", data) == "Leiden"

@@ -200,3 +200,39 @@ async def test_too_hard_says_the_last_answer_again_shorter() -> None:
     assert await Conversation().say("te moeilijk", "say_simpler", action=ActionRepeatAnswer()) == [
         "simpler.nothing"
     ]
+
+
+async def test_someone_moving_in_with_a_toeslag_hears_of_the_address_register() -> None:
+    talk = Conversation()
+    keys = await talk.say(
+        "mijn vriend trekt bij me in, ik krijg huurtoeslag",
+        "ask_rules",
+        [("partner_moving_in", 0.9)],
+    )
+    assert keys.index("rule.brp_move_in.why") > keys.index("verdict.change.allowed_report")
+
+
+async def test_selling_home_baked_food_names_the_nvwa_after_the_verdict() -> None:
+    talk = Conversation()
+    keys = await talk.say(
+        "ik heb bijstand en wil zelfgemaakte jam verkopen op de braderie",
+        "ask_rules",
+        [("hobby_income", 0.9)],
+    )
+    assert keys[0].startswith("verdict.") and "rule.food_nvwa.why" in keys
+    knitted = await Conversation().say(
+        "ik heb bijstand en wil gebreide sjaals verkopen op de braderie",
+        "ask_rules",
+        [("hobby_income", 0.9)],
+    )
+    assert "rule.food_nvwa.why" not in knitted
+
+
+async def test_a_fact_word_in_a_short_reply_keeps_the_topic() -> None:
+    talk = Conversation()
+    await talk.say(
+        "mijn nicht komt bij mij wonen, ik heb bijstand", "ask_rules", [("adult_moving_in", 0.9)]
+    )
+    # "werkt" names work to the term lists, but the reader does not hear work in it.
+    keys = await talk.say("ze is 31, werkt niet", "inform", [("none", 0.6)])
+    assert "rule.kostendeler_bijstand.why" in keys and not any("work" in k for k in keys)

@@ -16,6 +16,7 @@ from bot.domain.knowledge.vocabulary import terms
 from bot.shared.words import normalise
 
 PLACE_WORDS = frozenset(terms("place_words"))
+DESTINATION_WORDS = frozenset(terms("destination_words"))
 MIN_FUZZY_LENGTH = 6
 FUZZY_RATIO = 0.84
 
@@ -68,9 +69,13 @@ def find_gemeente(text: str, data: LifeEventData) -> str | None:
         whole = _match_at(tokens, start, data)
         if whole is not None:
             return whole
-    for index, token in enumerate(tokens[:-1]):
-        if token in PLACE_WORDS:
-            found = _match_at(tokens, index + 1, data)
-            if found is not None:
-                return found
-    return None
+    found = [
+        (token in DESTINATION_WORDS, name)
+        for index, token in enumerate(tokens[:-1])
+        if token in PLACE_WORDS | DESTINATION_WORDS
+        and (name := _match_at(tokens, index + 1, data)) is not None
+    ]
+    # "van Zwolle naar Kampen": the gemeente someone moves to is the one whose rules apply.
+    destinations = [name for is_destination, name in found if is_destination]
+    named = destinations or [name for _, name in found]
+    return named[0] if named else None

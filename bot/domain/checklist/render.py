@@ -91,10 +91,15 @@ def _gemeente_message(data: LifeEventData, checklist: Checklist) -> Message:
         return []
     if checklist.gemeente is None:
         return [part("checklist.gemeente.unknown")]
-    rule = data.gemeente_rules.get(checklist.gemeente)
+    return gemeente_notes(data, checklist.gemeente)
+
+
+def gemeente_notes(data: LifeEventData, gemeente: str) -> Message:
+    """What Wegwijs knows of this gemeente's own bijstand deadlines (or that it knows none)."""
+    rule = data.gemeente_rules.get(gemeente)
     if rule is None:
-        return [part("checklist.gemeente.general", gemeente=checklist.gemeente)]
-    message: Message = [part("checklist.gemeente.own", gemeente=checklist.gemeente)]
+        return [part("checklist.gemeente.general", gemeente=gemeente)]
+    message: Message = [part("checklist.gemeente.own", gemeente=gemeente)]
     if rule.deadline_days is not None:
         if rule.deadline_working:
             message.append(part("checklist.gemeente.working_days", days=rule.deadline_days))

@@ -15,13 +15,15 @@ SITUATION_SLOT = "situation"
 FACTS_SLOT = "facts"
 HOUSEHOLD_SLOT = "household"
 LAST_ANSWER_SLOT = "last_answer"
+# Facts about the person, not the situation: they stay when the topic changes.
+PERSONAL_FACTS = ("age", "gemeente")
 
 
 @dataclass
 class Frame:
     benefits: list[str] = field(default_factory=list)  # the person's own
     situation: str | None = None  # the situation or life event being talked about
-    facts: dict[str, Any] = field(default_factory=dict)  # age, amount, period, days
+    facts: dict[str, Any] = field(default_factory=dict)  # age, gemeente, amount, period, days
     household: dict[str, list[str]] = field(default_factory=dict)  # relation -> benefits
     last_answer: dict[str, Any] = field(default_factory=dict)  # kind, rules, benefits
 
@@ -58,8 +60,7 @@ class Frame:
                 known.append(benefit)
 
     def new_situation(self, situation: str) -> None:
-        """A new topic: its own facts, but the person's age stays."""
+        """A new topic: its own facts, but the person's age and gemeente stay."""
         if situation != self.situation:
-            age = self.facts.get("age")
-            self.facts = {"age": age} if age is not None else {}
+            self.facts = {k: v for k, v in self.facts.items() if k in PERSONAL_FACTS}
         self.situation = situation

@@ -21,11 +21,12 @@ from bot.domain.checklist.detect import (
 )
 from bot.domain.checklist.gemeenten import find_gemeente
 from bot.domain.checklist.loader import life_events
-from bot.domain.checklist.render import checklist_answer, no_checklist_yet
+from bot.domain.checklist.render import checklist_answer, gemeente_notes, no_checklist_yet
 from bot.domain.checklist.when import event_date
 from bot.domain.conversation.facts import amount_in, duration_days, period_in
 from bot.domain.conversation.frame import Frame
 from bot.domain.conversation.readings import (
+    READ_MIN,
     SituationReading,
     events_of,
     label_of_event,
@@ -50,6 +51,7 @@ from bot.domain.knowledge.answers import (
     part,
     rules_answer,
     unclear_question_answer,
+    with_offer,
 )
 from bot.domain.knowledge.loader import knowledge
 from bot.domain.knowledge.matcher import Reading, read_message, without_generic_toeslag
@@ -73,6 +75,7 @@ SHORT_TURN = 15  # words: a question this short without a situation of its own i
 SURE_NEW_TOPIC = 0.7  # a short "en …?" turn is a follow-up unless the reader is this sure
 QUESTION_INTENTS = frozenset({"ask_rules", "what_if", "ask_checklist"})
 CHECKLIST_INTENT = "ask_checklist"
+REPORTING_VERDICTS = frozenset({"allowed_report", "report_before"})
 # Short social turns speak through their own rules unless the message clearly asks more.
 SMALLTALK_INTENTS = frozenset(
     {"greet", "goodbye", "thanks", "ask_capabilities", "bot_challenge", "ask_privacy", "complain"}
@@ -146,16 +149,25 @@ def _is_follow_up(turn: TurnInput, facts_changed: bool) -> bool:
     return turn.intent == "what_if" or facts_changed or len(turn.text.split()) <= SHORT_TURN
 
 
+def _names_new_topic(turn: TurnInput) -> bool:
+    """The words name another situation, and the reader hears it too. A word alone ("zij
+    werkt niet", "hij betaalt niks mee") is no new topic in a conversation about something
+    else."""
+    if turn.hint in (None, turn.frame.situation):
+        return False
+    return dict(turn.ranking).get(str(turn.hint), 0.0) >= READ_MIN
+
+
 def _continues(turn: TurnInput) -> bool:
     """ "en voor mijn zorgtoeslag?", "moet ik dat ook elke maand opgeven": short turns that
     carry on the same topic, even when the reader hears another situation in them, unless
-    it is sure or the words clearly name a new one."""
+    it is sure or the words and the reader both name a new one."""
     words = turn.text.lower().split()
     return (
         turn.frame.situation is not None
         and len(words) <= CONTINUING_TURN
         and turn.reading.confidence < SURE_NEW_TOPIC
-        and turn.hint in (None, turn.frame.situation)
+        and not _names_new_topic(turn)
         and turn.intent in FOLLOW_UP_INTENTS
     )
 
@@ -207,11 +219,20 @@ def answer_turn(turn: TurnInput, age_answer: int | None = None) -> TurnResult:
         reading.benefits = merge(reading.benefits, benefits)
     frame.note_others(reading.others)
     frame.benefits = merge(frame.benefits, reading.had)
+    gemeente = find_gemeente(turn.text, data)
+    if gemeente is not None:
+        frame.facts["gemeente"] = gemeente
     notes = [note for note in (private_data_warning(turn.text),) if note is not None]
     feeling = feeling_first(turn.feeling)
     if feeling is not None:
         notes.append(feeling)
     result = _answer(turn, reading, frame, kb, data, age_answer)
+    if feeling is not None and result.kind == "not_understood":
+        # Only a feeling, no question ("jullie zijn allemaal fraudejagers"): it is heard, and
+        # the person is invited to say more; "ik begrijp je niet" would read as not listening.
+        result = TurnResult("answered", with_offer("feeling", [[part("feeling.tell_more")]]), frame)
+    elif feeling is not None and result.kind == "smalltalk" and turn.intent == "complain":
+        notes.remove(feeling)  # the complaint's own reply acknowledges it
     result.notes = notes + result.notes
     return result
 
@@ -285,6 +306,8 @@ def _answer(
     if reading.assumption:
         known = assumption_answer(kb, reading, benefits).messages[:-1]
         answer.messages[0:0] = known
+    if "gemeente" in facts and _reports_to_gemeente(kb, answer.rules):
+        answer.messages.insert(-1, gemeente_notes(data, facts["gemeente"]))
     if (
         follow_up
         and reading.agencies
@@ -298,6 +321,14 @@ def _answer(
         "events": events,
     }
     return TurnResult("answered", answer, frame)
+
+
+def _reports_to_gemeente(kb: Any, rules: list[str]) -> bool:
+    """The answer has something to report to the gemeente: its own deadlines then matter."""
+    return any(
+        kb.rules[rule].agency == "gemeente" and kb.rules[rule].verdict in REPORTING_VERDICTS
+        for rule in rules
+    )
 
 
 def _without_situation(
@@ -344,7 +375,7 @@ def _checklist(
         return TurnResult("answered", ask_benefit(), frame, turn.text)
     previous = checklist_from_slot(data, kb, turn.kept_checklist, turn.today)
     text = turn.pending or turn.text
-    gemeente = find_gemeente(turn.text, data) or (previous.gemeente if previous else None)
+    gemeente = frame.facts.get("gemeente") or (previous.gemeente if previous else None)
     checklist = build_checklist(
         data, kb, events, benefits, turn.today, gemeente, event_date(text, turn.today)
     )

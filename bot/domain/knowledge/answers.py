@@ -159,6 +159,12 @@ def rules_answer(
         if sum_message:
             messages.append(sum_message)
     applied += list(groups)
+    details = [rule for rule in situation.details if rule in reading.details]
+    families = {knowledge.benefits[benefit].family for benefit in benefits}
+    details += [rule for rule, wanted in situation.afterwards.items() if families & set(wanted)]
+    for rule_id in details:  # after the verdict for the person's own benefit
+        messages += _rule_messages(knowledge, knowledge.rules[rule_id], None, today)
+    applied += details
     if reading.growing:
         messages.append([part("answer.growing")])
     answer = with_offer("rules", messages)

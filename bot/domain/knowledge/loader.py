@@ -93,8 +93,16 @@ def load_knowledge(data_dir: Path = DATA_DIR) -> Knowledge:
             terms=tuple(str(term) for term in item["terms"]),
             rules=dict(item.get("rules") or {}),
             general=tuple(item.get("general") or ()),
+            afterwards={
+                str(rule): tuple(str(family) for family in families)
+                for rule, families in (item.get("afterwards") or {}).items()
+            },
             weight=int(item.get("weight", 1)),
             kind=str(item.get("kind", "permission")),
+            details={
+                str(rule): tuple(str(term) for term in detail_terms)
+                for rule, detail_terms in (item.get("details") or {}).items()
+            },
         )
         for key, item in _read(data_dir, "situations").items()
     }
@@ -144,7 +152,8 @@ def check_references(knowledge: Knowledge) -> None:
         for variant in rule.variants:
             require(variant.rule in knowledge.rules, f"rule {rule.id}: unknown variant")
     for situation in knowledge.situations.values():
-        for rule_id in (*situation.rules.values(), *situation.general):
+        named = (*situation.rules.values(), *situation.general, *situation.details)
+        for rule_id in (*named, *situation.afterwards):
             require(rule_id in knowledge.rules, f"situation {situation.id}: unknown rule {rule_id}")
         if situation.rules:
             missing = knowledge.families - set(situation.rules)

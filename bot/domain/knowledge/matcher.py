@@ -69,6 +69,8 @@ class Reading:
     other_words: dict[str, str] = field(default_factory=dict)
     # The household members the message names (partner, child, parent, sibling, …).
     members: list[str] = field(default_factory=list)
+    # The rules of situation details the words name (situations.yml `details`).
+    details: list[str] = field(default_factory=list)
 
     @property
     def others(self) -> dict[str, str]:
@@ -101,6 +103,11 @@ def read_message(text: str, knowledge: Knowledge) -> Reading:
         )
         if score:
             scores[situation.id] = (score, situation.priority)
+        reading.details += [
+            rule
+            for rule, detail_terms in situation.details.items()
+            if rule not in reading.details and has_any(tokens, detail_terms)
+        ]
     if scores:
         reading.situation = max(scores, key=lambda key: scores[key])
         reading.situation_score = scores[reading.situation][0]

@@ -77,6 +77,13 @@ class Situation:
     # permission: "mag dit?" (ja / nee / dat hangt ervan af); change: a change in life that
     # must be passed on ("dit moet je doorgeven"), never answered with "ja, dat mag".
     kind: str = "permission"
+    # General rules for a detail the words name clearly: {rule id: terms}. Selling food is a
+    # hobby like any other for the benefit, but the NVWA has rules of its own for it.
+    details: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # General rules said after the verdicts for the person's own benefits, when one of them
+    # is of the families listed: {rule id: families} (the address register when someone
+    # moves in matters for toeslagen and bijstand, which read it or must hear it apart).
+    afterwards: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,31 @@
+"""A typed answer to buttons: "2", "nummer 2" or the button's own words is a press of that
+button. Every way in (SMS, WhatsApp, the REST channel) maps typed text the same way."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.shared.words import normalise
+
+
+@dataclass(frozen=True)
+class Option:
+    """One button as the person saw it: its visible title and what pressing it sends."""
+
+    title: str
+    payload: str
+
+
+def match_option(text: str, options: list[Option]) -> str | None:
+    """The payload for "2", "2.", "nummer 2" or the button's own words; None otherwise."""
+    words = normalise(text)
+    if not options or not words or len(words) > 6:
+        return None
+    digits = [word for word in words if word.isdigit()]
+    if len(digits) == 1 and len(words) <= 2:
+        index = int(digits[0])
+        return options[index - 1].payload if 1 <= index <= len(options) else None
+    for option in options:
+        if normalise(option.title) == words:
+            return option.payload
+    return None
