@@ -236,3 +236,26 @@ async def test_a_fact_word_in_a_short_reply_keeps_the_topic() -> None:
     # "werkt" names work to the term lists, but the reader does not hear work in it.
     keys = await talk.say("ze is 31, werkt niet", "inform", [("none", 0.6)])
     assert "rule.kostendeler_bijstand.why" in keys and not any("work" in k for k in keys)
+
+
+async def test_asking_about_an_agency_the_checklist_does_not_name_answers_that_only() -> None:
+    talk = Conversation()
+    first = await talk.say(
+        "ik zat in de ziektewet en ben weer beter, wie moet dat weten?",
+        "ask_checklist",
+        [("recovered", 0.9)],
+    )
+    assert any(k.startswith("checklist.") for k in first)
+    keys = await talk.say("moet de gemeente het ook weten?", "ask_rules", [("none", 0.7)])
+    assert "followup.not_your_agency" in keys
+    assert not any(k.startswith("checklist.") for k in keys)
+
+
+async def test_asking_about_an_agency_on_the_checklist_gives_the_list_again() -> None:
+    talk = Conversation()
+    await talk.say(
+        "ik heb bijstand en ga verhuizen, wie moet dat weten?", "ask_checklist", [("moving", 0.9)]
+    )
+    keys = await talk.say("moet de gemeente het ook weten?", "ask_rules", [("none", 0.7)])
+    assert "followup.not_your_agency" not in keys
+    assert any(k.startswith("checklist.") for k in keys)

@@ -76,6 +76,8 @@ SURE_NEW_TOPIC = 0.7  # a short "en …?" turn is a follow-up unless the reader 
 QUESTION_INTENTS = frozenset({"ask_rules", "what_if", "ask_checklist"})
 CHECKLIST_INTENT = "ask_checklist"
 REPORTING_VERDICTS = frozenset({"allowed_report", "report_before"})
+# A checklist desk's agency, where the two differ (the gemeente has two desks).
+DESK_AGENCY = {"brp": "gemeente", "bijstand": "gemeente"}
 # Short social turns speak through their own rules unless the message clearly asks more.
 SMALLTALK_INTENTS = frozenset(
     {"greet", "goodbye", "thanks", "ask_capabilities", "bot_challenge", "ask_privacy", "complain"}
@@ -281,6 +283,10 @@ def _answer(
         events += [e for e in events_of(other, turn.text, data) if e not in events]
     life = [e for e in events if data.events[e].kind == "life"]
     if events and (wants_list or situation_id is None or (len(events) >= 2 and life)):
+        elsewhere = _agencies_not_on_the_list(turn, reading, frame, data, kb) if follow_up else []
+        if elsewhere:  # "moet de gemeente het ook weten?" after a list without the gemeente
+            answer = with_offer("agency", [agency_follow_up(kb, elsewhere, situation_id or "")])
+            return TurnResult("answered", answer, frame)
         return _checklist(turn, frame, events, data, kb, list(reading.others))
     assert situation_id is not None
     situation = kb.situations[situation_id]
@@ -321,6 +327,23 @@ def _answer(
         "events": events,
     }
     return TurnResult("answered", answer, frame)
+
+
+def _agencies_not_on_the_list(
+    turn: TurnInput, reading: Reading, frame: Frame, data: Any, kb: Any
+) -> list[str]:
+    """The agencies a follow-up asks about when the checklist it follows gives none of them
+    anything to do (empty when it names none, or one that is on the list, or a benefit: "en
+    de belastingdienst voor mijn zorgtoeslag?" asks for the list with that benefit)."""
+    previous = checklist_from_slot(data, kb, turn.kept_checklist, turn.today)
+    if previous is None or frame.last_answer.get("kind") != "checklist" or not reading.agencies:
+        return []
+    if reading.benefits:
+        return []
+    listed = {DESK_AGENCY.get(i.desk, i.desk) for i in previous.items if i.needs_action}
+    if any(agency in listed for agency in reading.agencies):
+        return []
+    return list(reading.agencies)
 
 
 def _reports_to_gemeente(kb: Any, rules: list[str]) -> bool:
