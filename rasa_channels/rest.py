@@ -18,7 +18,7 @@ from rasa.core.channels.rest import RestInput
 from rasa.shared.core.events import BotUttered, UserUttered
 from sanic import Blueprint, Sanic
 
-from bot.shared.buttons import Option, match_option
+from bot.shared.buttons import Option, match_option, options_from
 
 logger = logging.getLogger(__name__)
 
@@ -30,13 +30,7 @@ def last_buttons(events: list[Any]) -> list[Option]:
         if isinstance(event, UserUttered):
             break
         if isinstance(event, BotUttered):
-            buttons = event.data.get("buttons") or []
-            found = [
-                Option(str(button.get("title", "")), str(button.get("payload", "")))
-                for button in buttons
-                if isinstance(button, dict) and button.get("payload")
-            ]
-            options = found + options
+            options = options_from(event.data.get("buttons")) + options
     return options
 
 

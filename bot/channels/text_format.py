@@ -14,7 +14,7 @@ from babel.lists import format_list
 
 from bot.i18n.catalogs import MessageCatalogs
 from bot.i18n.formatting import BABEL_LOCALES
-from bot.shared.buttons import Option, match_option
+from bot.shared.buttons import Option, match_option, options_from
 
 __all__ = ["Option", "Reply", "match_option", "numbered", "plain_markdown", "replies_from_rasa"]
 
@@ -37,12 +37,7 @@ def replies_from_rasa(messages: list[dict[str, object]]) -> list[Reply]:
     replies: list[Reply] = []
     for message in messages:
         text = str(message.get("text") or "")
-        buttons = message.get("buttons")
-        options = [
-            Option(str(button.get("title", "")), str(button.get("payload", "")))
-            for button in (buttons if isinstance(buttons, list) else [])
-            if isinstance(button, dict) and button.get("payload")
-        ]
+        options = options_from(message.get("buttons"))
         if text or options:
             replies.append(Reply(text, options))
     return replies

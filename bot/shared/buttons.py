@@ -16,6 +16,15 @@ class Option:
     payload: str
 
 
+def options_from(buttons: object) -> list[Option]:
+    """The buttons of one Rasa message (a list of dicts), those that send something."""
+    return [
+        Option(str(button.get("title", "")), str(button.get("payload", "")))
+        for button in (buttons if isinstance(buttons, list) else [])
+        if isinstance(button, dict) and button.get("payload")
+    ]
+
+
 def match_option(text: str, options: list[Option]) -> str | None:
     """The payload for "2", "2.", "nummer 2" or the button's own words; None otherwise."""
     words = normalise(text)

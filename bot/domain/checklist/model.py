@@ -17,6 +17,11 @@ DESK_OF_AGENCY = {
     "toeslagen": "toeslagen",
     "duo": "duo",
 }
+# The agency behind each desk (the gemeente has two).
+AGENCY_OF_DESK = {desk: agency for agency, desk in DESK_OF_AGENCY.items()} | {
+    "brp": "gemeente",
+    "belastingdienst": "belastingdienst",
+}
 # Desks every person deals with, whatever their benefits.
 COMMON_DESKS = ("brp", "belastingdienst")
 

@@ -21,6 +21,7 @@ from bot.domain.checklist.detect import (
 )
 from bot.domain.checklist.gemeenten import find_gemeente
 from bot.domain.checklist.loader import life_events
+from bot.domain.checklist.model import AGENCY_OF_DESK
 from bot.domain.checklist.render import checklist_answer, gemeente_notes, no_checklist_yet
 from bot.domain.checklist.when import event_date
 from bot.domain.conversation.facts import amount_in, duration_days, period_in
@@ -76,8 +77,6 @@ SURE_NEW_TOPIC = 0.7  # a short "en …?" turn is a follow-up unless the reader 
 QUESTION_INTENTS = frozenset({"ask_rules", "what_if", "ask_checklist"})
 CHECKLIST_INTENT = "ask_checklist"
 REPORTING_VERDICTS = frozenset({"allowed_report", "report_before"})
-# A checklist desk's agency, where the two differ (the gemeente has two desks).
-DESK_AGENCY = {"brp": "gemeente", "bijstand": "gemeente"}
 # Short social turns speak through their own rules unless the message clearly asks more.
 SMALLTALK_INTENTS = frozenset(
     {"greet", "goodbye", "thanks", "ask_capabilities", "bot_challenge", "ask_privacy", "complain"}
@@ -99,6 +98,7 @@ class TurnInput:
     # ranking weighed with it.
     hint: str | None = None
     reading: SituationReading = field(default_factory=SituationReading)
+    gemeente: str | None = None  # the gemeente this message names
 
 
 @dataclass
@@ -214,14 +214,14 @@ def answer_turn(turn: TurnInput, age_answer: int | None = None) -> TurnResult:
     frame = turn.frame
     reading = read_message(turn.text, kb)
     hint = word_hint(reading, turn.text, turn.intent, data)
-    turn = replace(turn, hint=hint, reading=read_ranking(turn.ranking, hint))
+    gemeente = find_gemeente(turn.text, data)
+    turn = replace(turn, hint=hint, reading=read_ranking(turn.ranking, hint), gemeente=gemeente)
     if turn.chosen and turn.pending:  # a button answers "which did you mean?": reread the question
         benefits = reading.benefits
         reading = read_message(turn.pending, kb)
         reading.benefits = merge(reading.benefits, benefits)
     frame.note_others(reading.others)
     frame.benefits = merge(frame.benefits, reading.had)
-    gemeente = find_gemeente(turn.text, data)
     if gemeente is not None:
         frame.facts["gemeente"] = gemeente
     notes = [note for note in (private_data_warning(turn.text),) if note is not None]
@@ -335,12 +335,12 @@ def _agencies_not_on_the_list(
     """The agencies a follow-up asks about when the checklist it follows gives none of them
     anything to do (empty when it names none, or one that is on the list, or a benefit: "en
     de belastingdienst voor mijn zorgtoeslag?" asks for the list with that benefit)."""
+    if frame.last_answer.get("kind") != "checklist" or not reading.agencies or reading.benefits:
+        return []
     previous = checklist_from_slot(data, kb, turn.kept_checklist, turn.today)
-    if previous is None or frame.last_answer.get("kind") != "checklist" or not reading.agencies:
+    if previous is None:
         return []
-    if reading.benefits:
-        return []
-    listed = {DESK_AGENCY.get(i.desk, i.desk) for i in previous.items if i.needs_action}
+    listed = {AGENCY_OF_DESK[item.desk] for item in previous.items if item.needs_action}
     if any(agency in listed for agency in reading.agencies):
         return []
     return list(reading.agencies)
@@ -359,10 +359,15 @@ def _without_situation(
 ) -> TurnResult:
     """No situation in this message or the frame: lists, assumptions, benefits alone."""
     previous = checklist_from_slot(data, kb, turn.kept_checklist, turn.today)
-    gemeente = find_gemeente(turn.text, data)
-    if previous is not None and gemeente is not None:  # "ik woon in Zwolle" afterwards
+    if previous is not None and turn.gemeente is not None:  # "ik woon in Zwolle" afterwards
         again = build_checklist(
-            data, kb, previous.events, previous.benefits, turn.today, gemeente, previous.event_day
+            data,
+            kb,
+            previous.events,
+            previous.benefits,
+            turn.today,
+            turn.gemeente,
+            previous.event_day,
         )
         return TurnResult(
             "answered", checklist_answer(data, kb, again), frame, None, again.as_slot()

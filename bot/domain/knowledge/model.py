@@ -82,7 +82,7 @@ class Situation:
     details: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # General rules said after the verdicts for the person's own benefits, when one of them
     # is of the families listed: {rule id: families} (the address register when someone
-    # moves in matters for toeslagen and bijstand, which read it or must hear it apart).
+    # moves in, for toeslagen; the bijstand rule already says it in its own words).
     afterwards: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
