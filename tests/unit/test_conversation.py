@@ -14,7 +14,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.questions import ActionAnswerQuestion, ActionExplainAnswer, ActionRepeatAnswer
-from bot.domain.conversation.facts import amount_in, duration_days
+from bot.domain.conversation.facts import Amount, amount_in, duration_days
 from bot.domain.conversation.readings import read_ranking
 from bot.domain.conversation.safety import contains_private_number, is_bsn
 from bot.domain.knowledge.loader import knowledge
@@ -101,7 +101,9 @@ async def test_someone_elses_benefit_is_kept_in_the_household_not_as_the_persons
         "ask_rules",
         [("child_leaves", 0.9)],
     )
-    assert keys == ["ask.benefit"]  # the son's benefit is not the person's
+    # The son's benefit is not the person's: his rule, then which benefit the person has.
+    assert keys[0] == "other.intro" and keys[-1] == "other.and_you"
+    assert talk.slots["pending_question"] == "mijn zoon heeft studiefinanciering en gaat op kamers"
     assert talk.slots["household"] == {"child": ["studiefinanciering"]}
     assert talk.slots["benefits"] == []
 
@@ -144,6 +146,13 @@ def test_amounts_periods_and_durations_are_read() -> None:
     assert amount_in("zo 5 per maand voor 20 euro").euros == 100  # type: ignore[union-attr]
     assert amount_in("geen bedrag hier") is None
     assert duration_days("3 weken naar turkije") == 21
+    # The period may come before the amount, and a bare number with a period is money ...
+    assert amount_in("zij geeft me iedere maand 90 euro") == Amount(90.0, "month")
+    assert amount_in("en als het er 60 per week is") == Amount(60.0, "week")
+    assert amount_in("jaarlijks 500") == Amount(500.0, "year")
+    # ... but hours, days and times a week are not.
+    assert amount_in("ik werk 12 uur per week") is None
+    assert amount_in("twee keer per maand") is None
     assert duration_days("twee maanden") == 60
 
 
@@ -182,6 +191,9 @@ def test_private_numbers_are_recognised_and_phone_numbers_are_not() -> None:
     assert is_bsn("123456782") and not is_bsn("123456789")
     assert contains_private_number("mijn iban is NL91 ABNA 0417 1643 00")
     assert not contains_private_number("bel me op 06 12345678")
+    # Named as a BSN, nine digits are warned about even when the check digit is wrong.
+    assert contains_private_number("hier is mijn bsn 987 654 321")
+    assert not contains_private_number("mijn klantnummer is 987654321")
 
 
 async def test_too_hard_says_the_last_answer_again_shorter() -> None:
@@ -259,3 +271,34 @@ async def test_asking_about_an_agency_on_the_checklist_gives_the_list_again() ->
     keys = await talk.say("moet de gemeente het ook weten?", "ask_rules", [("none", 0.7)])
     assert "followup.not_your_agency" not in keys
     assert any(k.startswith("checklist.") for k in keys)
+
+
+async def test_a_question_about_a_relatives_benefit_is_answered_for_theirs_and_followed_up() -> (
+    None
+):
+    talk = Conversation()
+    first = await talk.say(
+        "mijn oma heeft aow en er komt een vriend bij haar inwonen",
+        "ask_rules",
+        [("partner_moving_in", 0.8)],
+    )
+    assert "other.intro" in first and "ask.benefit" not in " ".join(first)
+    rule_keys = [key for key in first if key.startswith("rule.")]
+    assert rule_keys  # the rule for her AOW, not a question about the person's own benefit
+    again = await talk.say("wordt die van haar dan lager?", "what_if", [("none", 0.9)])
+    assert "other.intro" in again and [k for k in again if k.startswith("rule.")] == rule_keys
+
+
+async def test_a_new_number_that_does_not_change_the_rule_is_said_back() -> None:
+    talk = Conversation()
+    first = await talk.say(
+        "ik heb bijstand en verkoop zelfgemaakte kaarsen", "ask_rules", [("hobby_income", 0.8)]
+    )
+    assert not first[0].startswith("follow_up.same")
+    again = await talk.say("en als het 70 euro per maand wordt?", "what_if", [("none", 0.9)])
+    assert again[0] == "follow_up.same.amount.month"
+    assert [k for k in again if k.startswith("rule.")] == [
+        k for k in first if k.startswith("rule.")
+    ]
+    hours = await talk.say("het kost me zo 5 uur", "inform", [("none", 0.9)])
+    assert hours[0] == "follow_up.same.hours"

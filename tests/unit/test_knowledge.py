@@ -172,7 +172,8 @@ def test_unverified_figures_have_no_value_to_state() -> None:
 def test_no_text_states_an_amount_without_a_year(language: str) -> None:
     catalog = read_catalog(po_file(language), language)
     for message in catalog:
-        text = str(message.string or "")
+        # {own_amount:money} is the person's own number, said back to them: not a figure.
+        text = str(message.string or "").replace("{own_amount:money}", "")
         if re.search(r"€|\d\s*euro\b|:money\}", text):
             assert re.search(r"\b20\d\d\b|\{[a-z_]*(year|since)[a-z_]*\}", text), message.id
 

@@ -86,6 +86,16 @@ _COUNT_AT_PRICE = re.compile(
 )
 
 
+# "80 per maand", "maandelijks 100", "100 a month": a bare number said with a period is money
+# (hours, days or items have a word between: "20 uur per week", "3 dagen per week").
+_BARE_PER_PERIOD = re.compile(
+    r"(?<![\d.,])(\d+(?:[.,]\d{1,2})?) (?:per|p|in de|elke|iedere|a|every|each) ?"
+    r"(?:maand|mnd|month|week|wk|jaar|year)\b"
+    r"|\b(?:maandelijks|wekelijks|jaarlijks|monthly|weekly|yearly) (\d+(?:[.,]\d{1,2})?)\b"
+    r"(?! ?(?:uur|uren|hours?|dagen|dag|days?|keer|x|times|stuks?|items?|weken|maanden))"
+)
+
+
 def period_in(text: str) -> str | None:
     """The period named anywhere in the message ("elke maand", "per week")."""
     plain = " ".join(normalise(text))
@@ -101,12 +111,25 @@ def amount_in(text: str) -> Amount | None:
         return Amount(int(counted.group(1)) * _euros(counted.group(4)), unit)
     match = _AMOUNT.search(lowered)
     if match is None:
-        return None
+        bare = _BARE_PER_PERIOD.search(" ".join(normalise(lowered)))
+        if bare is None:
+            return None
+        return Amount(_euros(bare.group(1) or bare.group(2)), period_in(bare.group(0)))
     raw = match.group(1) or match.group(2)
     tail = lowered[match.end() : match.end() + 24]
-    plain = " ".join(normalise(tail))
-    period = next((name for name, pattern in _PERIODS if pattern.search(plain)), None)
+    period = period_in(tail)
+    if period is None:  # "elke maand 150 euro": the period said just before the amount
+        period = period_in(lowered[max(0, match.start() - 20) : match.start()])
     return Amount(_euros(raw), period)
+
+
+_HOURS = re.compile(r"(?<!om )\b(\d{1,2}(?:[.,]5)?) ?(?:uur|uren|u|hours?|hrs?)\b")
+
+
+def hours_in(text: str) -> float | None:
+    """Hours of work named in the message ("6 uur per week", "4 hours"), or None."""
+    match = _HOURS.search(" ".join(normalise(text)).replace(" 5 ", ",5 "))
+    return float(match.group(1).replace(",", ".")) if match else None
 
 
 def duration_days(text: str) -> int | None:

@@ -24,7 +24,7 @@ from bot.domain.checklist.loader import life_events
 from bot.domain.checklist.model import AGENCY_OF_DESK
 from bot.domain.checklist.render import checklist_answer, gemeente_notes, no_checklist_yet
 from bot.domain.checklist.when import event_date
-from bot.domain.conversation.facts import amount_in, duration_days, period_in
+from bot.domain.conversation.facts import amount_in, duration_days, hours_in, period_in
 from bot.domain.conversation.frame import Frame
 from bot.domain.conversation.readings import (
     READ_MIN,
@@ -45,6 +45,7 @@ from bot.domain.knowledge.answers import (
     benefit_noted,
     clarify_answer,
     eligibility_answer,
+    keyed,
     mistake_answer,
     no_benefit_answer,
     other_person_answer,
@@ -57,6 +58,7 @@ from bot.domain.knowledge.answers import (
 from bot.domain.knowledge.loader import knowledge
 from bot.domain.knowledge.matcher import Reading, read_message, without_generic_toeslag
 from bot.domain.knowledge.model import Situation
+from bot.shared.text_keys import N_
 
 # Turns that change or add a fact to the situation being talked about, or ask more about it.
 FOLLOW_UP_INTENTS = frozenset(
@@ -68,8 +70,12 @@ FOLLOW_UP_INTENTS = frozenset(
         "out_of_scope",
         "ask_checklist",
         "ask_permission",
+        "ask_conceal",
     }
 )
+CONCEAL_INTENT = "ask_conceal"  # "kan ik het niet gewoon stil houden?"
+# A message with a feeling and nothing else to answer ("ik schaam me zo"): no re-answer.
+FEELING_ONLY_INTENTS = frozenset({"inform", "nlu_fallback", "out_of_scope"})
 BENEFIT_ONLY = 8  # words: "ik heb ww" says which benefit; a longer message says more
 CONTINUING_TURN = 10  # words: a turn this short carries on the topic unless clearly new
 SHORT_TURN = 15  # words: a question this short without a situation of its own is a follow-up
@@ -140,7 +146,37 @@ def _facts(text: str, reading: Reading, frame: Frame, age_answer: int | None) ->
     days = duration_days(text)
     if days is not None:
         facts["days"] = days
+    hours = hours_in(text)
+    if hours is not None:
+        facts["hours"] = hours
     return facts
+
+
+def _same_rule_note(facts: dict[str, Any], before: dict[str, Any]) -> Answer | None:
+    """ "en als het 200 euro is?" when the rule does not change with it: say so, so the
+    person knows the new number was heard (an age can change the rule, so it is not here)."""
+    if facts.get("amount") != before.get("amount") and facts.get("amount") is not None:
+        period = facts.get("period") or "once"
+        key = f"follow_up.same.amount.{period}"
+        return Answer("same_rule", [[keyed(key, own_amount=_plain_number(facts["amount"]))]])
+    if facts.get("hours") != before.get("hours") and facts.get("hours") is not None:
+        return Answer("same_rule", [[part(N_("follow_up.same.hours"), hours=facts["hours"])]])
+    if facts.get("days") != before.get("days") and facts.get("days") is not None:
+        return Answer("same_rule", [[part(N_("follow_up.same.days"), days=facts["days"])]])
+    return None
+
+
+def _plain_number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else round(value, 2)
+
+
+# The sentences _same_rule_note says (for `make i18n`).
+SAME_RULE_KEYS = (
+    N_("follow_up.same.amount.once"),
+    N_("follow_up.same.amount.month"),
+    N_("follow_up.same.amount.week"),
+    N_("follow_up.same.amount.year"),
+)
 
 
 def _is_follow_up(turn: TurnInput, facts_changed: bool) -> bool:
@@ -225,18 +261,42 @@ def answer_turn(turn: TurnInput, age_answer: int | None = None) -> TurnResult:
     if gemeente is not None:
         frame.facts["gemeente"] = gemeente
     notes = [note for note in (private_data_warning(turn.text),) if note is not None]
-    feeling = feeling_first(turn.feeling)
+    feeling = feeling_first(turn.feeling, turn.text)
     if feeling is not None:
         notes.append(feeling)
-    result = _answer(turn, reading, frame, kb, data, age_answer)
+    if feeling is not None and _only_a_feeling(turn, reading):
+        result = TurnResult("answered", _heard(frame), frame, turn.pending)
+    else:
+        result = _answer(turn, reading, frame, kb, data, age_answer)
+    answer = result.answer
+    if turn.intent == CONCEAL_INTENT and answer and answer.kind not in ("conceal", "need_benefit"):
+        answer.messages.insert(0, [part("conceal.short")])  # the rules, and why still report
     if feeling is not None and result.kind == "not_understood":
         # Only a feeling, no question ("jullie zijn allemaal fraudejagers"): it is heard, and
         # the person is invited to say more; "ik begrijp je niet" would read as not listening.
-        result = TurnResult("answered", with_offer("feeling", [[part("feeling.tell_more")]]), frame)
+        result = TurnResult("answered", _heard(frame), frame)
     elif feeling is not None and result.kind == "smalltalk" and turn.intent == "complain":
         notes.remove(feeling)  # the complaint's own reply acknowledges it
     result.notes = notes + result.notes
     return result
+
+
+def _only_a_feeling(turn: TurnInput, reading: Reading) -> bool:
+    """ "ik schaam me er zo voor", "ik kan het niet meer aan": nothing new to answer."""
+    return (
+        turn.intent in FEELING_ONLY_INTENTS
+        and turn.hint is None
+        and "?" not in turn.text
+        and not (reading.had or reading.others or reading.agencies)
+        and amount_in(turn.text) is None
+        and duration_days(turn.text) is None
+    )
+
+
+def _heard(frame: Frame) -> Answer:
+    """After a feeling alone: go on at the person's pace, or say what it is about."""
+    key = N_("feeling.go_on") if frame.situation is not None else N_("feeling.tell_more")
+    return with_offer("feeling", [[part(key)]])
 
 
 def _answer(
@@ -291,11 +351,21 @@ def _answer(
     assert situation_id is not None
     situation = kb.situations[situation_id]
     benefits = _focus(reading, frame.benefits, follow_up)
-    if not benefits and situation.kind == "permission" and reading.others:
-        # A relative's own benefit ("mijn zus heeft ww en verkoopt taarten"): theirs to report.
-        answer = other_person_answer(kb, reading.other_words, situation_id, turn.today)
-        frame.last_answer = {"situation": situation_id, "kind": "other_person"}
-        return TurnResult("answered", answer, frame)
+    relatives = _relatives_asked_about(reading, frame, follow_up)
+    if not benefits and situation.rules and relatives:
+        # A relative's own benefit ("mijn zus heeft ww en verkoopt taarten", "mijn moeder
+        # heeft aow, haar vriend trekt bij haar in"): the rule for theirs, theirs to report.
+        answer = other_person_answer(kb, relatives, situation_id, turn.today)
+        frame.last_answer = {"situation": situation_id, "kind": "other_person", "others": relatives}
+        if situation.kind == "permission" or turn.pending is not None:
+            return TurnResult("answered", answer, frame)
+        # A change at home ("mijn zoon gaat op kamers") may touch the person's own benefits
+        # too: after theirs, ask which the person has, and answer for those next.
+        asked = ask_benefit()
+        answer = Answer(
+            answer.kind, [*answer.messages[:-1], [part("other.and_you")]], asked.buttons
+        )
+        return TurnResult("answered", answer, frame, turn.text)
     reading.situation = situation_id
     reading.age = facts.get("age")
     asks_age = benefits and facts.get("age") is None and _needs_age(situation, benefits)
@@ -306,7 +376,13 @@ def _answer(
             return TurnResult("answered", ask_benefit(), frame, turn.text)
         return TurnResult("answered", no_benefit_answer(), frame)
     change = (label in data.events and data.events[label].kind == "life") or label == "inheritance"
+    before = dict(frame.last_answer)
     answer = rules_answer(kb, reading, benefits, turn.today, facts, change)
+    said_sum = any(p["key"].startswith("sum.") for message in answer.messages for p in message)
+    same = follow_up and answer.rules == before.get("rules") and not said_sum
+    note = _same_rule_note(facts, before.get("facts") or {}) if same else None
+    if note is not None:
+        answer.messages[0:0] = note.messages
     if turn.intent == "ask_permission":  # "dus ik hoef het niet te melden?"
         answer.messages.insert(0, [part("no_decision.short")])
     if reading.assumption:
@@ -325,6 +401,7 @@ def _answer(
         "rules": answer.rules,
         "benefits": benefits,
         "events": events,
+        "facts": facts,
     }
     return TurnResult("answered", answer, frame)
 
@@ -344,6 +421,17 @@ def _agencies_not_on_the_list(
     if any(agency in listed for agency in reading.agencies):
         return []
     return list(reading.agencies)
+
+
+def _relatives_asked_about(reading: Reading, frame: Frame, follow_up: bool) -> dict[str, str]:
+    """Whose benefit the question is about when it is not the person's own: the relatives
+    this message names, or, in a follow-up ("gaat haar aow dan omlaag?"), those the answer
+    it follows was about."""
+    relatives = dict(reading.other_words)
+    kept = frame.last_answer.get("others") if follow_up else None
+    if isinstance(kept, dict):  # "haar aow" is still the mother's
+        relatives = {**relatives, **{str(b): str(w) for b, w in kept.items()}}
+    return relatives
 
 
 def _reports_to_gemeente(kb: Any, rules: list[str]) -> bool:
@@ -388,6 +476,8 @@ def _without_situation(
         return TurnResult("answered", unclear_question_answer(kb, reading.benefits), frame)
     if turn.intent == "ask_permission":
         return TurnResult("answered", Answer("no_decision", [[part("no_decision")]]), frame)
+    if turn.intent == CONCEAL_INTENT:
+        return TurnResult("answered", with_offer("conceal", [[part("conceal")]]), frame)
     if reading.had and len(turn.text.split()) <= BENEFIT_ONLY:
         return TurnResult("answered", benefit_noted(kb, reading.had), frame)
     return TurnResult("not_understood", None, frame, turn.pending)
