@@ -6,8 +6,8 @@ FallbackClassifier's threshold still means "how sure".
 
 A message of several sentences can hold a request that outweighs the rest: "Mijn dochter
 gaat op kamers. Ik wil dit liever met iemand bespreken." asks for a person. Each sentence
-of such a message is ranked too, and a sentence clearly of one of the `decisive_intents`
-decides the message's intent.
+of such a message, and each clause after a comma, is ranked too, and one clearly of the
+`decisive_intents` decides the message's intent.
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ from rasa_components.linear_text import LinearTextComponent
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
 class LinearIntentClassifier(LinearTextComponent, IntentClassifier):
     MODEL_FILE = "linear_intent_classifier.joblib"
-    SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+    # Sentences, and clauses after a comma ("laat maar, ik wil een echt mens").
+    SENTENCE_END = re.compile(r"(?<=[.!?,;])\s+|\n+")
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:

@@ -210,3 +210,30 @@ def test_a_fact_word_does_not_change_the_topic(stack: RunningStack) -> None:
     stack.rasa(sender, "ik heb bijstand en mijn neef komt bij mij inwonen")
     replies = texts(stack.rasa(sender, "hij is 30. werkt niet"))
     assert "kostendeler" in replies and "loon" not in replies
+
+
+def test_a_clause_asking_for_a_person_decides_the_message(stack: RunningStack) -> None:
+    replies = stack.rasa(new_sender(), "nee laat ook maar zitten, ik spreek liever een medewerker")
+    assert "Ja, deel mijn vraag" in titles(replies)
+
+
+def test_how_long_a_reply_takes_is_answered_and_the_handoff_goes_on(stack: RunningStack) -> None:
+    sender = new_sender()
+    assert "Ja, deel mijn vraag" in titles(stack.rasa(sender, "ik wil met een medewerker praten"))
+    wait = stack.rasa(sender, "hoe lang moet ik dan wachten op een reactie van ze?")
+    assert "werkdagen" in texts(wait) and "Ja, deel mijn vraag" in titles(wait)
+
+
+def test_follow_ups_about_a_relatives_benefit_stay_with_theirs(stack: RunningStack) -> None:
+    sender = new_sender()
+    first = texts(stack.rasa(sender, "mijn opa heeft aow en zijn vriendin trekt bij hem in"))
+    assert "SVB" in first and "50%" in first and "van je opa" in first
+    again = texts(stack.rasa(sender, "wordt die aow van hem dan minder?"))
+    assert "van je opa" in again and "SVB" in again
+
+
+def test_asking_to_keep_it_quiet_is_answered_with_why_to_report(stack: RunningStack) -> None:
+    sender = new_sender()
+    stack.rasa(sender, "ik heb bijstand en verkoop zelfgemaakte sieraden op de markt")
+    replies = texts(stack.rasa(sender, "kan ik dat niet gewoon voor me houden?"))
+    assert "terugbetalen" in replies and "gemeente" in replies

@@ -302,3 +302,15 @@ async def test_a_new_number_that_does_not_change_the_rule_is_said_back() -> None
     ]
     hours = await talk.say("het kost me zo 5 uur", "inform", [("none", 0.9)])
     assert hours[0] == "follow_up.same.hours"
+
+
+async def test_someone_elses_income_is_answered_for_the_persons_own_benefits() -> None:
+    talk = Conversation()
+    keys = await talk.say(
+        "ik heb ww en zorgtoeslag, mijn vrouw gaat meer verdienen. telt dat mee?",
+        "ask_rules",
+        [("household_income", 0.8)],
+    )
+    assert "rule.household_income_uwv.why" in keys  # UWV looks at her income only for a TW
+    assert "rule.household_income_toeslagen.why" in keys
+    assert talk.slots["benefits"] == ["ww", "zorgtoeslag"]
