@@ -63,8 +63,8 @@ class LinearIntentClassifier(LinearTextComponent, IntentClassifier):
     ) -> list[dict[str, Any]]:
         sentences = [part for part in self.SENTENCE_END.split(str(message.get(TEXT) or "")) if part]
         decisive = set(self.config["decisive_intents"])
-        if len(sentences) < 2 or (ranking and ranking[0]["name"] in decisive):
-            return ranking
+        if len(sentences) < 2:
+            return ranking  # (a weak decisive intent on top is still made sure by its sentence)
         for sentence in sentences:
             ranked = self.ranking(sentence)
             if (

@@ -237,3 +237,11 @@ def test_asking_to_keep_it_quiet_is_answered_with_why_to_report(stack: RunningSt
     stack.rasa(sender, "ik heb bijstand en verkoop zelfgemaakte sieraden op de markt")
     replies = texts(stack.rasa(sender, "kan ik dat niet gewoon voor me houden?"))
     assert "terugbetalen" in replies and "gemeente" in replies
+
+
+def test_a_bare_yes_or_no_after_an_answer_is_understood(stack: RunningStack) -> None:
+    sender = new_sender()
+    stack.rasa(sender, "ik heb aow en ga een maand naar portugal")
+    more = stack.rasa(sender, "ja graag")
+    assert "Praat met een mens" in titles(more) and "begrijp" not in texts(more)
+    assert "begrijp" not in texts(stack.rasa(sender, "nee hoor"))

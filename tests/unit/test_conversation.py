@@ -314,3 +314,15 @@ async def test_someone_elses_income_is_answered_for_the_persons_own_benefits() -
     assert "rule.household_income_uwv.why" in keys  # UWV looks at her income only for a TW
     assert "rule.household_income_toeslagen.why" in keys
     assert talk.slots["benefits"] == ["ww", "zorgtoeslag"]
+
+
+async def test_a_short_follow_up_with_two_close_readings_goes_on_without_asking() -> None:
+    talk = Conversation()
+    await talk.say("ik heb bijstand en mijn oom geeft me 300 euro", "ask_rules", [("gifts", 0.8)])
+    keys = await talk.say(
+        "en voor mijn huurtoeslag dan?",
+        "ask_rules",
+        [("household_income", 0.42), ("platform_dac7", 0.38), ("none", 0.1)],
+    )
+    assert "clarify.which" not in keys and talk.slots["situation"] == "gifts"
+    assert "rule.toeslagen_savings.why" in keys  # the gift rule for a toeslag

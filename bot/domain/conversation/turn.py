@@ -316,8 +316,8 @@ def _answer(
         frame.last_answer = {"kind": "mistake", "agencies": reading.agencies}
         return TurnResult("answered", mistake_answer(kb, reading, frame.benefits), frame)
     if _continues(turn) or _answers_our_question(turn):
-        label = None
-    if turn.chosen is None and turn.reading.ask_between:
+        label = None  # the topic goes on: no reading of this turn's own, so nothing to ask
+    elif turn.chosen is None and turn.reading.ask_between:
         choices = [(title_key(label, kb, data), label) for label in turn.reading.ask_between]
         return TurnResult("answered", clarify_answer(choices), frame, turn.text)
     facts = _facts(turn.text, reading, frame, age_answer)
