@@ -285,6 +285,7 @@ async def test_a_question_about_a_relatives_benefit_is_answered_for_theirs_and_f
     assert "other.intro" in first and "ask.benefit" not in " ".join(first)
     rule_keys = [key for key in first if key.startswith("rule.")]
     assert rule_keys  # the rule for her AOW, not a question about the person's own benefit
+    assert any(key.endswith(".todo") for key in rule_keys)  # and by when she reports it
     again = await talk.say("wordt die van haar dan lager?", "what_if", [("none", 0.9)])
     assert "other.intro" in again and [k for k in again if k.startswith("rule.")] == rule_keys
 
@@ -326,3 +327,17 @@ async def test_a_short_follow_up_with_two_close_readings_goes_on_without_asking(
     )
     assert "clarify.which" not in keys and talk.slots["situation"] == "gifts"
     assert "rule.toeslagen_savings.why" in keys  # the gift rule for a toeslag
+
+
+async def test_who_decides_inside_a_question_is_said_before_the_rules() -> None:
+    talk = Conversation()
+    keys = await talk.say(
+        "ik heb bijstand en doe soms klusjes voor een oom. wie bepaalt of dat meetelt?",
+        "ask_rules",
+        [("paid_services", 0.8)],
+    )
+    assert keys[0] == "no_decision.short" and any(k.startswith("rule.") for k in keys)
+    plain = await Conversation().say(
+        "ik heb bijstand en doe soms klusjes voor een oom", "ask_rules", [("paid_services", 0.8)]
+    )
+    assert "no_decision.short" not in plain

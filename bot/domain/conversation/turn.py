@@ -58,7 +58,9 @@ from bot.domain.knowledge.answers import (
 from bot.domain.knowledge.loader import knowledge
 from bot.domain.knowledge.matcher import Reading, read_message, without_generic_toeslag
 from bot.domain.knowledge.model import Situation
+from bot.domain.knowledge.vocabulary import terms
 from bot.shared.text_keys import N_
+from bot.shared.words import has_any, normalise
 
 # Turns that change or add a fact to the situation being talked about, or ask more about it.
 FOLLOW_UP_INTENTS = frozenset(
@@ -74,6 +76,7 @@ FOLLOW_UP_INTENTS = frozenset(
     }
 )
 CONCEAL_INTENT = "ask_conceal"  # "kan ik het niet gewoon stil houden?"
+WHO_DECIDES = terms("who_decides")  # "wie beslist dat?", also inside a longer question
 # A message with a feeling and nothing else to answer ("ik schaam me zo"): no re-answer.
 FEELING_ONLY_INTENTS = frozenset({"inform", "nlu_fallback", "out_of_scope"})
 BENEFIT_ONLY = 8  # words: "ik heb ww" says which benefit; a longer message says more
@@ -271,6 +274,8 @@ def answer_turn(turn: TurnInput, age_answer: int | None = None) -> TurnResult:
     answer = result.answer
     if turn.intent == CONCEAL_INTENT and answer and answer.kind not in ("conceal", "need_benefit"):
         answer.messages.insert(0, [part("conceal.short")])  # the rules, and why still report
+    elif answer and answer.rules and turn.intent != "ask_permission" and _asks_who_decides(turn):
+        answer.messages.insert(0, [part("no_decision.short")])  # then the rules it asked about
     if feeling is not None and result.kind == "not_understood":
         # Only a feeling, no question ("jullie zijn allemaal fraudejagers"): it is heard, and
         # the person is invited to say more; "ik begrijp je niet" would read as not listening.
@@ -279,6 +284,10 @@ def answer_turn(turn: TurnInput, age_answer: int | None = None) -> TurnResult:
         notes.remove(feeling)  # the complaint's own reply acknowledges it
     result.notes = notes + result.notes
     return result
+
+
+def _asks_who_decides(turn: TurnInput) -> bool:
+    return has_any(normalise(turn.text), WHO_DECIDES)
 
 
 def _only_a_feeling(turn: TurnInput, reading: Reading) -> bool:

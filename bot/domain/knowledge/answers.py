@@ -330,8 +330,8 @@ def other_person_answer(
             ]
         )
         rule_id = rules.get(knowledge.benefits[benefit].family)
-        if rule_id is not None:  # the rule itself, as its reason says it
-            messages.append(_rule_messages(knowledge, knowledge.rules[rule_id], None, today)[0])
+        if rule_id is not None:  # the rule itself: its reason, and what to do by when
+            messages += _rule_messages(knowledge, knowledge.rules[rule_id], None, today)[:2]
     messages.append([part("other.you")])
     return with_offer("other_person", messages)
 
