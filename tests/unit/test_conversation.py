@@ -341,3 +341,31 @@ async def test_who_decides_inside_a_question_is_said_before_the_rules() -> None:
         "ik heb bijstand en doe soms klusjes voor een oom", "ask_rules", [("paid_services", 0.8)]
     )
     assert "no_decision.short" not in plain
+
+
+async def test_an_age_said_later_makes_the_answer_precise_without_asking_first() -> None:
+    talk = Conversation()
+    first = await talk.say(
+        "ik heb bijstand en vlecht soms haar voor buurmeisjes", "ask_rules", [("hobby_income", 0.8)]
+    )
+    assert "rule.income_bijstand.why" in first and "ask.age" not in first
+    young = await talk.say("ik ben 24", "inform", [("none", 0.9)])
+    assert "rule.income_bijstand_under27.why" in young
+    older = await talk.say("en als ik 31 was?", "what_if", [("none", 0.9)])
+    assert "rule.income_bijstand_27plus.why" in older
+
+
+async def test_a_reason_not_to_report_is_answered_with_the_fact() -> None:
+    talk = Conversation()
+    await talk.say(
+        "ik heb bijstand en mijn vriend slaapt vaak hier", "ask_rules", [("partner_moving_in", 0.8)]
+    )
+    keys = await talk.say("moet dat echt? hij heeft toch zijn eigen woning", "ask_conceal")
+    assert keys[:2] == ["conceal.short", "conceal.reason.own_home"]
+    assert any(key.startswith("rule.") for key in keys)
+
+
+def test_every_reason_not_to_report_has_a_text() -> None:
+    from bot.domain.conversation.turn import CONCEAL_REASON_KEYS, CONCEAL_REASONS
+
+    assert {f"conceal.reason.{key}" for key in CONCEAL_REASONS} == set(CONCEAL_REASON_KEYS)

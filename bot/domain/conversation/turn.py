@@ -58,7 +58,7 @@ from bot.domain.knowledge.answers import (
 from bot.domain.knowledge.loader import knowledge
 from bot.domain.knowledge.matcher import Reading, read_message, without_generic_toeslag
 from bot.domain.knowledge.model import Situation
-from bot.domain.knowledge.vocabulary import terms
+from bot.domain.knowledge.vocabulary import grouped_terms, terms
 from bot.shared.text_keys import N_
 from bot.shared.words import has_any, normalise
 
@@ -77,6 +77,8 @@ FOLLOW_UP_INTENTS = frozenset(
 )
 CONCEAL_INTENT = "ask_conceal"  # "kan ik het niet gewoon stil houden?"
 WHO_DECIDES = terms("who_decides")  # "wie beslist dat?", also inside a longer question
+CONCEAL_REASONS = grouped_terms("conceal_reasons")  # "hij staat toch niet ingeschreven"
+CONCEAL_REASON_KEYS = (N_("conceal.reason.registration"), N_("conceal.reason.own_home"))
 # A message with a feeling and nothing else to answer ("ik schaam me zo"): no re-answer.
 FEELING_ONLY_INTENTS = frozenset({"inform", "nlu_fallback", "out_of_scope"})
 BENEFIT_ONLY = 8  # words: "ik heb ww" says which benefit; a longer message says more
@@ -130,7 +132,7 @@ def _needs_age(situation: Situation, benefits: list[str]) -> bool:
     kb = knowledge()
     for benefit in benefits:
         rule_id = situation.rules.get(kb.benefits[benefit].family)
-        if rule_id is not None and kb.rules[rule_id].variants:
+        if rule_id is not None and kb.rules[rule_id].variants and kb.rules[rule_id].ask_age:
             return True
     return False
 
@@ -273,7 +275,7 @@ def answer_turn(turn: TurnInput, age_answer: int | None = None) -> TurnResult:
         result = _answer(turn, reading, frame, kb, data, age_answer)
     answer = result.answer
     if turn.intent == CONCEAL_INTENT and answer and answer.kind not in ("conceal", "need_benefit"):
-        answer.messages.insert(0, [part("conceal.short")])  # the rules, and why still report
+        answer.messages.insert(0, [part("conceal.short"), *_conceal_reasons(turn.text)])
     elif answer and answer.rules and turn.intent != "ask_permission" and _asks_who_decides(turn):
         answer.messages.insert(0, [part("no_decision.short")])  # then the rules it asked about
     if feeling is not None and result.kind == "not_understood":
@@ -284,6 +286,16 @@ def answer_turn(turn: TurnInput, age_answer: int | None = None) -> TurnResult:
         notes.remove(feeling)  # the complaint's own reply acknowledges it
     result.notes = notes + result.notes
     return result
+
+
+def _conceal_reasons(text: str) -> list[dict[str, Any]]:
+    """The fact behind each reason given for not reporting ("hij heeft een eigen huis")."""
+    tokens = normalise(text)
+    return [
+        keyed(f"conceal.reason.{key}")
+        for key, words in CONCEAL_REASONS.items()
+        if has_any(tokens, words)
+    ]
 
 
 def _asks_who_decides(turn: TurnInput) -> bool:
@@ -486,7 +498,8 @@ def _without_situation(
     if turn.intent == "ask_permission":
         return TurnResult("answered", Answer("no_decision", [[part("no_decision")]]), frame)
     if turn.intent == CONCEAL_INTENT:
-        return TurnResult("answered", with_offer("conceal", [[part("conceal")]]), frame)
+        reasons = _conceal_reasons(turn.text)
+        return TurnResult("answered", with_offer("conceal", [[part("conceal"), *reasons]]), frame)
     if reading.had and len(turn.text.split()) <= BENEFIT_ONLY:
         return TurnResult("answered", benefit_noted(kb, reading.had), frame)
     return TurnResult("not_understood", None, frame, turn.pending)

@@ -85,6 +85,7 @@ def load_knowledge(data_dir: Path = DATA_DIR) -> Knowledge:
             source=str(item["source"]),
             figures=dict(item.get("figures") or {}),
             variants=tuple(Variant(**variant) for variant in item.get("variants") or ()),
+            ask_age=bool(item.get("ask_age", True)),
         )
     situations = {
         key: Situation(

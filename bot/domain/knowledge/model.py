@@ -56,6 +56,9 @@ class Rule:
     source: str
     figures: dict[str, str] = field(default_factory=dict)
     variants: tuple[Variant, ...] = ()
+    # Ask the age before answering (False: the variants refine an answer that is right
+    # without the age too, once the person says it).
+    ask_age: bool = True
 
     @property
     def why_key(self) -> str:
