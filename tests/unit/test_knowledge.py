@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.domain.knowledge.answers import Answer, rules_answer
+from bot.domain.knowledge.answers import Answer, resolve_rule, rules_answer
 from bot.domain.knowledge.figures import FigureChoice, choose
 from bot.domain.knowledge.loader import DATA_DIR, KnowledgeError, knowledge, load_knowledge
 from bot.domain.knowledge.matcher import Reading, read_message
@@ -262,3 +262,12 @@ def test_the_readers_words_are_data_and_a_missing_list_is_named() -> None:
     assert numbers("months")["maart"] == 3
     with pytest.raises(KnowledgeError, match="no_such_list"):
         terms("no_such_list")
+
+
+def test_a_known_trip_length_picks_the_precise_rule() -> None:
+    kb = knowledge()
+    assert resolve_rule(kb, "abroad_wia", None, 42).verdict == "report_before"  # 6 weeks
+    assert resolve_rule(kb, "abroad_wia", None, 14).id == "abroad_wia"  # 2 weeks: it depends
+    assert resolve_rule(kb, "abroad_wia", None).id == "abroad_wia"  # not said
+    assert resolve_rule(kb, "abroad_kinderbijslag", None, 120).id == "abroad_kinderbijslag_long"
+    assert not kb.rules["abroad_wia"].asks_age  # a trip length is never asked first

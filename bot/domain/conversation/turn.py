@@ -132,7 +132,7 @@ def _needs_age(situation: Situation, benefits: list[str]) -> bool:
     kb = knowledge()
     for benefit in benefits:
         rule_id = situation.rules.get(kb.benefits[benefit].family)
-        if rule_id is not None and kb.rules[rule_id].variants and kb.rules[rule_id].ask_age:
+        if rule_id is not None and kb.rules[rule_id].asks_age:
             return True
     return False
 

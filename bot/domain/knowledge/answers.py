@@ -67,10 +67,12 @@ def agencies_of(knowledge: Knowledge, benefits: list[str]) -> list[str]:
     return list(dict.fromkeys(knowledge.benefits[b].agency for b in benefits))
 
 
-def resolve_rule(knowledge: Knowledge, rule_id: str, age: int | None) -> Rule:
+def resolve_rule(
+    knowledge: Knowledge, rule_id: str, age: int | None, days: int | None = None
+) -> Rule:
     rule = knowledge.rules[rule_id]
     for variant in rule.variants:
-        if variant.applies(age):
+        if variant.applies(age, days):
             return knowledge.rules[variant.rule]
     return rule
 
@@ -150,7 +152,7 @@ def rules_answer(
         family_rule = situation.rules.get(family)
         if family_rule is None:
             continue
-        rule = resolve_rule(knowledge, family_rule, reading.age)
+        rule = resolve_rule(knowledge, family_rule, reading.age, (facts or {}).get("days"))
         if benefit not in groups.setdefault(rule.id, []):
             groups[rule.id].append(benefit)
     for rule_id, group in groups.items():

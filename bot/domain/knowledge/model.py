@@ -36,16 +36,25 @@ class Benefit:
 
 @dataclass(frozen=True)
 class Variant:
+    """A more precise rule for an age (years) or a duration (days, of a trip) the person
+    said; a variant that names neither never applies."""
+
     rule: str
     min_age: int | None = None
     max_age: int | None = None
+    min_days: int | None = None
+    max_days: int | None = None
 
-    def applies(self, age: int | None) -> bool:
-        if age is None:
-            return False
-        return (self.min_age is None or age >= self.min_age) and (
-            self.max_age is None or age <= self.max_age
-        )
+    def applies(self, age: int | None, days: int | None = None) -> bool:
+        if self.min_age is not None or self.max_age is not None:
+            return age is not None and _within(age, self.min_age, self.max_age)
+        if self.min_days is not None or self.max_days is not None:
+            return days is not None and _within(days, self.min_days, self.max_days)
+        return False
+
+
+def _within(value: int, low: int | None, high: int | None) -> bool:
+    return (low is None or value >= low) and (high is None or value <= high)
 
 
 @dataclass(frozen=True)
@@ -59,6 +68,12 @@ class Rule:
     # Ask the age before answering (False: the variants refine an answer that is right
     # without the age too, once the person says it).
     ask_age: bool = True
+
+    @property
+    def asks_age(self) -> bool:
+        """Its answer depends on the age, which is asked before answering."""
+        by_age = any(v.min_age is not None or v.max_age is not None for v in self.variants)
+        return by_age and self.ask_age
 
     @property
     def why_key(self) -> str:
