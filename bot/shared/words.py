@@ -69,5 +69,24 @@ def count_term(tokens: list[str], term: str) -> int:
     return len(term_spans(tokens, term))
 
 
+# "wij gaan niet scheiden", "we wonen niet meer samen": a term just after a negation says
+# the opposite; a word like "dat" in between starts a new clause ("niet dat mijn vriend …").
+_NEGATIONS = frozenset({"niet", "geen", "nooit", "not", "never", "no"})
+_CLAUSE_WORDS = frozenset({"dat", "maar", "want", "omdat", "en", "that", "but", "and", "because"})
+
+
+def count_affirmed(tokens: list[str], term: str) -> int:
+    """How often a term occurs without a negation just before it (at most two words)."""
+    count = 0
+    for start, _ in term_spans(tokens, term):
+        before = tokens[max(0, start - 2) : start]
+        negated = any(
+            word in _NEGATIONS and not _CLAUSE_WORDS.intersection(before[index + 1 :])
+            for index, word in enumerate(before)
+        )
+        count += not negated
+    return count
+
+
 def has_any(tokens: list[str], terms: tuple[str, ...]) -> bool:
     return any(count_term(tokens, term) for term in terms)

@@ -271,3 +271,12 @@ def test_a_known_trip_length_picks_the_precise_rule() -> None:
     assert resolve_rule(kb, "abroad_wia", None).id == "abroad_wia"  # not said
     assert resolve_rule(kb, "abroad_kinderbijslag", None, 120).id == "abroad_kinderbijslag_long"
     assert not kb.rules["abroad_wia"].asks_age  # a trip length is never asked first
+
+
+def test_a_negated_word_names_no_situation() -> None:
+    kb = knowledge()
+    assert read_message("wij gaan echt uit elkaar", kb).situation == "separation"
+    assert read_message("nee hoor, we gaan niet scheiden", kb).situation is None
+    assert read_message("niet trouwen, maar mijn vriend gaat samenwonen met mij", kb).situation == (
+        "partner_moving_in"
+    )

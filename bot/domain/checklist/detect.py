@@ -6,7 +6,7 @@ import re
 
 from bot.domain.checklist.model import LifeEventData
 from bot.domain.knowledge.vocabulary import terms
-from bot.shared.words import count_term, has_any, normalise
+from bot.shared.words import count_affirmed, has_any, normalise
 
 WHO_TERMS = terms("who_needs_to_know")
 LIST_TERMS = terms("the_list")
@@ -27,7 +27,7 @@ def detect_events(text: str, data: LifeEventData) -> list[str]:
     plain = " ".join(tokens)
     scores: dict[str, int] = {}
     for event in data.events.values():
-        score = sum(count_term(tokens, term) * len(normalise(term)) for term in event.terms)
+        score = sum(count_affirmed(tokens, term) * len(normalise(term)) for term in event.terms)
         score += sum(3 for pattern in event.patterns if re.search(pattern, plain))
         if score:
             scores[event.id] = score

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from bot.domain.knowledge.model import Knowledge
 from bot.domain.knowledge.vocabulary import grouped_terms, terms
-from bot.shared.words import count_term, has_any, normalise, term_spans
+from bot.shared.words import count_affirmed, has_any, normalise, term_spans
 
 AGENCY_TERMS: dict[str, tuple[str, ...]] = grouped_terms("agencies")
 MISTAKE_TERMS = terms("mistake")
@@ -99,7 +99,7 @@ def read_message(text: str, knowledge: Knowledge) -> Reading:
     scores: dict[str, tuple[int, int]] = {}
     for situation in knowledge.situations.values():
         score = situation.weight * sum(
-            count_term(tokens, term) * len(normalise(term)) for term in situation.terms
+            count_affirmed(tokens, term) * len(normalise(term)) for term in situation.terms
         )
         if score:
             scores[situation.id] = (score, situation.priority)
