@@ -369,3 +369,13 @@ def test_every_reason_not_to_report_has_a_text() -> None:
     from bot.domain.conversation.turn import CONCEAL_REASON_KEYS, CONCEAL_REASONS
 
     assert {f"conceal.reason.{key}" for key in CONCEAL_REASONS} == set(CONCEAL_REASON_KEYS)
+
+
+async def test_losing_a_job_gives_the_list_with_childcare_running_on() -> None:
+    talk = Conversation()
+    keys = await talk.say(
+        "mijn contract stopt eind van de maand, ik krijg kinderopvangtoeslag. nu?",
+        "ask_rules",
+        [("job_lost", 0.8)],
+    )
+    assert "event.job_lost.toeslagen" in keys and "event.job_lost.uwv" in keys

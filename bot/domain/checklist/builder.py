@@ -110,11 +110,11 @@ def build_checklist(
     for event_id in events:
         event = data.events[event_id]
         for desk in DESKS:
-            if desk not in desks:
+            if desk not in desks and desk not in event.always:
                 continue
             cells = event.cells[desk]
             groups: dict[Cell, list[str]] = {}
-            if desk in COMMON_DESKS:
+            if desk in COMMON_DESKS or desk not in desks:  # a desk shown for everyone
                 if cells.default.duty != "none":
                     groups[cells.default] = []
             else:

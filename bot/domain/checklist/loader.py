@@ -79,6 +79,8 @@ def load_life_events(data_dir: Path = DATA_DIR, kb: Knowledge | None = None) -> 
                 for benefit, cell_raw in (desk_raw.get("benefits") or {}).items()
             }
             cells[desk] = DeskCells(_cell(desk_raw, where), overrides)
+        for desk in item.get("always") or ():
+            require(desk in DESKS, f"life_events.yml {event_id}: unknown desk {desk!r} in always")
         events[event_id] = LifeEvent(
             id=event_id,
             kind=item["kind"],
@@ -86,6 +88,7 @@ def load_life_events(data_dir: Path = DATA_DIR, kb: Knowledge | None = None) -> 
             patterns=tuple(str(p) for p in item.get("patterns") or ()),
             situation=item.get("situation"),
             cells=cells,
+            always=tuple(str(desk) for desk in item.get("always") or ()),
         )
     gemeenten_raw = _yaml(data_dir, "gemeenten")
     names = tuple(name for group in gemeenten_raw["provinces"].values() for name in group)

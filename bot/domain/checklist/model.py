@@ -68,6 +68,8 @@ class LifeEvent:
     cells: dict[str, DeskCells]
     patterns: tuple[str, ...] = ()
     situation: str | None = None
+    # Desks shown whatever the person's benefits ("baan kwijt": WW is applied for at UWV).
+    always: tuple[str, ...] = ()
 
     @property
     def name_key(self) -> str:
