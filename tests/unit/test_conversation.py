@@ -379,3 +379,14 @@ async def test_losing_a_job_gives_the_list_with_childcare_running_on() -> None:
         [("job_lost", 0.8)],
     )
     assert "event.job_lost.toeslagen" in keys and "event.job_lost.uwv" in keys
+
+
+async def test_a_second_change_the_words_and_the_reader_name_goes_on_the_same_list() -> None:
+    text = "ik heb ww. mijn vriend komt bij me wonen en ik ga werken bij de bakker"
+    both = await Conversation().say(
+        text, "ask_rules", [("partner_moving_in", 0.56), ("side_job", 0.3)]
+    )
+    assert "checklist.intro" in both and "event.work_start.uwv" in both
+    # Words alone, without the reader hearing it, add no second change.
+    one = await Conversation().say(text, "ask_rules", [("partner_moving_in", 0.9)])
+    assert "event.work_start.uwv" not in one

@@ -362,6 +362,15 @@ def _answer(
         events = events_of(label, turn.pending or turn.text, data)
     for other in turn.reading.also:
         events += [e for e in events_of(other, turn.text, data) if e not in events]
+    if not (follow_up and kept_events) and any(data.events[e].kind == "life" for e in events):
+        # A change at home with more news in the same message ("… en ik ga werken"): the
+        # other changes the words name, and the reader hears too, go on the same list.
+        ranked = dict(turn.ranking)
+        events += [
+            e
+            for e in detect_events(turn.text, data)
+            if e not in events and ranked.get(label_of_event(e, data), 0.0) >= READ_MIN
+        ]
     life = [e for e in events if data.events[e].kind == "life"]
     if events and (wants_list or situation_id is None or (len(events) >= 2 and life)):
         elsewhere = _agencies_not_on_the_list(turn, reading, frame, data, kb) if follow_up else []
