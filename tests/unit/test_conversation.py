@@ -14,7 +14,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.questions import ActionAnswerQuestion, ActionExplainAnswer, ActionRepeatAnswer
-from bot.domain.conversation.facts import Amount, amount_in, duration_days
+from bot.domain.conversation.facts import Amount, amount_in, bare_amount, duration_days
 from bot.domain.conversation.readings import read_ranking
 from bot.domain.conversation.safety import contains_private_number, is_bsn
 from bot.domain.knowledge.loader import knowledge
@@ -67,6 +67,10 @@ async def test_a_changed_amount_is_answered_for_the_same_situation_with_the_sum(
     assert "rule.gift_bijstand.why" in again
     assert "sum.year.month.over" in again
     assert talk.slots["facts"] == {"amount": 400.0, "period": "month"}
+    # A plain number after that is the new amount, with the period kept.
+    smaller = await talk.say("en als het 90 is?", "what_if", [("none", 0.9)])
+    assert "sum.year.month.under" in smaller  # 90 x 12 = 1.080, under 1.200 (2026)
+    assert talk.slots["facts"] == {"amount": 90.0, "period": "month"}
 
 
 async def test_a_follow_up_about_another_benefit_answers_only_that_benefit() -> None:
@@ -390,3 +394,10 @@ async def test_a_second_change_the_words_and_the_reader_name_goes_on_the_same_li
     # Words alone, without the reader hearing it, add no second change.
     one = await Conversation().say(text, "ask_rules", [("partner_moving_in", 0.9)])
     assert "event.work_start.uwv" not in one
+
+
+def test_a_plain_number_is_an_amount_only_when_nothing_else_is_counted() -> None:
+    assert bare_amount("en als het 1.500 is?") == 1500
+    assert bare_amount("ze is 15") is None  # an age
+    assert bare_amount("en 6 weken?") is None  # a duration
+    assert bare_amount("2 of 3 keer") is None

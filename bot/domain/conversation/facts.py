@@ -132,6 +132,33 @@ def hours_in(text: str) -> float | None:
     return float(match.group(1).replace(",", ".")) if match else None
 
 
+_BARE_NUMBER = re.compile(r"(?<![\d.,])(\d{1,3}(?:[.,]\d{3})+|\d+)(?:[.,](\d{1,2}))?(?![\d.,]| ?%)")
+_UNIT_AFTER = re.compile(
+    r"^ ?(?:jaar|jr|uur|uren|u|dagen|dag|weken|week|maanden|maand|keer|x|nachten|kinderen|"
+    r"years?|hours?|days?|weeks?|months?|times|nights)\b"
+)
+
+
+# "ze is 15", "hij wordt 19": a person's age, not money.
+_AGE_LIKE = re.compile(
+    r"\b(?:ik|ze|zij|hij|die|zoon|dochter|she|he|im|i am|she s|he s) (?:ben|is|was|wordt|word|"
+    r"am|turns?|werd) (?:nu |net |bijna )?\d"
+)
+
+
+def bare_amount(text: str) -> float | None:
+    """ "en als het 50 is?": the one plain number in a short follow-up about an amount, or
+    None when there is none, more than one, or it counts something else ("3 weken")."""
+    lowered = text.lower()
+    if _AGE_LIKE.search(" ".join(normalise(lowered))):
+        return None
+    numbers = list(_BARE_NUMBER.finditer(lowered))
+    if len(numbers) != 1:
+        return None
+    after = " ".join(normalise(lowered[numbers[0].end() :]))
+    return None if _UNIT_AFTER.match(" " + after) else _euros(numbers[0].group(0))
+
+
 def duration_days(text: str) -> int | None:
     """A duration in days ("3 weken" is 21), or None when the message names none."""
     match = _DURATION.search(" ".join(normalise(text)))

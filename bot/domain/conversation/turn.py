@@ -24,7 +24,13 @@ from bot.domain.checklist.loader import life_events
 from bot.domain.checklist.model import AGENCY_OF_DESK
 from bot.domain.checklist.render import checklist_answer, gemeente_notes, no_checklist_yet
 from bot.domain.checklist.when import event_date
-from bot.domain.conversation.facts import amount_in, duration_days, hours_in, period_in
+from bot.domain.conversation.facts import (
+    amount_in,
+    bare_amount,
+    duration_days,
+    hours_in,
+    period_in,
+)
 from bot.domain.conversation.frame import Frame
 from bot.domain.conversation.readings import (
     READ_MIN,
@@ -81,6 +87,7 @@ CONCEAL_REASONS = grouped_terms("conceal_reasons")  # "hij staat toch niet inges
 CONCEAL_REASON_KEYS = (N_("conceal.reason.registration"), N_("conceal.reason.own_home"))
 # A message with a feeling and nothing else to answer ("ik schaam me zo"): no re-answer.
 FEELING_ONLY_INTENTS = frozenset({"inform", "nlu_fallback", "out_of_scope"})
+BARE_AMOUNT_TURN = 8  # words: a plain number in a turn this short after an amount is one
 BENEFIT_ONLY = 8  # words: "ik heb ww" says which benefit; a longer message says more
 CONTINUING_TURN = 10  # words: a turn this short carries on the topic unless clearly new
 SHORT_TURN = 15  # words: a question this short without a situation of its own is a follow-up
@@ -143,9 +150,12 @@ def _facts(text: str, reading: Reading, frame: Frame, age_answer: int | None) ->
     if age is not None:
         facts["age"] = age
     amount = amount_in(text)
+    bare = bare_amount(text) if "amount" in facts and age is None else None
     if amount is not None:
         facts["amount"] = amount.euros
         facts["period"] = amount.period
+    elif bare is not None and len(text.split()) <= BARE_AMOUNT_TURN:  # "en als het 50 is?"
+        facts["amount"] = bare
     elif "amount" in facts and period_in(text):  # "en als hij het elke maand geeft?"
         facts["period"] = period_in(text)
     days = duration_days(text)
