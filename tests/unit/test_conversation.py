@@ -167,6 +167,7 @@ def test_whose_benefit_it_is() -> None:
     }
     assert read_message("mijn man en ik hebben allebei aow", kb).had == ["aow"]
     assert read_message("de aow van mijn schoonmoeder", kb).had == []
+    assert read_message("wordt de aow van hem dan lager?", kb).had == []  # his, named before
     assert read_message("ik heb ww, mijn vriend heeft wia", kb).had == ["ww"]
 
 

@@ -157,6 +157,9 @@ def _owner_at(tokens: list[str], start: int, end: int) -> str | None:
         for token in after[1:]:
             if token in _RELATION_OF:
                 return token
+        if after[1:2] and after[1] in _OTHER_PERSON:  # "de aow van hem": the one named before
+            earlier = [t for t in tokens[:start] if t in _RELATION_OF]
+            return earlier[-1] if earlier else "other"
     if start > 0 and tokens[start - 1] in _MY:
         return None
     for index in range(start - 1, max(-1, start - OWNER_WINDOW - 1), -1):
