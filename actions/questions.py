@@ -19,7 +19,7 @@ from actions.conversation import miss_kind
 from actions.replies import send
 from bot.domain.conversation.frame import Frame
 from bot.domain.conversation.readings import NOTHING, ranking_of
-from bot.domain.conversation.safety import FEELING_SURE
+from bot.domain.conversation.safety import CRISIS_SURE, FEELING_SURE
 from bot.domain.conversation.turn import SMALLTALK_INTENTS, TurnInput, answer_again, answer_turn
 from bot.domain.knowledge.answers import Answer, explain_answer, in_short, part
 from bot.domain.knowledge.loader import knowledge
@@ -70,6 +70,8 @@ def chosen_topic(latest_message: dict[str, Any]) -> str | None:
 
 def feeling_of(latest_message: dict[str, Any]) -> str | None:
     ranking = ranking_of(latest_message, "feelings")
+    if any(name == "crisis" and sure >= CRISIS_SURE for name, sure in ranking):
+        return "crisis"
     if ranking and ranking[0][0] != NOTHING and ranking[0][1] >= FEELING_SURE:
         return ranking[0][0]
     return None

@@ -402,3 +402,13 @@ def test_a_plain_number_is_an_amount_only_when_nothing_else_is_counted() -> None
     assert bare_amount("ze is 15") is None  # an age
     assert bare_amount("en 6 weken?") is None  # a duration
     assert bare_amount("2 of 3 keer") is None
+
+
+async def test_thoughts_of_not_wanting_to_live_get_the_crisis_line_first() -> None:
+    keys = await Conversation().say(
+        "ik weet het echt niet meer",
+        "inform",
+        [("none", 0.9)],
+        feelings=[{"name": "none", "confidence": 0.6}, {"name": "crisis", "confidence": 0.35}],
+    )
+    assert keys[0] == "feeling.crisis"

@@ -18,11 +18,14 @@ FEELING_KEYS = {
     "grief": N_("feeling.grief"),
     "shame": N_("feeling.shame"),
     "overwhelmed": N_("feeling.overwhelmed"),
+    # Thoughts of not wanting to live: the crisis line first, whatever the question was.
+    "crisis": N_("feeling.crisis"),
 }
 # Prison is answered when the person fears it, never brought up unasked.
 _PRISON = re.compile(r"gevangenis|\bcel\b|celstraf|politie|strafbla|prison|jail|police", re.I)
 FEAR_OF_PRISON = N_("feeling.fear.prison")
 FEELING_SURE = 0.5
+CRISIS_SURE = 0.3  # the crisis line is offered on less: missing it costs more than a mistake
 _NINE_DIGITS = re.compile(r"(?<![\d+])(\d{4}[ .]?\d{2}[ .]?\d{3}|\d{3}[ .]?\d{3}[ .]?\d{3})(?!\d)")
 _IBAN = re.compile(r"\b[a-z]{2}\d{2} ?[a-z]{4} ?(?:\d ?){10}\b", re.IGNORECASE)
 _NAMED_BSN = re.compile(r"\b(?:bsn|burgerservicenummer|sofi ?nummer)\b", re.IGNORECASE)
