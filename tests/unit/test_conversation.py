@@ -341,7 +341,7 @@ async def test_who_decides_inside_a_question_is_said_before_the_rules() -> None:
         "ask_rules",
         [("paid_services", 0.8)],
     )
-    assert keys[0] == "no_decision.short" and any(k.startswith("rule.") for k in keys)
+    assert keys[0] == "no_decision.who" and any(k.startswith("rule.") for k in keys)
     plain = await Conversation().say(
         "ik heb bijstand en doe soms klusjes voor een oom", "ask_rules", [("paid_services", 0.8)]
     )

@@ -44,6 +44,7 @@ from bot.domain.conversation.readings import (
 from bot.domain.conversation.safety import feeling_first, private_data_warning
 from bot.domain.knowledge.answers import (
     Answer,
+    agencies_of,
     agency_follow_up,
     ask_age,
     ask_benefit,
@@ -287,7 +288,7 @@ def answer_turn(turn: TurnInput, age_answer: int | None = None) -> TurnResult:
     if turn.intent == CONCEAL_INTENT and answer and answer.kind not in ("conceal", "need_benefit"):
         answer.messages.insert(0, [part("conceal.short"), *_conceal_reasons(turn.text)])
     elif answer and answer.rules and turn.intent != "ask_permission" and _asks_who_decides(turn):
-        answer.messages.insert(0, [part("no_decision.short")])  # then the rules it asked about
+        answer.messages.insert(0, [_who_decides(kb, frame.benefits)])  # then the rules
     if feeling is not None and result.kind == "not_understood":
         # Only a feeling, no question ("jullie zijn allemaal fraudejagers"): it is heard, and
         # the person is invited to say more; "ik begrijp je niet" would read as not listening.
@@ -306,6 +307,14 @@ def _conceal_reasons(text: str) -> list[dict[str, Any]]:
         for key, words in CONCEAL_REASONS.items()
         if has_any(tokens, words)
     ]
+
+
+def _who_decides(kb: Any, benefits: list[str]) -> dict[str, Any]:
+    """ "Ik beslis niets. Dat doet je gemeente.": the agencies that pay the person."""
+    agencies = [kb.agencies[a].name_key for a in agencies_of(kb, benefits)]
+    if not agencies:
+        return part("no_decision.short")
+    return part("no_decision.who", agencies={"keys": agencies})
 
 
 def _asks_who_decides(turn: TurnInput) -> bool:
