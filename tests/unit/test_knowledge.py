@@ -235,6 +235,8 @@ def test_reading_informal_messages(text: str, benefits: list[str], situation: st
 def test_reading_age_mistakes_and_assumptions() -> None:
     kb = knowledge()
     assert read_message("ik ben 45 en heb bijstand", kb).age == 45
+    assert read_message("en stel ik was 33?", kb).age == 33  # a what-if about the age
+    assert read_message("ik was 3 weken weg", kb).age is None
     assert read_message("im 19 and on bijstand", kb).age == 19
     assert read_message("ik ben 3 weken weg", kb).age is None
     assert read_message("ik heb bijstand en ben 58", kb).age == 58

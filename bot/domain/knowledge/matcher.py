@@ -43,6 +43,11 @@ _AGE_PATTERNS = (
     re.compile(r"\b(\d{1,3}) (?:jaar oud|years old)\b"),
     re.compile(r"\b(?:als |if )?(?:ik|i) (\d{1,3}) (?:ben|word|was)\b"),
     re.compile(r"\bwhen i turn (\d{1,3})\b|\bif i was (\d{1,3})\b"),
+    # "stel ik was 30", "wat als ik nu 30 was", "if i were 30"
+    re.compile(
+        r"\b(?:ik|i) (?:was|were|wordt) (?:nu |al )?(\d{1,3})\b"
+        r"(?! ?(?:weken|maanden|dagen|uur|euro|keer))"
+    ),
 )
 
 
