@@ -18,6 +18,7 @@ from babel.messages.pofile import read_po, write_po
 
 from bot.domain.checklist.loader import load_life_events
 from bot.domain.checklist.model import DESKS, LifeEventData
+from bot.domain.conversation.turn import CONCEAL_REASONS
 from bot.domain.knowledge.answers import RELATIVE_WORDS
 from bot.domain.knowledge.loader import load_knowledge
 from bot.domain.knowledge.model import VERDICTS, Knowledge
@@ -75,6 +76,8 @@ def knowledge_keys(knowledge: Knowledge) -> Iterable[tuple[str, str]]:
             "first line of an answer about a change in life (never 'ja, dat mag')",
         )
     yield from SUM_KEYS.items()
+    for reason in CONCEAL_REASONS:
+        yield f"conceal.reason.{reason}", f"the fact behind a reason not to report ({reason})"
     for word in sorted(RELATIVE_WORDS | {"someone"}):
         yield f"relative.{word}", f"a relative, as in 'de WW van je zus' ({word})"
     for benefit in knowledge.benefits.values():

@@ -371,9 +371,11 @@ async def test_a_reason_not_to_report_is_answered_with_the_fact() -> None:
 
 
 def test_every_reason_not_to_report_has_a_text() -> None:
-    from bot.domain.conversation.turn import CONCEAL_REASON_KEYS, CONCEAL_REASONS
+    from bot.domain.conversation.turn import CONCEAL_REASONS
+    from bot.i18n.maintenance import extract_template
 
-    assert {f"conceal.reason.{key}" for key in CONCEAL_REASONS} == set(CONCEAL_REASON_KEYS)
+    template = extract_template()
+    assert CONCEAL_REASONS and all(f"conceal.reason.{key}" in template for key in CONCEAL_REASONS)
 
 
 async def test_losing_a_job_gives_the_list_with_childcare_running_on() -> None:

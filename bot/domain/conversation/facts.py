@@ -128,7 +128,7 @@ _HOURS = re.compile(r"(?<!om )\b(\d{1,2}(?:[.,]5)?) ?(?:uur|uren|u|hours?|hrs?)\
 
 def hours_in(text: str) -> float | None:
     """Hours of work named in the message ("6 uur per week", "4 hours"), or None."""
-    match = _HOURS.search(" ".join(normalise(text)).replace(" 5 ", ",5 "))
+    match = _HOURS.search(text.lower())
     return float(match.group(1).replace(",", ".")) if match else None
 
 

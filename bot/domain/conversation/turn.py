@@ -44,8 +44,8 @@ from bot.domain.conversation.readings import (
 from bot.domain.conversation.safety import feeling_first, private_data_warning
 from bot.domain.knowledge.answers import (
     Answer,
-    agencies_of,
     agency_follow_up,
+    agency_names,
     ask_age,
     ask_benefit,
     assumption_answer,
@@ -65,6 +65,7 @@ from bot.domain.knowledge.answers import (
 from bot.domain.knowledge.loader import knowledge
 from bot.domain.knowledge.matcher import Reading, read_message, without_generic_toeslag
 from bot.domain.knowledge.model import Situation
+from bot.domain.knowledge.sums import plain_money
 from bot.domain.knowledge.vocabulary import grouped_terms, terms
 from bot.shared.text_keys import N_
 from bot.shared.words import has_any, normalise
@@ -84,8 +85,8 @@ FOLLOW_UP_INTENTS = frozenset(
 )
 CONCEAL_INTENT = "ask_conceal"  # "kan ik het niet gewoon stil houden?"
 WHO_DECIDES = terms("who_decides")  # "wie beslist dat?", also inside a longer question
-CONCEAL_REASONS = grouped_terms("conceal_reasons")  # "hij staat toch niet ingeschreven"
-CONCEAL_REASON_KEYS = (N_("conceal.reason.registration"), N_("conceal.reason.own_home"))
+# "hij staat toch niet ingeschreven": texts conceal.reason.<key> (listed for `make i18n`).
+CONCEAL_REASONS = grouped_terms("conceal_reasons")
 # A message with a feeling and nothing else to answer ("ik schaam me zo"): no re-answer.
 FEELING_ONLY_INTENTS = frozenset({"inform", "nlu_fallback", "out_of_scope"})
 BARE_AMOUNT_TURN = 8  # words: a plain number in a turn this short after an amount is one
@@ -174,16 +175,12 @@ def _same_rule_note(facts: dict[str, Any], before: dict[str, Any]) -> Answer | N
     if facts.get("amount") != before.get("amount") and facts.get("amount") is not None:
         period = facts.get("period") or "once"
         key = f"follow_up.same.amount.{period}"
-        return Answer("same_rule", [[keyed(key, own_amount=_plain_number(facts["amount"]))]])
+        return Answer("same_rule", [[keyed(key, own_amount=plain_money(facts["amount"]))]])
     if facts.get("hours") != before.get("hours") and facts.get("hours") is not None:
         return Answer("same_rule", [[part(N_("follow_up.same.hours"), hours=facts["hours"])]])
     if facts.get("days") != before.get("days") and facts.get("days") is not None:
         return Answer("same_rule", [[part(N_("follow_up.same.days"), days=facts["days"])]])
     return None
-
-
-def _plain_number(value: float) -> int | float:
-    return int(value) if float(value).is_integer() else round(value, 2)
 
 
 # The sentences _same_rule_note says (for `make i18n`).
@@ -311,7 +308,7 @@ def _conceal_reasons(text: str) -> list[dict[str, Any]]:
 
 def _who_decides(kb: Any, benefits: list[str]) -> dict[str, Any]:
     """ "Ik beslis niets. Dat doet je gemeente.": the agencies that pay the person."""
-    agencies = [kb.agencies[a].name_key for a in agencies_of(kb, benefits)]
+    agencies = agency_names(kb, benefits)
     if not agencies:
         return part("no_decision.short")
     return part("no_decision.who", agencies={"keys": agencies})

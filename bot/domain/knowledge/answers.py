@@ -67,6 +67,11 @@ def agencies_of(knowledge: Knowledge, benefits: list[str]) -> list[str]:
     return list(dict.fromkeys(knowledge.benefits[b].agency for b in benefits))
 
 
+def agency_names(knowledge: Knowledge, benefits: list[str]) -> list[str]:
+    """The name keys of the agencies that pay these benefits, for {agencies} in a text."""
+    return [knowledge.agencies[a].name_key for a in agencies_of(knowledge, benefits)]
+
+
 def resolve_rule(
     knowledge: Knowledge, rule_id: str, age: int | None, days: int | None = None
 ) -> Rule:
@@ -298,7 +303,7 @@ def ask_age() -> Answer:
 
 def own_case_answer(knowledge: Knowledge, benefits: list[str]) -> Answer:
     """ "Is mijn uitkering al betaald?": Wegwijs sees no one's file; who can tell them."""
-    agencies = [knowledge.agencies[a].name_key for a in agencies_of(knowledge, benefits)]
+    agencies = agency_names(knowledge, benefits)
     ask = (
         part("answer.ask_agency", agencies={"keys": agencies})
         if agencies

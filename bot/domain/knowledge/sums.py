@@ -51,7 +51,8 @@ SUM_KEYS = {
 }
 
 
-def _money(value: float) -> int | float:
+def plain_money(value: float) -> int | float:
+    """€ 400 rather than € 400.0; cents only when there are any."""
     return int(value) if float(value).is_integer() else round(value, 2)
 
 
@@ -66,7 +67,7 @@ def sums_for(
     choice = choose(figure, today)
     if choice is None:
         return []
-    limit, year = _money(choice.value), choice.year
+    limit, year = plain_money(choice.value), choice.year
     hedge = (
         [] if choice.current else [{"key": "figure.not_sure", "args": {"this_year": today.year}}]
     )
@@ -81,8 +82,8 @@ def sums_for(
                 {
                     "key": key,
                     "args": {
-                        "amount": _money(amount),
-                        "total": _money(total),
+                        "amount": plain_money(amount),
+                        "total": plain_money(total),
                         "limit": limit,
                         "year": year,
                     },
@@ -92,7 +93,7 @@ def sums_for(
         return [
             {
                 "key": f"sum.year.once.{side}",
-                "args": {"amount": _money(amount), "limit": limit, "year": year},
+                "args": {"amount": plain_money(amount), "limit": limit, "year": year},
             },
             *hedge,
         ]
@@ -101,7 +102,7 @@ def sums_for(
         return [
             {
                 "key": f"sum.month.{side}",
-                "args": {"amount": _money(amount), "limit": limit, "year": year},
+                "args": {"amount": plain_money(amount), "limit": limit, "year": year},
             },
             *hedge,
         ]
@@ -114,8 +115,8 @@ def sums_for(
             {
                 "key": "sum.kept",
                 "args": {
-                    "amount": _money(amount),
-                    "kept": _money(kept),
+                    "amount": plain_money(amount),
+                    "kept": plain_money(kept),
                     "cents": limit,
                     "year": today.year,
                 },
