@@ -21,11 +21,11 @@ from actions.app_service import AppServiceError, app_service
 from actions.replies import send
 from bot.domain.checklist.gemeenten import find_gemeente
 from bot.domain.checklist.loader import life_events
-from bot.domain.conversation.safety import contains_private_number
 from bot.domain.knowledge.answers import Answer, agencies_of, keyed, part
 from bot.domain.knowledge.loader import knowledge
 from bot.domain.knowledge.matcher import read_message
 from bot.shared.phones import EXAMPLE_NUMBER, phone_number, spoken
+from bot.shared.private_numbers import contains_private_number
 from bot.shared.text_keys import N_
 
 log = logging.getLogger(__name__)

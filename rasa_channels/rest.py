@@ -5,6 +5,9 @@ Someone who talks to Rasa's REST webhook directly types too: "Praat met een mens
 right after Wegwijs showed those buttons means the button, so the message Rasa handles is
 that button's payload. Any other text goes through unchanged, and so does everything when
 the conversation cannot be read (a typed message is never dropped).
+
+A BSN, IBAN or DigiD code in a message is cut out here, before Rasa stores the message in
+its tracker store (bot/shared/private_numbers.py): the answer still warns about it.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from rasa.shared.core.events import BotUttered, UserUttered
 from sanic import Blueprint, Sanic
 
 from bot.shared.buttons import Option, match_option, options_from
+from bot.shared.private_numbers import redact
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +47,8 @@ class RestWithTypedButtons(RestInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
         async def pressing_buttons(message: UserMessage) -> None:
+            if message.text:
+                message.text = redact(message.text)
             payload = await self._typed_button(message)
             if payload is not None:
                 message.text = payload

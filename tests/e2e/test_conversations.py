@@ -9,6 +9,8 @@ import sys
 
 import httpx
 
+from bot.shared.private_numbers import PLACEHOLDER
+from bot.shared.settings import load_settings
 from tests.e2e.conftest import ROOT, RunningStack, new_sender
 
 
@@ -127,6 +129,16 @@ def test_conversations_are_stored_in_the_sqlite_tracker_store(stack: RunningStac
     # The HTTP API needs the token; without it Rasa refuses, which is what we want.
     assert tracker.status_code in (401, 403)
     assert (stack.data_dir / "rasa-tracker.db").stat().st_size > 0
+
+
+def test_a_bsn_is_warned_about_and_never_stored_in_the_tracker(stack: RunningStack) -> None:
+    sender = new_sender()
+    replies = stack.rasa(sender, "mijn bsn is 123456782, is mijn ww al betaald?")
+    assert "BSN" in texts(replies)  # "deel dit niet" first
+    token = {"token": load_settings(stack.env).rasa_api_token}
+    tracker = httpx.get(f"{stack.rasa_url}/conversations/{sender}/tracker", params=token)
+    stored = json.dumps(tracker.json())
+    assert "123456782" not in stored and PLACEHOLDER in json.loads(stored)["latest_message"]["text"]
 
 
 def test_mag_dit_question_is_answered_from_the_rules(stack: RunningStack) -> None:

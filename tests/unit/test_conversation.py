@@ -16,10 +16,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.questions import ActionAnswerQuestion, ActionExplainAnswer, ActionRepeatAnswer
 from bot.domain.conversation.facts import Amount, amount_in, bare_amount, duration_days
 from bot.domain.conversation.readings import read_ranking
-from bot.domain.conversation.safety import contains_private_number, is_bsn
 from bot.domain.knowledge.loader import knowledge
 from bot.domain.knowledge.matcher import read_message
 from bot.domain.knowledge.sums import sums_for
+from bot.shared.private_numbers import PLACEHOLDER, contains_private_number, is_bsn, redact
 
 
 def parse(text: str, intent: str, situations: list[tuple[str, float]] = ()) -> dict[str, Any]:
@@ -199,6 +199,16 @@ def test_private_numbers_are_recognised_and_phone_numbers_are_not() -> None:
     # Named as a BSN, nine digits are warned about even when the check digit is wrong.
     assert contains_private_number("hier is mijn bsn 987 654 321")
     assert not contains_private_number("mijn klantnummer is 987654321")
+
+
+def test_private_numbers_are_cut_out_and_the_rest_of_the_message_stays() -> None:
+    said = redact("mijn bsn is 123456782, en mijn rekening NL91ABNA0417164300. is mijn ww betaald?")
+    assert "123456782" not in said and "0417164300" not in said
+    assert said.count(PLACEHOLDER) == 2 and said.endswith("is mijn ww betaald?")
+    assert contains_private_number(said)  # the warning is still given for it
+    assert redact("digid wachtwoord: Zon23ne! dank") == f"digid wachtwoord: {PLACEHOLDER} dank"
+    for kept in ("ik ben mijn digid code kwijt", "bel me op 06 12345678", "klantnr 987654321"):
+        assert redact(kept) == kept
 
 
 async def test_too_hard_says_the_last_answer_again_shorter() -> None:

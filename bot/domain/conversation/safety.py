@@ -2,7 +2,7 @@
 
 A feeling (read by the learned FeelingReader) gets one short human sentence before the
 facts. A BSN, an IBAN or a DigiD code sent unasked gets "deel dit niet": Wegwijs never
-needs them.
+needs them (the REST channel has already cut the number out: bot/shared/private_numbers.py).
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from bot.domain.knowledge.answers import Answer, part
+from bot.shared.private_numbers import contains_private_number
 from bot.shared.text_keys import N_
 
 FEELING_KEYS = {
@@ -26,26 +27,6 @@ _PRISON = re.compile(r"gevangenis|\bcel\b|celstraf|politie|strafbla|prison|jail|
 FEAR_OF_PRISON = N_("feeling.fear.prison")
 FEELING_SURE = 0.5
 CRISIS_SURE = 0.3  # the crisis line is offered on less: missing it costs more than a mistake
-_NINE_DIGITS = re.compile(r"(?<![\d+])(\d{4}[ .]?\d{2}[ .]?\d{3}|\d{3}[ .]?\d{3}[ .]?\d{3})(?!\d)")
-_IBAN = re.compile(r"\b[a-z]{2}\d{2} ?[a-z]{4} ?(?:\d ?){10}\b", re.IGNORECASE)
-_NAMED_BSN = re.compile(r"\b(?:bsn|burgerservicenummer|sofi ?nummer)\b", re.IGNORECASE)
-_DIGID = re.compile(r"digid\W+(?:\w+\W+){0,4}(?:wachtwoord|code|password|inlog)", re.IGNORECASE)
-
-
-def is_bsn(digits: str) -> bool:
-    """The eleven test every BSN passes (9 digits)."""
-    if len(digits) != 9 or not digits.isdigit():
-        return False
-    weights = (9, 8, 7, 6, 5, 4, 3, 2, -1)
-    return sum(int(d) * w for d, w in zip(digits, weights, strict=True)) % 11 == 0
-
-
-def contains_private_number(text: str) -> bool:
-    if _IBAN.search(text) or _DIGID.search(text):
-        return True
-    if _NAMED_BSN.search(text) and _NINE_DIGITS.search(text):  # "mijn bsn is …": a typo too
-        return True
-    return any(is_bsn(re.sub(r"\D", "", m.group(1))) for m in _NINE_DIGITS.finditer(text))
 
 
 def private_data_warning(text: str) -> Answer | None:
