@@ -17,6 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import miss_kind
 from actions.replies import send
+from bot.domain.conversation.entities import MessageFacts
 from bot.domain.conversation.frame import Frame
 from bot.domain.conversation.readings import NOTHING, ranking_of
 from bot.domain.conversation.safety import CRISIS_SURE, FEELING_SURE
@@ -111,6 +112,7 @@ class ActionAnswerQuestion(Action):
             kept_checklist=tracker.get_slot("checklist"),
             today=today(),
             chosen=entity_value(latest, "situation"),
+            facts=MessageFacts.from_entities(latest.get("entities") or []),
         )
         result = answer_turn(turn, age_reply(text) if pending else None)
         for note in result.notes:

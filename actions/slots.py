@@ -1,4 +1,5 @@
-"""Slots filled on every turn, whatever the intent: the benefits the person mentioned.
+"""Slots filled on every turn, whatever the intent: the benefits the person mentioned
+(the `benefit` entities with role "own").
 
 Rasa calls `action_validate_slot_mappings` after each message for custom slot mappings.
 """
@@ -11,8 +12,9 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import ValidationAction
 
+from bot.domain.conversation.entities import MessageFacts
 from bot.domain.knowledge.loader import knowledge
-from bot.domain.knowledge.matcher import read_message, without_generic_toeslag
+from bot.domain.knowledge.matcher import without_generic_toeslag
 
 
 def merge_benefits(known: list[str] | None, new: list[str]) -> list[str]:
@@ -30,8 +32,8 @@ class ValidateSlotMappings(ValidationAction):
     async def extract_benefits(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
-        text = str(tracker.latest_message.get("text") or "")
-        mentioned = read_message(text, knowledge()).had
+        entities = tracker.latest_message.get("entities") or []
+        mentioned = MessageFacts.from_entities(entities).own  # role "own" (FactExtractor)
         known = tracker.get_slot("benefits")
         if not mentioned:
             return {}

@@ -141,6 +141,21 @@ def test_a_bsn_is_warned_about_and_never_stored_in_the_tracker(stack: RunningSta
     assert "123456782" not in stored and PLACEHOLDER in json.loads(stored)["latest_message"]["text"]
 
 
+def test_rasa_parses_the_facts_as_entities_with_roles(stack: RunningStack) -> None:
+    token = {"token": load_settings(stack.env).rasa_api_token}
+    parsed = httpx.post(
+        f"{stack.rasa_url}/model/parse",
+        params=token,
+        json={"text": "mijn vader heeft aow, ik heb ww en krijg 30 euro per week"},
+    ).json()
+    found = {(e["entity"], e["value"], e.get("role")) for e in parsed["entities"]}
+    assert {
+        ("benefit", "aow", "other"),
+        ("benefit", "ww", "own"),
+        ("amount", 30.0, "week"),
+    } <= found
+
+
 def test_mag_dit_question_is_answered_from_the_rules(stack: RunningStack) -> None:
     replies = stack.rasa(new_sender(), "ik heb bijstand en bak taarten voor de buren, mag dat?")
     text = texts(replies)

@@ -14,6 +14,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.questions import ActionAnswerQuestion, ActionExplainAnswer, ActionRepeatAnswer
+from bot.domain.conversation.entities import entities_in
 from bot.domain.conversation.facts import Amount, amount_in, bare_amount, duration_days
 from bot.domain.conversation.readings import read_ranking
 from bot.domain.knowledge.loader import knowledge
@@ -24,7 +25,13 @@ from bot.shared.private_numbers import PLACEHOLDER, contains_private_number, is_
 
 def parse(text: str, intent: str, situations: list[tuple[str, float]] = ()) -> dict[str, Any]:
     ranking = [{"name": name, "confidence": conf} for name, conf in situations]
-    return {"text": text, "intent": {"name": intent}, "situations": ranking}
+    # The entities Rasa's FactExtractor gives the same text.
+    return {
+        "text": text,
+        "intent": {"name": intent},
+        "situations": ranking,
+        "entities": entities_in(text),
+    }
 
 
 class Conversation:

@@ -17,6 +17,9 @@ from bot.shared.words import normalise
 
 PLACE_WORDS = frozenset(terms("place_words"))
 DESTINATION_WORDS = frozenset(terms("destination_words"))
+ORIGIN_WORDS = frozenset(terms("origin_words"))
+# The role of a gemeente named after one of these words (None: where the person lives).
+_ROLES = {**dict.fromkeys(ORIGIN_WORDS, "from"), **dict.fromkeys(DESTINATION_WORDS, "to")}
 MIN_FUZZY_LENGTH = 6
 FUZZY_RATIO = 0.84
 
@@ -59,23 +62,32 @@ def _match_at(tokens: list[str], start: int, data: LifeEventData) -> str | None:
     return None
 
 
-def find_gemeente(text: str, data: LifeEventData) -> str | None:
-    """The official name of the gemeente the message names, if any."""
+def gemeenten_in(text: str, data: LifeEventData) -> list[tuple[str, str | None]]:
+    """The gemeenten the message names, in order, each with its role: "to" (moving there),
+    "from" (leaving it) or None (where the person lives, or a bare answer)."""
     tokens = normalise(text)
     if not tokens:
-        return None
+        return []
     if len(tokens) <= 4:  # a bare answer: "Den Bosch", "gemeente Zwolle"
         start = 1 if tokens[0] in PLACE_WORDS and len(tokens) > 1 else 0
         whole = _match_at(tokens, start, data)
         if whole is not None:
-            return whole
-    found = [
-        (token in DESTINATION_WORDS, name)
+            return [(whole, None)]
+    return [
+        (name, _ROLES.get(token))
         for index, token in enumerate(tokens[:-1])
-        if token in PLACE_WORDS | DESTINATION_WORDS
+        if token in PLACE_WORDS | _ROLES.keys()
         and (name := _match_at(tokens, index + 1, data)) is not None
     ]
-    # "van Zwolle naar Kampen": the gemeente someone moves to is the one whose rules apply.
-    destinations = [name for is_destination, name in found if is_destination]
-    named = destinations or [name for _, name in found]
-    return named[0] if named else None
+
+
+def find_gemeente(text: str, data: LifeEventData) -> str | None:
+    """The official name of the gemeente whose rules apply: the one someone moves to ("van
+    Zwolle naar Kampen"), else the one they live in."""
+    return gemeente_whose_rules_apply(gemeenten_in(text, data))
+
+
+def gemeente_whose_rules_apply(named: list[tuple[str, str | None]]) -> str | None:
+    by_role = [name for name, role in named if role == "to"]
+    by_role = by_role or [name for name, role in named if role is None]
+    return by_role[0] if by_role else None

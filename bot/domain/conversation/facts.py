@@ -38,7 +38,7 @@ _PERIODS = (
 )
 _DURATION = re.compile(
     r"\b(\d{1,3}|een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|a|one|two|three|four|five|six)\s*"
-    r"(dagen|dag|days|day|weken|week|weeks|maanden|maand|months|month)\b"
+    r"(dagen|dag|days|day|weken|week|weeks|wk|maanden|maand|mnd|months|month)\b"
 )
 _WORD_NUMBERS = {
     "een": 1,
@@ -59,7 +59,7 @@ _WORD_NUMBERS = {
     "negen": 9,
     "tien": 10,
 }
-_DAYS_PER = {"da": 1, "we": 7, "ma": 30, "mo": 30}  # dag/day, week/weken, maand, month
+_DAYS_PER = {"da": 1, "we": 7, "wk": 7, "ma": 30, "mn": 30, "mo": 30}  # dag, week, maand, month
 
 
 @dataclass(frozen=True)

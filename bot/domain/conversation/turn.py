@@ -19,18 +19,11 @@ from bot.domain.checklist.detect import (
     asks_who_needs_to_know,
     detect_events,
 )
-from bot.domain.checklist.gemeenten import find_gemeente
 from bot.domain.checklist.loader import life_events
 from bot.domain.checklist.model import AGENCY_OF_DESK
 from bot.domain.checklist.render import checklist_answer, gemeente_notes, no_checklist_yet
 from bot.domain.checklist.when import event_date
-from bot.domain.conversation.facts import (
-    amount_in,
-    bare_amount,
-    duration_days,
-    hours_in,
-    period_in,
-)
+from bot.domain.conversation.entities import MessageFacts
 from bot.domain.conversation.frame import Frame
 from bot.domain.conversation.readings import (
     READ_MIN,
@@ -114,6 +107,8 @@ class TurnInput:
     kept_checklist: Any  # the `checklist` slot
     today: dt.date
     chosen: str | None = None  # a situation chosen with a button
+    # The facts the message names: the entities of Rasa's parse (FactExtractor).
+    facts: MessageFacts = field(default_factory=MessageFacts)
     # Filled by answer_turn: the situation the words name clearly, and the reading of the
     # ranking weighed with it.
     hint: str | None = None
@@ -146,26 +141,30 @@ def _needs_age(situation: Situation, benefits: list[str]) -> bool:
     return False
 
 
-def _facts(text: str, reading: Reading, frame: Frame, age_answer: int | None) -> dict[str, Any]:
+def _facts(turn: TurnInput, frame: Frame, age_answer: int | None) -> dict[str, Any]:
+    """The frame's facts with what this message says: a plain number is a new amount when
+    the frame has one ("en als het 50 is?"), a period alone a new period for it."""
+    named = turn.facts
     facts = dict(frame.facts)
-    age = reading.age or age_answer
+    age = named.age or age_answer
     if age is not None:
         facts["age"] = age
-    amount = amount_in(text)
-    bare = bare_amount(text) if "amount" in facts and age is None else None
-    if amount is not None:
-        facts["amount"] = amount.euros
-        facts["period"] = amount.period
-    elif bare is not None and len(text.split()) <= BARE_AMOUNT_TURN:  # "en als het 50 is?"
-        facts["amount"] = bare
-    elif "amount" in facts and period_in(text):  # "en als hij het elke maand geeft?"
-        facts["period"] = period_in(text)
-    days = duration_days(text)
-    if days is not None:
-        facts["days"] = days
-    hours = hours_in(text)
-    if hours is not None:
-        facts["hours"] = hours
+    if named.amount is not None:
+        facts["amount"] = named.amount.euros
+        facts["period"] = named.amount.period
+    elif (
+        named.number is not None
+        and "amount" in facts
+        and age is None
+        and len(turn.text.split()) <= BARE_AMOUNT_TURN
+    ):
+        facts["amount"] = named.number
+    if named.amount is None and "amount" in facts and named.period:  # "elke maand?"
+        facts["period"] = named.period
+    if named.days is not None:
+        facts["days"] = named.days
+    if named.hours is not None:
+        facts["hours"] = named.hours
     return facts
 
 
@@ -263,7 +262,7 @@ def answer_turn(turn: TurnInput, age_answer: int | None = None) -> TurnResult:
     frame = turn.frame
     reading = read_message(turn.text, kb)
     hint = word_hint(reading, turn.text, turn.intent, data)
-    gemeente = find_gemeente(turn.text, data)
+    gemeente = turn.facts.gemeente
     turn = replace(turn, hint=hint, reading=read_ranking(turn.ranking, hint), gemeente=gemeente)
     if turn.chosen and turn.pending:  # a button answers "which did you mean?": reread the question
         benefits = reading.benefits
@@ -325,8 +324,8 @@ def _only_a_feeling(turn: TurnInput, reading: Reading) -> bool:
         and turn.hint is None
         and "?" not in turn.text
         and not (reading.had or reading.others or reading.agencies)
-        and amount_in(turn.text) is None
-        and duration_days(turn.text) is None
+        and turn.facts.amount is None
+        and turn.facts.days is None
     )
 
 
@@ -357,7 +356,7 @@ def _answer(
     elif turn.chosen is None and turn.reading.ask_between:
         choices = [(title_key(label, kb, data), label) for label in turn.reading.ask_between]
         return TurnResult("answered", clarify_answer(choices), frame, turn.text)
-    facts = _facts(turn.text, reading, frame, age_answer)
+    facts = _facts(turn, frame, age_answer)
     facts_changed = facts != frame.facts
     follow_up = False
     if label is None and _is_follow_up(turn, facts_changed):

@@ -1,0 +1,150 @@
+"""The facts one message names, as Rasa entities, and read back from them.
+
+Rasa's NLU pipeline calls `entities_in` for every message (rasa_components/fact_extractor.py),
+so each parse carries its facts as entities, with roles where whose or which one matters:
+
+    amount    euros; role: the period (month, week, year) when one is named
+    number    a plain number ("en als het 50 is?"), meaning what the frame asked or had
+    period    a period named without an amount ("en als hij het elke maand geeft?")
+    duration  days ("3 weken" is 21)         hours  hours of work ("6 uur per week")
+    age       the person's age ("ik ben 34")
+    gemeente  role: to (moving there), from (leaving it), none (living there)
+    benefit   role: own (the person has it), asked (asks for it), other (someone else's)
+    member    a household member the message names (partner, child, parent, sibling, …)
+
+A benefit of someone else comes with the member whose it is, in the same entity's group
+("mijn moeder heeft aow": benefit aow, role other, group parent). What a number or an age
+means for the answer is for the conversation to decide (bot/domain/conversation/turn.py).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.domain.checklist.gemeenten import gemeente_whose_rules_apply, gemeenten_in
+from bot.domain.checklist.loader import life_events
+from bot.domain.conversation.facts import (
+    Amount,
+    amount_in,
+    bare_amount,
+    duration_days,
+    hours_in,
+    period_in,
+)
+from bot.domain.knowledge.loader import knowledge
+from bot.domain.knowledge.matcher import read_message
+
+EXTRACTOR = "FactExtractor"
+OWN, ASKED, OTHER = "own", "asked", "other"
+Entity = dict[str, Any]
+PERIODS = ("month", "week", "year")
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _entity(text: str, name: str, value: Any, role: str | None = None, **more: Any) -> Entity:
+    """A Rasa entity read from the whole message (the facts are not tied to one word)."""
+    entity: Entity = {"entity": name, "value": value, "start": 0, "end": len(text)}
+    if role is not None:
+        entity["role"] = role
+    entity.update(more)
+    entity["extractor"] = EXTRACTOR
+    return entity
+
+
+def entities_in(text: str) -> list[Entity]:
+    """Every fact the message names, as Rasa entities."""
+    found: list[Entity] = []
+    amount = amount_in(text)
+    if amount is not None:
+        found.append(_entity(text, "amount", amount.euros, amount.period))
+    elif (number := bare_amount(text)) is not None:
+        found.append(_entity(text, "number", number))
+    if amount is None or amount.period is None:
+        period = period_in(text)
+        if period is not None:
+            found.append(_entity(text, "period", period))
+    for name, value in (("duration", duration_days(text)), ("hours", hours_in(text))):
+        if value is not None:
+            found.append(_entity(text, name, value))
+    reading = read_message(text, knowledge())
+    if reading.age is not None:
+        found.append(_entity(text, "age", reading.age))
+    for gemeente, role in gemeenten_in(text, life_events()):
+        found.append(_entity(text, "gemeente", gemeente, role))
+    others = reading.others
+    for benefit in reading.benefits:
+        if benefit in others:
+            found.append(_entity(text, "benefit", benefit, OTHER, group=others[benefit]))
+        else:
+            found.append(
+                _entity(text, "benefit", benefit, ASKED if benefit in reading.asked else OWN)
+            )
+    found += [_entity(text, "member", member) for member in reading.members]
+    return found
+
+
+@dataclass
+class MessageFacts:
+    """The entities of one parse, typed for the conversation."""
+
+    amount: Amount | None = None
+    number: float | None = None
+    period: str | None = None
+    days: int | None = None
+    hours: float | None = None
+    age: int | None = None
+    gemeenten: list[tuple[str, str | None]] = field(default_factory=list)
+    own: list[str] = field(default_factory=list)
+    asked: list[str] = field(default_factory=list)
+    others: dict[str, str] = field(default_factory=dict)  # benefit -> whose (relation)
+    members: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_entities(cls, entities: list[Entity]) -> MessageFacts:
+        """Entities of another shape (a payload typed by hand) are left out, never fatal."""
+        facts = cls()
+        for entity in entities:  # (a menu button's benefit has no role: the person's own)
+            name, value, role = entity.get("entity"), entity.get("value"), entity.get("role")
+            number = _number(value)
+            if name == "amount" and number is not None:
+                facts.amount = Amount(number, role if role in PERIODS else None)
+            elif name == "number" and number is not None:
+                facts.number = number
+            elif name == "period" and value in PERIODS:
+                facts.period = str(value)
+            elif name == "duration" and number is not None:
+                facts.days = int(number)
+            elif name == "hours" and number is not None:
+                facts.hours = number
+            elif name == "age" and number is not None:
+                facts.age = int(number)
+            elif name == "gemeente" and isinstance(value, str):
+                facts.gemeenten.append((value, role if role in ("to", "from") else None))
+            elif name == "benefit" and isinstance(value, str):
+                if role == OTHER:
+                    facts.others[value] = str(entity.get("group") or "other")
+                else:
+                    (facts.asked if role == ASKED else facts.own).append(value)
+            elif name == "member" and isinstance(value, str):
+                facts.members.append(value)
+        return facts
+
+    @property
+    def gemeente(self) -> str | None:
+        """The gemeente whose rules apply: the one moved to, else the one lived in."""
+        return gemeente_whose_rules_apply(self.gemeenten)
+
+    @property
+    def names_a_number(self) -> bool:
+        return any(v is not None for v in (self.amount, self.number, self.days, self.hours))

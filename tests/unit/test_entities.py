@@ -1,0 +1,55 @@
+"""The facts of a message as Rasa entities with roles, and read back for the conversation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.domain.conversation.entities import MessageFacts, entities_in
+
+
+def named(text: str) -> set[tuple[Any, ...]]:
+    return {(e["entity"], e["value"], e.get("role"), e.get("group")) for e in entities_in(text)}
+
+
+def test_whose_benefit_is_a_role_and_the_relative_its_group() -> None:
+    found = named("ik zit in de ww en mijn schoonvader krijgt aow")
+    assert ("benefit", "ww", "own", None) in found
+    assert ("benefit", "aow", "other", "parent") in found
+    assert ("member", "parent", None, None) in found
+
+
+def test_an_amount_has_its_period_as_role_and_a_plain_number_stays_a_number() -> None:
+    assert ("amount", 75.0, "week", None) in named("mijn tante stort 75 euro per week")
+    assert ("amount", 1200.0, None, None) in named("ik kreeg €1.200 van opa")
+    assert named("en 60?") == {("number", 60.0, None, None)}
+    assert ("period", "month", None, None) in named("en als het maandelijks is")
+
+
+def test_durations_hours_and_ages() -> None:
+    assert ("duration", 14, None, None) in named("twee weken naar mijn familie in marokko")
+    assert ("hours", 12.0, None, None) in named("zo'n 12 uur in de week")
+    assert ("age", 58, None, None) in named("ik ben 58 en heb wia")
+
+
+def test_gemeenten_moved_from_and_to() -> None:
+    found = named("we gaan van Deventer naar Apeldoorn verhuizen")
+    assert ("gemeente", "Deventer", "from", None) in found
+    assert ("gemeente", "Apeldoorn", "to", None) in found
+    assert MessageFacts.from_entities(entities_in("van Deventer naar Apeldoorn")).gemeente == (
+        "Apeldoorn"
+    )
+
+
+def test_read_back_for_the_conversation() -> None:
+    facts = MessageFacts.from_entities(entities_in("ik heb bijstand, mijn zoon studeert, 4 mnd"))
+    assert facts.own == ["bijstand"] and facts.members == ["child"] and facts.days == 120
+    # A menu button names the person's own benefit, without a role.
+    assert MessageFacts.from_entities([{"entity": "benefit", "value": "ww"}]).own == ["ww"]
+    assert MessageFacts.from_entities([{"entity": "topic", "value": "gifts"}]) == MessageFacts()
+
+
+def test_entities_of_another_shape_are_left_out() -> None:
+    odd = [{"entity": "amount", "value": "veel"}, {"entity": "age", "value": None}]
+    odd += [{"entity": "benefit", "value": 3}, {"entity": "period", "value": "eeuw"}]
+    odd += [{"entity": "duration", "value": "inf"}, {"entity": "hours", "value": "nan"}]
+    assert MessageFacts.from_entities(odd) == MessageFacts()
