@@ -85,6 +85,17 @@ def corrections(tracker: Tracker) -> dict[str, Any]:
     return found
 
 
+def wants_to_stop(tracker: Tracker) -> bool:
+    """ "laat maar, ik ga morgen zelf wel langs": not sure enough for the `stop` intent (it
+    fell back), but with no digit in it the message is no phone number, and stopping is
+    one of the two best readings."""
+    latest = tracker.latest_message
+    text = str(latest.get("text") or "")
+    ranking = [item.get("name") for item in (latest.get("intent_ranking") or [])[:3]]
+    readings = [name for name in ranking if name != "nlu_fallback"][:2]
+    return not any(c.isdigit() for c in text) and bool({"stop", "deny"} & set(readings))
+
+
 def yes_or_no(value: Any, dispatcher: CollectingDispatcher) -> bool | None:
     """`affirm` and `deny` map to True and False; anything else is asked again."""
     if isinstance(value, bool):
@@ -281,7 +292,8 @@ class ValidateHandoffForm(FormValidationAction):
         agreed = yes_or_no(value, dispatcher)
         if agreed is False:
             return {"handoff_consent": False, "handoff_outcome": "declined"}
-        return {"handoff_consent": agreed}
+        # "ja, whatsapp op 06 …": the way and number said with the yes are kept too.
+        return {"handoff_consent": agreed, **(corrections(tracker) if agreed else {})}
 
     def validate_handoff_way(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -290,8 +302,10 @@ class ValidateHandoffForm(FormValidationAction):
             return {"handoff_way": None}
         if value == DECLINED:
             return {"handoff_way": None, "handoff_outcome": "stopped"}
-        if value in WAYS:
-            return {"handoff_way": value}
+        if value in WAYS:  # "sms naar 06 …": the number said with it is kept too
+            return {**corrections(tracker), "handoff_way": value}
+        if wants_to_stop(tracker):
+            return {"handoff_way": None, "handoff_outcome": "stopped"}
         send(dispatcher, Answer("handoff", [[part("handoff.way_unclear")]]))
         return {"handoff_way": None}
 
@@ -300,7 +314,7 @@ class ValidateHandoffForm(FormValidationAction):
     ) -> dict[str, Any]:
         if value is None:  # emptied when the form starts: nothing was said yet
             return {"handoff_number": None}
-        if value == DECLINED:
+        if value == DECLINED or wants_to_stop(tracker):
             return {"handoff_number": None, "handoff_outcome": "stopped"}
         number = None
         if value == OWN_NUMBER and channel_of(tracker) in TEXT_CHANNELS:

@@ -21,7 +21,13 @@ from bot.domain.conversation.entities import MessageFacts
 from bot.domain.conversation.frame import Frame
 from bot.domain.conversation.readings import NOTHING, ranking_of
 from bot.domain.conversation.safety import CRISIS_SURE, FEELING_SURE
-from bot.domain.conversation.turn import SMALLTALK_INTENTS, TurnInput, answer_again, answer_turn
+from bot.domain.conversation.turn import (
+    SMALLTALK_INTENTS,
+    TurnInput,
+    age_would_refine,
+    answer_again,
+    answer_turn,
+)
 from bot.domain.knowledge.answers import Answer, explain_answer, in_short, part
 from bot.domain.knowledge.loader import knowledge
 from bot.domain.knowledge.matcher import read_message
@@ -114,7 +120,9 @@ class ActionAnswerQuestion(Action):
             chosen=entity_value(latest, "situation"),
             facts=MessageFacts.from_entities(latest.get("entities") or []),
         )
-        result = answer_turn(turn, age_reply(text) if pending else None)
+        refines = age_would_refine(frame) and not turn.facts.names_a_number_of_something
+        age_answer = age_reply(text) if pending or refines else None
+        result = answer_turn(turn, age_answer)
         for note in result.notes:
             send(dispatcher, note)
         kept = [SlotSet("checklist", result.checklist)] if result.checklist is not None else []

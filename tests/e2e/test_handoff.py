@@ -67,6 +67,16 @@ def test_stop_at_the_way_and_at_the_number_ends_the_handoff(stack: RunningStack)
         assert "Hoe wil je contact" not in said(stack.rasa(person, "nee"))
 
 
+def test_the_way_and_the_number_in_one_message_go_straight_to_the_read_back(
+    stack: RunningStack,
+) -> None:
+    person = new_sender()
+    stack.rasa(person, "ik heb bijstand, kan iemand van de gemeente mij bellen")
+    stack.rasa(person, "ja hoor")
+    read_back = said(stack.rasa(person, "whatsapp naar +31 6 24681357"))
+    assert "06 24 68 13 57" in read_back and "Klopt dat?" in read_back
+
+
 def test_a_new_question_ends_the_handoff_and_is_answered(stack: RunningStack) -> None:
     person = new_sender()
     stack.rasa(person, "ik wil iemand spreken")

@@ -165,6 +165,8 @@ def test_amounts_periods_and_durations_are_read() -> None:
     assert amount_in("ik werk 12 uur per week") is None
     assert amount_in("twee keer per maand") is None
     assert duration_days("twee maanden") == 60
+    # Trips named together count together; holiday days are days.
+    assert duration_days("al 5 vakantiedagen gehad en straks nog 2 weken") == 19
 
 
 def test_whose_benefit_it_is() -> None:
@@ -431,3 +433,23 @@ async def test_thoughts_of_not_wanting_to_live_get_the_crisis_line_first() -> No
         feelings=[{"name": "none", "confidence": 0.6}, {"name": "crisis", "confidence": 0.35}],
     )
     assert keys[0] == "feeling.crisis"
+
+
+async def test_a_bare_age_after_an_answer_for_both_ages_makes_it_precise() -> None:
+    talk = Conversation(benefits=["bijstand"])
+    await talk.say(
+        "krijg ik als vrijwilliger in de bijstand een vergoeding",
+        "ask_rules",
+        [("volunteering", 0.8)],
+    )
+    assert "rule.volunteer_bijstand_27plus.why" in await talk.say("41", "inform", [("none", 0.9)])
+    # Hours are no age.
+    talk = Conversation(benefits=["bijstand"])
+    await talk.say(
+        "krijg ik als vrijwilliger in de bijstand een vergoeding",
+        "ask_rules",
+        [("volunteering", 0.8)],
+    )
+    assert "age" not in (talk.slots.get("facts") or {})
+    await talk.say("20 uur", "inform", [("none", 0.9)])
+    assert "age" not in (talk.slots.get("facts") or {})

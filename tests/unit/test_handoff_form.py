@@ -208,3 +208,36 @@ async def test_the_read_back_names_the_way_and_the_number_in_pairs() -> None:
     await ActionAskHandoffConfirmed().run(dispatcher, tracker([user("x", "inform")], **slots), {})
     [part] = dispatcher.messages[0]["parts"]
     assert part["key"] == "handoff.read_back.text" and part["args"]["number"] == "06 12 34 56 78"
+
+
+def test_a_number_said_with_the_way_or_the_yes_is_kept() -> None:
+    said = user("sms graag, naar 06 13572468", "inform")
+    said["parse_data"]["entities"] = [
+        {"entity": "contact_way", "value": "sms"},
+        {"entity": "phone_number", "value": "06 13572468"},
+    ]
+    form = ValidateHandoffForm()
+    way = form.validate_handoff_way("sms", CollectingDispatcher(), tracker([said]), {})
+    assert way == {"handoff_way": "sms", "handoff_number": "+31613572468"}
+    said["parse_data"]["intent"] = {"name": "affirm"}
+    consent = form.validate_handoff_consent(True, CollectingDispatcher(), tracker([said]), {})
+    assert consent == {"handoff_consent": True, **way}
+
+
+async def test_stopping_in_other_words_ends_the_number_step_but_a_number_never_does() -> None:
+    said = user("laat ook maar, ik loop morgen zelf wel even binnen", "nlu_fallback")
+    said["parse_data"]["intent_ranking"] = [
+        {"name": "nlu_fallback", "confidence": 0.45},
+        {"name": "stop", "confidence": 0.38},
+        {"name": "inform", "confidence": 0.2},
+    ]
+    form = ValidateHandoffForm()
+    result = await form.validate_handoff_number(
+        said["text"], CollectingDispatcher(), tracker([said]), {}
+    )
+    assert result == {"handoff_number": None, "handoff_outcome": "stopped"}
+    said["text"] = "06 1234"  # digits: a number that is wrong, asked again
+    result = await form.validate_handoff_number(
+        said["text"], CollectingDispatcher(), tracker([said]), {}
+    )
+    assert result == {"handoff_number": None, "handoff_number_tries": 1}

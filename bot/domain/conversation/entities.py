@@ -6,7 +6,8 @@ so each parse carries its facts as entities, with roles where whose or which one
     amount    euros; role: the period (month, week, year) when one is named
     number    a plain number ("en als het 50 is?"), meaning what the frame asked or had
     period    a period named without an amount ("en als hij het elke maand geeft?")
-    duration  days ("3 weken" is 21)         hours  hours of work ("6 uur per week")
+    duration  days ("3 weken" is 21); several ("al 10 dagen, nu nog 3 weken") count together
+    hours     hours of work ("6 uur per week")
     age       the person's age ("ik ben 34")
     gemeente  role: to (moving there), from (leaving it), none (living there)
     benefit   role: own (the person has it), asked (asks for it), other (someone else's)
@@ -29,7 +30,7 @@ from bot.domain.conversation.facts import (
     Amount,
     amount_in,
     bare_amount,
-    duration_days,
+    durations_days,
     hours_in,
     period_in,
 )
@@ -74,9 +75,10 @@ def entities_in(text: str) -> list[Entity]:
         period = period_in(text)
         if period is not None:
             found.append(_entity(text, "period", period))
-    for name, value in (("duration", duration_days(text)), ("hours", hours_in(text))):
-        if value is not None:
-            found.append(_entity(text, name, value))
+    found += [_entity(text, "duration", days) for days in durations_days(text)]
+    hours = hours_in(text)
+    if hours is not None:
+        found.append(_entity(text, "hours", hours))
     reading = read_message(text, knowledge())
     if reading.age is not None:
         found.append(_entity(text, "age", reading.age))
@@ -123,8 +125,8 @@ class MessageFacts:
                 facts.number = number
             elif name == "period" and value in PERIODS:
                 facts.period = str(value)
-            elif name == "duration" and number is not None:
-                facts.days = int(number)
+            elif name == "duration" and number is not None:  # two trips: days together
+                facts.days = (facts.days or 0) + int(number)
             elif name == "hours" and number is not None:
                 facts.hours = number
             elif name == "age" and number is not None:
@@ -146,5 +148,6 @@ class MessageFacts:
         return gemeente_whose_rules_apply(self.gemeenten)
 
     @property
-    def names_a_number(self) -> bool:
-        return any(v is not None for v in (self.amount, self.number, self.days, self.hours))
+    def names_a_number_of_something(self) -> bool:
+        """Money, days or hours: a number that is not an age."""
+        return any(v is not None for v in (self.amount, self.days, self.hours))

@@ -38,6 +38,7 @@ _PERIODS = (
 )
 _DURATION = re.compile(
     r"\b(\d{1,3}|een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|a|one|two|three|four|five|six)\s*"
+    r"(?:vakantie|vrije |verlof|reis|holiday |vacation )?"
     r"(dagen|dag|days|day|weken|week|weeks|wk|maanden|maand|mnd|months|month)\b"
 )
 _WORD_NUMBERS = {
@@ -159,12 +160,17 @@ def bare_amount(text: str) -> float | None:
     return None if _UNIT_AFTER.match(" " + after) else _euros(numbers[0].group(0))
 
 
+def durations_days(text: str) -> list[int]:
+    """Every duration the message names, in days ("3 weken" is 21): "al 10 dagen geweest,
+    nu nog 3 weken" names two, which count together against a limit per year."""
+    found = []
+    for match in _DURATION.finditer(" ".join(normalise(text))):
+        count = _WORD_NUMBERS.get(match.group(1)) or int(match.group(1))
+        found.append(count * _DAYS_PER[match.group(2)[:2]])
+    return found
+
+
 def duration_days(text: str) -> int | None:
-    """A duration in days ("3 weken" is 21), or None when the message names none."""
-    match = _DURATION.search(" ".join(normalise(text)))
-    if match is None:
-        return None
-    count = _WORD_NUMBERS.get(match.group(1)) or int(match.group(1))
-    unit = match.group(2)
-    per = _DAYS_PER[unit[:2]]
-    return count * per
+    """All durations in the message together, in days, or None when it names none."""
+    found = durations_days(text)
+    return sum(found) if found else None

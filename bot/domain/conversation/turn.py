@@ -132,6 +132,16 @@ def merge(known: list[str], new: list[str]) -> list[str]:
     return without_generic_toeslag(merged, knowledge())
 
 
+def age_would_refine(frame: Frame) -> bool:
+    """The last answer said what changes with the age, and no age or amount is known yet: a
+    bare number now ("34", "23 years old") is the person's age."""
+    if "age" in frame.facts or "amount" in frame.facts:
+        return False
+    kb = knowledge()
+    rules = [kb.rules[r] for r in frame.last_answer.get("rules") or [] if r in kb.rules]
+    return any(rule.by_age for rule in rules)
+
+
 def _needs_age(situation: Situation, benefits: list[str]) -> bool:
     kb = knowledge()
     for benefit in benefits:

@@ -70,10 +70,14 @@ class Rule:
     ask_age: bool = True
 
     @property
+    def by_age(self) -> bool:
+        """Its answer is more precise with the person's age."""
+        return any(v.min_age is not None or v.max_age is not None for v in self.variants)
+
+    @property
     def asks_age(self) -> bool:
         """Its answer depends on the age, which is asked before answering."""
-        by_age = any(v.min_age is not None or v.max_age is not None for v in self.variants)
-        return by_age and self.ask_age
+        return self.by_age and self.ask_age
 
     @property
     def why_key(self) -> str:

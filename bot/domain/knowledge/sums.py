@@ -15,15 +15,21 @@ from bot.domain.knowledge.model import Knowledge
 
 Part = dict[str, Any]
 
-# rule -> (kind of sum, figure): a yearly limit on money, a monthly limit, days a year,
-# or cents kept of every euro earned.
-SUMS: dict[str, tuple[str, str]] = {
-    "gift_bijstand": ("per_year", "bijstand_giftenvrijlating_jaar"),
-    "volunteer_bijstand": ("per_month", "vrijwilligersvergoeding_maand"),
-    "volunteer_bijstand_27plus": ("per_month", "vrijwilligersvergoeding_maand"),
-    "volunteer_uwv": ("per_month", "vrijwilligersvergoeding_maand"),
-    "abroad_bijstand": ("days", "bijstand_buitenland_dagen_jaar"),
-    "wajong_income": ("kept", "wajong_behoud_cent_per_euro"),
+# rule -> the sums to make, each (kind, figure): a yearly limit on money, the same limit
+# only for an amount with a period ("year_total": a volunteer allowance has both a monthly
+# and a yearly maximum), a monthly limit, days a year, or cents kept of every euro earned.
+_VOLUNTEER = (
+    ("per_month", "vrijwilligersvergoeding_maand"),
+    ("year_total", "vrijwilligersvergoeding_jaar"),
+)
+SUMS: dict[str, tuple[tuple[str, str], ...]] = {
+    "gift_bijstand": (("per_year", "bijstand_giftenvrijlating_jaar"),),
+    "volunteer_bijstand": _VOLUNTEER,
+    "volunteer_bijstand_27plus": _VOLUNTEER,
+    "volunteer_uwv": _VOLUNTEER,
+    "abroad_bijstand": (("days", "bijstand_buitenland_dagen_jaar"),),
+    "abroad_ww": (("days", "ww_vakantiedagen_jaar"),),
+    "wajong_income": (("kept", "wajong_behoud_cent_per_euro"),),
 }
 
 
@@ -59,8 +65,17 @@ def plain_money(value: float) -> int | float:
 def sums_for(
     knowledge: Knowledge, rule_id: str, facts: dict[str, Any], today: dt.date
 ) -> list[Part]:
-    """The sum for this rule with the facts given, or [] when there is nothing to add up."""
-    kind, figure_id = SUMS.get(rule_id, ("", ""))
+    """The sums for this rule with the facts given, or [] when there is nothing to add up."""
+    return [
+        part
+        for kind, figure_id in SUMS.get(rule_id, ())
+        for part in _sum(knowledge, kind, figure_id, facts, today)
+    ]
+
+
+def _sum(
+    knowledge: Knowledge, kind: str, figure_id: str, facts: dict[str, Any], today: dt.date
+) -> list[Part]:
     figure = knowledge.figures.get(figure_id)
     if figure is None:
         return []
@@ -72,8 +87,10 @@ def sums_for(
         [] if choice.current else [{"key": "figure.not_sure", "args": {"this_year": today.year}}]
     )
     amount, period, days = facts.get("amount"), facts.get("period"), facts.get("days")
-    if kind == "per_year" and amount is not None:
-        factor = {"month": 12, "week": 52}.get(period or "")
+    factor = {"month": 12, "week": 52}.get(period or "")
+    if kind == "year_total" and not factor:
+        return []
+    if kind in ("per_year", "year_total") and amount is not None:
         total = amount * factor if factor else amount
         side = "over" if total > choice.value else "under"
         if factor:
