@@ -167,6 +167,7 @@ def test_amounts_periods_and_durations_are_read() -> None:
     assert duration_days("twee maanden") == 60
     # Trips named together count together; holiday days are days.
     assert duration_days("al 5 vakantiedagen gehad en straks nog 2 weken") == 19
+    assert duration_days("they pay me 200 a month") is None  # a period, not a stay
 
 
 def test_whose_benefit_it_is() -> None:
@@ -453,3 +454,12 @@ async def test_a_bare_age_after_an_answer_for_both_ages_makes_it_precise() -> No
     assert "age" not in (talk.slots.get("facts") or {})
     await talk.say("20 uur", "inform", [("none", 0.9)])
     assert "age" not in (talk.slots.get("facts") or {})
+
+
+async def test_a_mistake_with_an_amount_gets_the_sum_after_the_calm_part() -> None:
+    keys = await Conversation(benefits=["bijstand"]).say(
+        "oeps, mijn broer geeft me al een jaar 300 euro per maand en dat heb ik nooit gemeld",
+        "ask_rules",
+        [("gifts", 0.8)],
+    )
+    assert keys[0] == "mistake.intro" and "sum.year.month.over" in keys

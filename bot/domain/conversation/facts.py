@@ -160,11 +160,18 @@ def bare_amount(text: str) -> float | None:
     return None if _UNIT_AFTER.match(" " + after) else _euros(numbers[0].group(0))
 
 
+# Just before "a month" / "een maand": a number or "euro" makes it the period of an amount.
+_PERIOD_BEFORE = re.compile(r"(?:\d|euro|eur|per|p) $")
+
+
 def durations_days(text: str) -> list[int]:
     """Every duration the message names, in days ("3 weken" is 21): "al 10 dagen geweest,
     nu nog 3 weken" names two, which count together against a limit per year."""
     found = []
-    for match in _DURATION.finditer(" ".join(normalise(text))):
+    plain = " ".join(normalise(text))
+    for match in _DURATION.finditer(plain):
+        if _PERIOD_BEFORE.search(plain[: match.start()]):
+            continue  # "200 a month", "50 euro een week": the period of an amount
         count = _WORD_NUMBERS.get(match.group(1)) or int(match.group(1))
         found.append(count * _DAYS_PER[match.group(2)[:2]])
     return found

@@ -58,7 +58,7 @@ from bot.domain.knowledge.answers import (
 from bot.domain.knowledge.loader import knowledge
 from bot.domain.knowledge.matcher import Reading, read_message, without_generic_toeslag
 from bot.domain.knowledge.model import Situation
-from bot.domain.knowledge.sums import plain_money
+from bot.domain.knowledge.sums import plain_money, sums_for
 from bot.domain.knowledge.vocabulary import grouped_terms, terms
 from bot.shared.text_keys import N_
 from bot.shared.words import has_any, normalise
@@ -305,6 +305,20 @@ def answer_turn(turn: TurnInput, age_answer: int | None = None) -> TurnResult:
     return result
 
 
+def _mistake_sums(frame: Frame, kb: Any, data: Any, today: dt.date) -> list[dict[str, Any]]:
+    """The sums of the situation a mistake is about, with the person's numbers."""
+    situation_id = situation_of(frame.situation, kb, data) if frame.situation else None
+    if situation_id is None:
+        return []
+    situation = kb.situations[situation_id]
+    rules = dict.fromkeys(
+        rule
+        for benefit in frame.benefits
+        if (rule := situation.rules.get(kb.benefits[benefit].family)) is not None
+    )
+    return [part for rule in rules for part in sums_for(kb, rule, frame.facts, today)]
+
+
 def _conceal_reasons(text: str) -> list[dict[str, Any]]:
     """The fact behind each reason given for not reporting ("hij heeft een eigen huis")."""
     tokens = normalise(text)
@@ -359,8 +373,13 @@ def _answer(
     if reading.mistake:
         if label is not None:
             frame.new_situation(label)
+        frame.facts = _facts(turn, frame, age_answer)
         frame.last_answer = {"kind": "mistake", "agencies": reading.agencies}
-        return TurnResult("answered", mistake_answer(kb, reading, frame.benefits), frame)
+        answer = mistake_answer(kb, reading, frame.benefits)
+        sums = _mistake_sums(frame, kb, data, turn.today)
+        if sums:  # "ze betalen al maanden 450 per maand": how it adds up, after the calm part
+            answer.messages.insert(1, sums)
+        return TurnResult("answered", answer, frame)
     if _continues(turn) or _answers_our_question(turn):
         label = None  # the topic goes on: no reading of this turn's own, so nothing to ask
     elif turn.chosen is None and turn.reading.ask_between:
