@@ -115,7 +115,7 @@ async def test_someone_elses_benefit_is_kept_in_the_household_not_as_the_persons
     # The son's benefit is not the person's: his rule, then which benefit the person has.
     assert keys[0] == "other.intro" and keys[-1] == "other.and_you"
     assert talk.slots["pending_question"] == "mijn zoon heeft studiefinanciering en gaat op kamers"
-    assert talk.slots["household"] == {"child": ["studiefinanciering"]}
+    assert talk.slots["household"] == {"zoon": ["studiefinanciering"]}
     assert talk.slots["benefits"] == []
 
 
@@ -168,6 +168,7 @@ def test_amounts_periods_and_durations_are_read() -> None:
     # Trips named together count together; holiday days are days.
     assert duration_days("al 5 vakantiedagen gehad en straks nog 2 weken") == 19
     assert duration_days("they pay me 200 a month") is None  # a period, not a stay
+    assert bare_amount("en als ze 21 wordt?") is None  # an age, not money
 
 
 def test_whose_benefit_it_is() -> None:
@@ -463,3 +464,38 @@ async def test_a_mistake_with_an_amount_gets_the_sum_after_the_calm_part() -> No
         [("gifts", 0.8)],
     )
     assert keys[0] == "mistake.intro" and "sum.year.month.over" in keys
+
+
+async def test_a_relatives_agency_in_a_follow_up_answers_for_the_relatives_benefit() -> None:
+    talk = Conversation()
+    await talk.say(
+        "mijn opa heeft aow en wil voor altijd in suriname gaan wonen",
+        "ask_rules",
+        [("emigrating", 0.8)],
+    )
+    # "ze"/"hij" afterwards: the relative named before, not the person.
+    await talk.say("hij heeft ook zorgtoeslag", "inform", [("none", 0.9)])
+    assert talk.slots["household"] == {"opa": ["aow", "zorgtoeslag"]}
+    keys = await talk.say("moet hij dat zelf aan de svb melden?", "ask_rules", [("none", 0.9)])
+    assert "followup.not_your_agency" not in keys  # his list, with his AOW at the SVB
+    assert keys[0] == "checklist.intro" and any(k.startswith("event.emigrating") for k in keys)
+
+
+async def test_her_benefit_asked_next_to_the_own_is_answered_after_the_own() -> None:
+    keys = await Conversation().say(
+        "ik heb bijstand en mijn vriend met ww komt bij me wonen, wat gebeurt er met zijn ww?",
+        "ask_rules",
+        [("partner_moving_in", 0.8)],
+    )
+    assert "rule.partner_moving_in_bijstand.why" in keys or any("bijstand" in k for k in keys)
+    assert "other.intro" in keys and keys.index("other.intro") > 0
+
+
+async def test_anger_with_a_question_about_a_benefit_is_answered_too() -> None:
+    keys = await Conversation().say(
+        "wat een onzin!! 2 dagen uitzendwerk gedaan en nu krijg ik minder ww??",
+        "complain",
+        [("none", 0.5), ("side_job", 0.2)],
+        feelings=[{"name": "anger", "confidence": 0.8}],
+    )
+    assert keys[0] == "feeling.anger" and any(k.startswith("rule.") for k in keys)

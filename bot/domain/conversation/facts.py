@@ -144,6 +144,9 @@ _UNIT_AFTER = re.compile(
 _AGE_LIKE = re.compile(
     r"\b(?:ik|ze|zij|hij|die|zoon|dochter|she|he|im|i am|she s|he s) (?:ben|is|was|wordt|word|"
     r"am|turns?|werd) (?:nu |net |bijna )?\d"
+    # "als ze 21 wordt", "als ik 28 ben": the verb after the age
+    r"|\b(?:ik|ze|zij|hij|die|zoon|dochter) (?:nu |net |bijna )?\d{1,3} (?:ben|is|wordt|word|was|"
+    r"werd|jaar)\b"
 )
 
 

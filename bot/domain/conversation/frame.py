@@ -24,7 +24,9 @@ class Frame:
     benefits: list[str] = field(default_factory=list)  # the person's own
     situation: str | None = None  # the situation or life event being talked about
     facts: dict[str, Any] = field(default_factory=dict)  # age, gemeente, amount, period, days
-    household: dict[str, list[str]] = field(default_factory=dict)  # relation -> benefits
+    # The relatives named, by the word the person used ("oma", "vriendin"), with their
+    # benefits, the latest named last: "ze heeft ook huurtoeslag" is hers.
+    household: dict[str, list[str]] = field(default_factory=dict)
     last_answer: dict[str, Any] = field(default_factory=dict)  # kind, rules, benefits
 
     @classmethod
@@ -53,11 +55,24 @@ class Frame:
         }
 
     def note_others(self, others: dict[str, str]) -> None:
-        """Benefits of household members ("mijn moeder heeft aow")."""
-        for benefit, relation in others.items():
-            known = self.household.setdefault(relation, [])
-            if benefit not in known:
-                known.append(benefit)
+        """Benefits of relatives, by the word for them ({"aow": "moeder"})."""
+        for benefit, word in others.items():
+            known = self.household.pop(word, [])  # (re)named: now the latest
+            self.household[word] = [*known, *([benefit] if benefit not in known else [])]
+
+    @property
+    def last_relative(self) -> str | None:
+        """The relative named last ("she" in the next message is most likely them)."""
+        return next(reversed(self.household), None)
+
+    def relatives_paid_by(self, agencies: list[str], agency_of: dict[str, str]) -> dict[str, str]:
+        """Relatives' benefits paid by these agencies, as {benefit: word for the relative}."""
+        return {
+            benefit: word
+            for word, benefits in self.household.items()
+            for benefit in benefits
+            if agency_of.get(benefit) in agencies
+        }
 
     def new_situation(self, situation: str) -> None:
         """A new topic: its own facts, but the person's age and gemeente stay."""

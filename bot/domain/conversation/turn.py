@@ -61,7 +61,7 @@ from bot.domain.knowledge.model import Situation
 from bot.domain.knowledge.sums import plain_money, sums_for
 from bot.domain.knowledge.vocabulary import grouped_terms, terms
 from bot.shared.text_keys import N_
-from bot.shared.words import has_any, normalise
+from bot.shared.words import has_any, normalise, term_spans
 
 # Turns that change or add a fact to the situation being talked about, or ask more about it.
 FOLLOW_UP_INTENTS = frozenset(
@@ -85,6 +85,7 @@ FEELING_ONLY_INTENTS = frozenset({"inform", "nlu_fallback", "out_of_scope"})
 BARE_AMOUNT_TURN = 8  # words: a plain number in a turn this short after an amount is one
 BENEFIT_ONLY = 8  # words: "ik heb ww" says which benefit; a longer message says more
 CONTINUING_TURN = 10  # words: a turn this short carries on the topic unless clearly new
+CONTINUING_WORDS = frozenset({"en", "maar", "and", "but", "ook", "also"})  # first word
 SHORT_TURN = 15  # words: a question this short without a situation of its own is a follow-up
 SURE_NEW_TOPIC = 0.7  # a short "en …?" turn is a follow-up unless the reader is this sure
 QUESTION_INTENTS = frozenset({"ask_rules", "what_if", "ask_checklist"})
@@ -223,9 +224,11 @@ def _continues(turn: TurnInput) -> bool:
     carry on the same topic, even when the reader hears another situation in them, unless
     it is sure or the words and the reader both name a new one."""
     words = turn.text.lower().split()
+    # "en mijn versterker en snaren, mag ik die kosten eraf halen?": "en" says it goes on.
+    longest = SHORT_TURN if words[:1] and words[0] in CONTINUING_WORDS else CONTINUING_TURN
     return (
         turn.frame.situation is not None
-        and len(words) <= CONTINUING_TURN
+        and len(words) <= longest
         and turn.reading.confidence < SURE_NEW_TOPIC
         and not _names_new_topic(turn)
         and turn.intent in FOLLOW_UP_INTENTS
@@ -258,8 +261,11 @@ def _focus(reading: Reading, own: list[str], follow_up: bool) -> list[str]:
 def word_hint(reading: Reading, text: str, intent: str | None, data: Any) -> str | None:
     """The situation or life event the words in the message name clearly: a feature the
     reader's ranking is weighed with (readings.read_ranking). A message Rasa found out of
-    scope, or small talk, needs the reader itself to be sure."""
-    if intent == "out_of_scope" or intent in SMALLTALK_INTENTS:
+    scope, or small talk, needs the reader itself to be sure; anger or a greeting with a
+    question about a benefit in it ("belachelijk, 3 dagen gewerkt en nu minder ww??") is
+    still a question."""
+    asks_too = intent in ("complain", "greet") and reading.asking and bool(reading.benefits)
+    if intent == "out_of_scope" or (intent in SMALLTALK_INTENTS and not asks_too):
         return None
     if reading.situation is not None:
         return reading.situation
@@ -278,7 +284,8 @@ def answer_turn(turn: TurnInput, age_answer: int | None = None) -> TurnResult:
         benefits = reading.benefits
         reading = read_message(turn.pending, kb)
         reading.benefits = merge(reading.benefits, benefits)
-    frame.note_others(reading.others)
+    _resolve_pronouns(reading, frame)
+    frame.note_others(reading.other_words)
     frame.benefits = merge(frame.benefits, reading.had)
     if gemeente is not None:
         frame.facts["gemeente"] = gemeente
@@ -317,6 +324,16 @@ def _mistake_sums(frame: Frame, kb: Any, data: Any, today: dt.date) -> list[dict
         if (rule := situation.rules.get(kb.benefits[benefit].family)) is not None
     )
     return [part for rule in rules for part in sums_for(kb, rule, frame.facts, today)]
+
+
+def _resolve_pronouns(reading: Reading, frame: Frame) -> None:
+    """ "ze heeft ook huurtoeslag": a benefit of "her" is the relative named before."""
+    last = frame.last_relative
+    if last is None or last == "other":
+        return
+    for benefit, word in reading.other_words.items():
+        if word == "other":
+            reading.other_words[benefit] = last
 
 
 def _conceal_reasons(text: str) -> list[dict[str, Any]]:
@@ -418,6 +435,11 @@ def _answer(
     life = [e for e in events if data.events[e].kind == "life"]
     if events and (wants_list or situation_id is None or (len(events) >= 2 and life)):
         elsewhere = _agencies_not_on_the_list(turn, reading, frame, data, kb) if follow_up else []
+        theirs = _relatives_of_agencies(reading, frame, kb) if elsewhere else {}
+        if theirs and situation_id is not None and kb.situations[situation_id].rules:
+            return _relatives_answer(turn, frame, kb, theirs, situation_id)
+        if theirs:  # "moet hij het zelf aan de svb melden?": the list for his benefits
+            return _checklist(turn, frame, events, data, kb, list(theirs), theirs=True)
         if elsewhere:  # "moet de gemeente het ook weten?" after a list without the gemeente
             answer = with_offer("agency", [agency_follow_up(kb, elsewhere, situation_id or "")])
             return TurnResult("answered", answer, frame)
@@ -469,7 +491,14 @@ def _answer(
         and reading.agencies
         and not any(kb.benefits[b].agency in reading.agencies for b in frame.benefits)
     ):  # "moet de belastingdienst het ook weten?": an agency that pays them nothing
+        theirs = _relatives_of_agencies(reading, frame, kb)
+        if theirs and situation.rules:  # "moet zij het aan de svb doorgeven?": her AOW
+            return _relatives_answer(turn, frame, kb, theirs, situation_id)
         answer.messages[0:0] = [agency_follow_up(kb, reading.agencies, situation_id)]
+    asked_theirs = _theirs_asked_about(turn.text, reading, kb)
+    if asked_theirs and situation.rules:  # "… ik heb bijstand. wat gebeurt er met haar ww?"
+        about_theirs = other_person_answer(kb, asked_theirs, situation_id, turn.today)
+        answer.messages[-1:-1] = about_theirs.messages[:-2]
     frame.last_answer = {
         "situation": situation_id,
         "rules": answer.rules,
@@ -495,6 +524,39 @@ def _agencies_not_on_the_list(
     if any(agency in listed for agency in reading.agencies):
         return []
     return list(reading.agencies)
+
+
+_POSSESSIVE = frozenset({"haar", "zijn", "zn", "z", "dr", "her", "his", "their", "hun"})
+
+
+def _theirs_asked_about(text: str, reading: Reading, kb: Any) -> dict[str, str]:
+    """A relative's benefit asked about by "her"/"haar" ("wat gebeurt er met haar ww?")
+    next to the person's own: answered after the person's own."""
+    tokens = normalise(text)
+    return {
+        benefit: word
+        for benefit, word in reading.other_words.items()
+        if any(
+            start > 0 and tokens[start - 1] in _POSSESSIVE
+            for term in kb.benefits[benefit].terms
+            for start, _ in term_spans(tokens, term)
+        )
+    }
+
+
+def _relatives_of_agencies(reading: Reading, frame: Frame, kb: Any) -> dict[str, str]:
+    """The relatives' benefits paid by the agencies a follow-up names."""
+    agency_of = {benefit_id: benefit.agency for benefit_id, benefit in kb.benefits.items()}
+    return frame.relatives_paid_by(list(reading.agencies), agency_of)
+
+
+def _relatives_answer(
+    turn: TurnInput, frame: Frame, kb: Any, relatives: dict[str, str], situation_id: str
+) -> TurnResult:
+    """The rule for a relative's own benefit, theirs to report to their agency."""
+    answer = other_person_answer(kb, relatives, situation_id, turn.today)
+    frame.last_answer = {"situation": situation_id, "kind": "other_person", "others": relatives}
+    return TurnResult("answered", answer, frame)
 
 
 def _relatives_asked_about(reading: Reading, frame: Frame, follow_up: bool) -> dict[str, str]:
@@ -559,11 +621,19 @@ def _without_situation(
 
 
 def _checklist(
-    turn: TurnInput, frame: Frame, events: list[str], data: Any, kb: Any, others: list[str]
+    turn: TurnInput,
+    frame: Frame,
+    events: list[str],
+    data: Any,
+    kb: Any,
+    others: list[str],
+    *,
+    theirs: bool = False,
 ) -> TurnResult:
-    # Without benefits of their own, a person asks for the one whose benefits they name
-    # ("mijn vader heeft aio en wil 3 maanden naar marokko").
-    benefits = frame.benefits or others
+    """The list for the person's benefits; without benefits of their own (or `theirs`), for
+    the benefits of the relative they ask for ("mijn vader heeft aio en wil 3 maanden naar
+    marokko")."""
+    benefits = others if theirs else (frame.benefits or others)
     if not benefits and turn.pending is None:
         return TurnResult("answered", ask_benefit(), frame, turn.text)
     previous = checklist_from_slot(data, kb, turn.kept_checklist, turn.today)
