@@ -499,3 +499,11 @@ async def test_anger_with_a_question_about_a_benefit_is_answered_too() -> None:
         feelings=[{"name": "anger", "confidence": 0.8}],
     )
     assert keys[0] == "feeling.anger" and any(k.startswith("rule.") for k in keys)
+
+
+async def test_a_statement_that_denies_the_situation_read_goes_on_with_the_topic() -> None:
+    talk = Conversation(benefits=["aow"])
+    await talk.say("mijn vrouw en ik doen vrijwilligerswerk", "ask_rules", [("volunteering", 0.8)])
+    before = talk.slots["situation"]
+    await talk.say("wij gaan niet scheiden hoor", "inform", [("separation", 0.7)])
+    assert talk.slots["situation"] == before

@@ -280,6 +280,8 @@ def answer_turn(turn: TurnInput, age_answer: int | None = None) -> TurnResult:
     hint = word_hint(reading, turn.text, turn.intent, data)
     gemeente = turn.facts.gemeente
     turn = replace(turn, hint=hint, reading=read_ranking(turn.ranking, hint), gemeente=gemeente)
+    if _denies_its_reading(turn, reading, kb, data):  # "wij gaan niet scheiden hoor"
+        turn = replace(turn, reading=SituationReading())
     if turn.chosen and turn.pending:  # a button answers "which did you mean?": reread the question
         benefits = reading.benefits
         reading = read_message(turn.pending, kb)
@@ -324,6 +326,23 @@ def _mistake_sums(frame: Frame, kb: Any, data: Any, today: dt.date) -> list[dict
         if (rule := situation.rules.get(kb.benefits[benefit].family)) is not None
     )
     return [part for rule in rules for part in sums_for(kb, rule, frame.facts, today)]
+
+
+_QUESTION_STARTS = frozenset(
+    {"mag", "kan", "moet", "is", "wat", "hoe", "wanneer", "can", "may", "must", "do", "what"}
+)
+
+
+def _denies_its_reading(turn: TurnInput, reading: Reading, kb: Any, data: Any) -> bool:
+    """A statement that names the situation read only to say it is not so, while another
+    situation is being talked about: it goes on with that one (not a question: "mag ik
+    niet gewoon vrijwilligerswerk doen?" asks about volunteering)."""
+    label = turn.reading.label
+    words = turn.text.lower().split()
+    question = "?" in turn.text or (words[:1] and words[0] in _QUESTION_STARTS)
+    if label is None or turn.frame.situation is None or question:
+        return False
+    return situation_of(label, kb, data) in reading.denied
 
 
 def _resolve_pronouns(reading: Reading, frame: Frame) -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from bot.domain.knowledge.model import Knowledge
 from bot.domain.knowledge.vocabulary import grouped_terms, terms
-from bot.shared.words import count_affirmed, has_any, normalise, term_spans
+from bot.shared.words import count_affirmed, count_term, has_any, normalise, term_spans
 
 AGENCY_TERMS: dict[str, tuple[str, ...]] = grouped_terms("agencies")
 MISTAKE_TERMS = terms("mistake")
@@ -77,6 +77,8 @@ class Reading:
     members: list[str] = field(default_factory=list)
     # The rules of situation details the words name (situations.yml `details`).
     details: list[str] = field(default_factory=list)
+    # Situations the words name only after "niet"/"geen" ("wij gaan niet scheiden").
+    denied: list[str] = field(default_factory=list)
 
     @property
     def others(self) -> dict[str, str]:
@@ -109,6 +111,8 @@ def read_message(text: str, knowledge: Knowledge) -> Reading:
         )
         if score:
             scores[situation.id] = (score, situation.priority)
+        elif any(count_term(tokens, term) for term in situation.terms):
+            reading.denied.append(situation.id)
         reading.details += [
             rule
             for rule, detail_terms in situation.details.items()
