@@ -507,3 +507,25 @@ async def test_a_statement_that_denies_the_situation_read_goes_on_with_the_topic
     before = talk.slots["situation"]
     await talk.say("wij gaan niet scheiden hoor", "inform", [("separation", 0.7)])
     assert talk.slots["situation"] == before
+
+
+async def test_studying_says_whether_the_child_of_27_is_a_kostendeler() -> None:
+    talk = Conversation(benefits=["bijstand"])
+    await talk.say(
+        "mijn dochter wordt volgende maand 27 en woont thuis",
+        "ask_rules",
+        [("child_birthday", 0.8)],
+    )
+    keys = await talk.say("ze krijgt nog stufi", "inform", [("none", 0.9)])
+    assert keys[0] == "student.no_kostendeler"
+    keys = await talk.say("en als ze klaar met studeren is?", "what_if", [("none", 0.9)])
+    assert keys[0] == "student.stops"
+
+
+async def test_unpaid_work_next_to_ww_still_counts_in_hours() -> None:
+    talk = Conversation(benefits=["ww"])
+    await talk.say(
+        "ik help 2 dagen per week in de zaak van mijn neef", "ask_rules", [("side_job", 0.8)]
+    )
+    keys = await talk.say("ik doe het voor niks hoor", "inform", [("none", 0.9)])
+    assert keys[0] == "ww.unpaid_counts"

@@ -310,6 +310,9 @@ def answer_turn(turn: TurnInput, age_answer: int | None = None) -> TurnResult:
         result = TurnResult("answered", _heard(frame), frame)
     elif feeling is not None and result.kind == "smalltalk" and turn.intent == "complain":
         notes.remove(feeling)  # the complaint's own reply acknowledges it
+    student = _student_note(turn, result.frame) or _unpaid_note(turn, result.frame)
+    if student is not None and result.answer is not None:
+        result.answer.messages.insert(0, [part(student)])
     result.notes = notes + result.notes
     return result
 
@@ -331,6 +334,37 @@ def _mistake_sums(frame: Frame, kb: Any, data: Any, today: dt.date) -> list[dict
 _QUESTION_STARTS = frozenset(
     {"mag", "kan", "moet", "is", "wat", "hoe", "wanneer", "can", "may", "must", "do", "what"}
 )
+
+
+STUDYING, STOPS_STUDYING = terms("studying"), terms("stops_studying")
+# Where a person of 27+ at home makes the bijstand or AIO lower, unless they study.
+_KOSTENDELER_TOPICS = frozenset({"child_turns_27", "housemate_moving_in", "adult_moving_in"})
+_KOSTENDELER_BENEFITS = frozenset({"bijstand", "aio"})
+
+
+UNPAID = terms("unpaid")
+_WORK_TOPICS = frozenset({"side_job", "paid_services", "hobby_income"})
+
+
+def _unpaid_note(turn: TurnInput, frame: Frame) -> str | None:
+    """Work for WW that brings no money ("ik krijg er toch geen geld voor?"): the hours
+    still count."""
+    working = frame.situation in _WORK_TOPICS and "ww" in frame.benefits
+    return N_("ww.unpaid_counts") if working and has_any(normalise(turn.text), UNPAID) else None
+
+
+def _student_note(turn: TurnInput, frame: Frame) -> str | None:
+    """ "hij studeert nog en krijgt studiefinanciering" about a child of 27 at home: then
+    no kostendeler; "en als hij stopt met studeren?": then one after all."""
+    topics = {frame.situation, *(frame.last_answer.get("events") or [])}
+    if not (topics & _KOSTENDELER_TOPICS and _KOSTENDELER_BENEFITS & set(frame.benefits)):
+        return None
+    tokens = normalise(turn.text)
+    if has_any(tokens, STOPS_STUDYING):
+        return N_("student.stops")
+    if has_any(tokens, STUDYING):
+        return N_("student.no_kostendeler")
+    return None
 
 
 def _denies_its_reading(turn: TurnInput, reading: Reading, kb: Any, data: Any) -> bool:
