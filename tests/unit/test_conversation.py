@@ -529,3 +529,10 @@ async def test_unpaid_work_next_to_ww_still_counts_in_hours() -> None:
     )
     keys = await talk.say("ik doe het voor niks hoor", "inform", [("none", 0.9)])
     assert keys[0] == "ww.unpaid_counts"
+
+
+async def test_when_the_ww_is_paid_is_answered_with_what_is_known() -> None:
+    keys = await Conversation(benefits=["ww"]).say(
+        "op welke dag wordt het geld gestort?", "ask_rules"
+    )
+    assert keys[:2] == ["own_case.intro", "own_case.paid.uwv"]

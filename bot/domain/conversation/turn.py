@@ -225,7 +225,9 @@ def _continues(turn: TurnInput) -> bool:
     it is sure or the words and the reader both name a new one."""
     words = turn.text.lower().split()
     # "en mijn versterker en snaren, mag ik die kosten eraf halen?": "en" says it goes on.
-    longest = SHORT_TURN if words[:1] and words[0] in CONTINUING_WORDS else CONTINUING_TURN
+    # "do I get less money if they pay me 150 euro a month?": a new amount, the same topic.
+    goes_on = (words[:1] and words[0] in CONTINUING_WORDS) or turn.facts.amount is not None
+    longest = SHORT_TURN if goes_on else CONTINUING_TURN
     return (
         turn.frame.situation is not None
         and len(words) <= longest
@@ -343,6 +345,8 @@ _KOSTENDELER_BENEFITS = frozenset({"bijstand", "aio"})
 
 
 UNPAID = terms("unpaid")
+# "wanneer wordt de ww betaald?": about the person's own payment.
+WHEN_WORDS, PAID_WORDS = terms("when_words"), terms("paid_words")
 _WORK_TOPICS = frozenset({"side_job", "paid_services", "hobby_income"})
 
 
@@ -438,8 +442,10 @@ def _answer(
     age_answer: int | None,
 ) -> TurnResult:
     label = turn.chosen or turn.reading.label
-    if turn.intent == "ask_own_case":
-        return TurnResult("answered", own_case_answer(kb, frame.benefits), frame)
+    tokens = normalise(turn.text)
+    when_paid = has_any(tokens, WHEN_WORDS) and has_any(tokens, PAID_WORDS)
+    if turn.intent == "ask_own_case" or (when_paid and label is None):
+        return TurnResult("answered", own_case_answer(kb, frame.benefits, when_paid), frame)
     if reading.mistake:
         if label is not None:
             frame.new_situation(label)

@@ -301,15 +301,25 @@ def ask_age() -> Answer:
     return Answer(kind="need_age", messages=[[part("ask.age")]])
 
 
-def own_case_answer(knowledge: Knowledge, benefits: list[str]) -> Answer:
-    """ "Is mijn uitkering al betaald?": Wegwijs sees no one's file; who can tell them."""
+# When an agency pays, where the rules reference says so (§2.2: WW within 10 days of the
+# monthly inkomstenopgave).
+PAID_KEYS = {"uwv": N_("own_case.paid.uwv")}
+
+
+def own_case_answer(knowledge: Knowledge, benefits: list[str], when_paid: bool = False) -> Answer:
+    """ "Is mijn uitkering al betaald?": Wegwijs sees no one's file; who can tell them, and
+    for "wanneer wordt het betaald?" what is known about when an agency pays."""
     agencies = agency_names(knowledge, benefits)
     ask = (
         part("answer.ask_agency", agencies={"keys": agencies})
         if agencies
         else part("own_case.where")
     )
-    return with_offer("own_case", [[part("own_case.intro"), ask]])
+    paying = dict.fromkeys(
+        knowledge.benefits[b].agency for b in benefits if b in knowledge.benefits
+    )
+    paid = [part(PAID_KEYS[agency]) for agency in paying if when_paid and agency in PAID_KEYS]
+    return with_offer("own_case", [[part("own_case.intro"), *paid, ask]])
 
 
 def other_person_answer(
