@@ -536,3 +536,22 @@ async def test_when_the_ww_is_paid_is_answered_with_what_is_known() -> None:
         "op welke dag wordt het geld gestort?", "ask_rules"
     )
     assert keys[:2] == ["own_case.intro", "own_case.paid.uwv"]
+
+
+async def test_a_new_amount_stays_with_a_topic_that_has_a_limit_on_money_only() -> None:
+    talk = Conversation(benefits=["wia"])
+    await talk.say("ik ben vrijwilliger bij de bieb", "ask_rules", [("volunteering", 0.8)])
+    await talk.say(
+        "krijg ik minder als ze mij 120 euro per maand betalen?",
+        "ask_rules",
+        [("paid_services", 0.5)],
+    )
+    assert talk.slots["situation"] == "volunteering"
+    talk = Conversation(benefits=["kinderbijslag"])
+    await talk.say("mijn zoon gaat bij zijn vader wonen", "ask_rules", [("child_leaves", 0.8)])
+    await talk.say(
+        "mag ik in de tussentijd eenmalig 40 euro van mijn oom krijgen?",
+        "ask_rules",
+        [("gifts", 0.6)],
+    )
+    assert talk.slots["situation"] == "gifts"

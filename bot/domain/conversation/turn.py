@@ -58,7 +58,7 @@ from bot.domain.knowledge.answers import (
 from bot.domain.knowledge.loader import knowledge
 from bot.domain.knowledge.matcher import Reading, read_message, without_generic_toeslag
 from bot.domain.knowledge.model import Situation
-from bot.domain.knowledge.sums import plain_money, sums_for
+from bot.domain.knowledge.sums import SUMS, plain_money, sums_for
 from bot.domain.knowledge.vocabulary import grouped_terms, terms
 from bot.shared.text_keys import N_
 from bot.shared.words import has_any, normalise, term_spans
@@ -219,6 +219,17 @@ def _names_new_topic(turn: TurnInput) -> bool:
     return dict(turn.ranking).get(str(turn.hint), 0.0) >= READ_MIN
 
 
+def _sums_an_amount(frame: Frame) -> bool:
+    """The situation talked about has a limit on money for the person's benefits (a gift,
+    a volunteer allowance): a new amount in a short turn is about it."""
+    kb = knowledge()
+    situation = kb.situations.get(frame.situation or "")
+    if situation is None:
+        return False
+    rules = [situation.rules.get(kb.benefits[b].family) for b in frame.benefits]
+    return any(rule in SUMS for rule in rules if rule is not None)
+
+
 def _continues(turn: TurnInput) -> bool:
     """ "en voor mijn zorgtoeslag?", "moet ik dat ook elke maand opgeven": short turns that
     carry on the same topic, even when the reader hears another situation in them, unless
@@ -226,7 +237,9 @@ def _continues(turn: TurnInput) -> bool:
     words = turn.text.lower().split()
     # "en mijn versterker en snaren, mag ik die kosten eraf halen?": "en" says it goes on.
     # "do I get less money if they pay me 150 euro a month?": a new amount, the same topic.
-    goes_on = (words[:1] and words[0] in CONTINUING_WORDS) or turn.facts.amount is not None
+    goes_on = (words[:1] and words[0] in CONTINUING_WORDS) or (
+        turn.facts.amount is not None and _sums_an_amount(turn.frame)
+    )
     longest = SHORT_TURN if goes_on else CONTINUING_TURN
     return (
         turn.frame.situation is not None
