@@ -165,7 +165,13 @@ class ActionRepeatAnswer(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         frame = Frame.from_slots(tracker.get_slot)
-        simpler = (tracker.latest_message.get("intent") or {}).get("name") == "say_simpler"
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        simpler = intent == "say_simpler"
+        text = str(tracker.latest_message.get("text") or "")
+        if intent == "switch_language" and "?" in text:
+            # "oké, terug naar Nederlands. moet ik het melden?": the question, in the new
+            # language, rather than the last answer again.
+            return await ActionAnswerQuestion().run(dispatcher, tracker, domain)
         if frame.situation is None:
             if simpler:
                 send(dispatcher, Answer("simpler", [[part("simpler.nothing")]]))
