@@ -14,13 +14,18 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.questions import ActionAnswerQuestion, ActionExplainAnswer, ActionRepeatAnswer
-from bot.domain.conversation.entities import entities_in
-from bot.domain.conversation.facts import Amount, amount_in, bare_amount, duration_days
+from bot.domain.conversation.entities import MessageFacts, entities_in
+from bot.domain.conversation.facts import Amount, amount_in, bare_amount
 from bot.domain.conversation.readings import read_ranking
 from bot.domain.knowledge.loader import knowledge
 from bot.domain.knowledge.matcher import read_message
 from bot.domain.knowledge.sums import sums_for
 from bot.shared.private_numbers import PLACEHOLDER, contains_private_number, is_bsn, redact
+
+
+def days_in(text: str) -> int | None:
+    """The days the message names, as the conversation reads them from the entities."""
+    return MessageFacts.from_entities(entities_in(text)).days
 
 
 def parse(text: str, intent: str, situations: list[tuple[str, float]] = ()) -> dict[str, Any]:
@@ -156,7 +161,7 @@ def test_amounts_periods_and_durations_are_read() -> None:
     assert amount_in("ik krijg 1.200 euro per jaar").euros == 1200  # type: ignore[union-attr]
     assert amount_in("zo 5 per maand voor 20 euro").euros == 100  # type: ignore[union-attr]
     assert amount_in("geen bedrag hier") is None
-    assert duration_days("3 weken naar turkije") == 21
+    assert days_in("3 weken naar turkije") == 21
     # The period may come before the amount, and a bare number with a period is money ...
     assert amount_in("zij geeft me iedere maand 90 euro") == Amount(90.0, "month")
     assert amount_in("en als het er 60 per week is") == Amount(60.0, "week")
@@ -164,10 +169,10 @@ def test_amounts_periods_and_durations_are_read() -> None:
     # ... but hours, days and times a week are not.
     assert amount_in("ik werk 12 uur per week") is None
     assert amount_in("twee keer per maand") is None
-    assert duration_days("twee maanden") == 60
+    assert days_in("twee maanden") == 60
     # Trips named together count together; holiday days are days.
-    assert duration_days("al 5 vakantiedagen gehad en straks nog 2 weken") == 19
-    assert duration_days("they pay me 200 a month") is None  # a period, not a stay
+    assert days_in("al 5 vakantiedagen gehad en straks nog 2 weken") == 19
+    assert days_in("they pay me 200 a month") is None  # a period, not a stay
     assert bare_amount("en als ze 21 wordt?") is None  # an age, not money
 
 

@@ -178,9 +178,3 @@ def durations_days(text: str) -> list[int]:
         count = _WORD_NUMBERS.get(match.group(1)) or int(match.group(1))
         found.append(count * _DAYS_PER[match.group(2)[:2]])
     return found
-
-
-def duration_days(text: str) -> int | None:
-    """All durations in the message together, in days, or None when it names none."""
-    found = durations_days(text)
-    return sum(found) if found else None

@@ -56,7 +56,7 @@ from bot.domain.knowledge.answers import (
     with_offer,
 )
 from bot.domain.knowledge.loader import knowledge
-from bot.domain.knowledge.matcher import Reading, read_message, without_generic_toeslag
+from bot.domain.knowledge.matcher import THEIR, Reading, read_message, without_generic_toeslag
 from bot.domain.knowledge.model import Situation
 from bot.domain.knowledge.sums import SUMS, plain_money, sums_for
 from bot.domain.knowledge.vocabulary import grouped_terms, terms
@@ -325,9 +325,9 @@ def answer_turn(turn: TurnInput, age_answer: int | None = None) -> TurnResult:
         result = TurnResult("answered", _heard(frame), frame)
     elif feeling is not None and result.kind == "smalltalk" and turn.intent == "complain":
         notes.remove(feeling)  # the complaint's own reply acknowledges it
-    student = _student_note(turn, result.frame) or _unpaid_note(turn, result.frame)
-    if student is not None and result.answer is not None:
-        result.answer.messages.insert(0, [part(student)])
+    fact_note = _student_note(turn, result.frame) or _unpaid_note(turn, result.frame)
+    if fact_note is not None and result.answer is not None:
+        result.answer.messages.insert(0, [part(fact_note)])
     result.notes = notes + result.notes
     return result
 
@@ -598,9 +598,6 @@ def _agencies_not_on_the_list(
     return list(reading.agencies)
 
 
-_POSSESSIVE = frozenset({"haar", "zijn", "zn", "z", "dr", "her", "his", "their", "hun"})
-
-
 def _theirs_asked_about(text: str, reading: Reading, kb: Any) -> dict[str, str]:
     """A relative's benefit asked about by "her"/"haar" ("wat gebeurt er met haar ww?")
     next to the person's own: answered after the person's own."""
@@ -609,7 +606,7 @@ def _theirs_asked_about(text: str, reading: Reading, kb: Any) -> dict[str, str]:
         benefit: word
         for benefit, word in reading.other_words.items()
         if any(
-            start > 0 and tokens[start - 1] in _POSSESSIVE
+            start > 0 and tokens[start - 1] in THEIR
             for term in kb.benefits[benefit].terms
             for start, _ in term_spans(tokens, term)
         )

@@ -31,7 +31,8 @@ _OTHER_PERSON = frozenset(terms("other_person_words"))
 _OWN = frozenset(terms("own_words"))
 _BOTH = frozenset({"allebei", "beiden", "beide", "both"})
 _MY = frozenset({"mijn", "mn", "my", "m", "me"})
-_THEIR = frozenset({"zijn", "zn", "haar", "dr", "his", "her", "their", "hun"})
+# "zijn ww", "her aow": a benefit of the relative named before.
+THEIR = frozenset({"zijn", "zn", "z", "haar", "dr", "his", "her", "their", "hun"})
 OWNER_WINDOW = 6
 _SELF_DESCRIPTION = frozenset({"ben", "als", "alleenstaande", "single", "am", "a"})
 _AGE_PATTERNS = (
@@ -172,7 +173,7 @@ def _owner_at(tokens: list[str], start: int, end: int) -> str | None:
             return earlier[-1] if earlier else "other"
     if start > 0 and tokens[start - 1] in _MY:
         return None
-    if start > 0 and tokens[start - 1] in _THEIR:  # "wat gebeurt er met zijn ww?"
+    if start > 0 and tokens[start - 1] in THEIR:  # "wat gebeurt er met zijn ww?"
         earlier = [t for t in tokens[:start] if t in _RELATION_OF]
         return earlier[-1] if earlier else "other"
     for index in range(start - 1, max(-1, start - OWNER_WINDOW - 1), -1):
