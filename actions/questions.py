@@ -19,7 +19,7 @@ from actions.conversation import miss_kind
 from actions.replies import send
 from bot.domain.conversation.entities import MessageFacts
 from bot.domain.conversation.frame import Frame
-from bot.domain.conversation.readings import NOTHING, ranking_of
+from bot.domain.conversation.readings import NOTHING, ranking_of, sentence_labels_of
 from bot.domain.conversation.safety import CRISIS_SURE, FEELING_SURE
 from bot.domain.conversation.turn import (
     SMALLTALK_INTENTS,
@@ -112,6 +112,7 @@ class ActionAnswerQuestion(Action):
             text=text,
             intent=intent,
             ranking=ranking_of(latest),
+            sentence_labels=sentence_labels_of(latest),
             feeling=feeling_of(latest),
             frame=frame,
             pending=pending,
@@ -154,6 +155,24 @@ class ActionExplainAnswer(Action):
         return []
 
 
+_SENTENCE = re.compile(r"[^.!?\n]*[.!?\n]?")
+
+
+def _asks_more(text: str, message: dict[str, Any]) -> bool:
+    """A question besides the switch itself ("terug naar Nederlands. moet ik het melden?"),
+    not "can you explain in English?", which asks only for the language."""
+    spans = [
+        (int(e.get("start") or 0), int(e.get("end") or 0))
+        for e in message.get("entities") or []
+        if e.get("entity") == "language"
+    ]
+    for match in _SENTENCE.finditer(text):
+        about_language = any(match.start() <= start < match.end() for start, _ in spans)
+        if "?" in match.group() and not about_language:
+            return True
+    return False
+
+
 class ActionRepeatAnswer(Action):
     """The last answer again: after a language switch in the new language; after "ik snap
     het niet" shorter (the verdict and what to do), or a question when there was none."""
@@ -168,7 +187,7 @@ class ActionRepeatAnswer(Action):
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         simpler = intent == "say_simpler"
         text = str(tracker.latest_message.get("text") or "")
-        if intent == "switch_language" and "?" in text:
+        if intent == "switch_language" and _asks_more(text, tracker.latest_message):
             # "oké, terug naar Nederlands. moet ik het melden?": the question, in the new
             # language, rather than the last answer again.
             return await ActionAnswerQuestion().run(dispatcher, tracker, domain)

@@ -51,6 +51,7 @@ def main() -> None:
     for reader in (SituationReader, FeelingReader):
         config = reader.get_default_config()
         texts, labels = labelled_examples(data, config["metadata_key"])
+        texts = [reader.prepare(text) for text in texts]
         result = evaluate(config, texts, labels, args.seed)
         if args.report:
             print(result["report"])

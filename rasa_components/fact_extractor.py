@@ -20,7 +20,9 @@ from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.domain.conversation.entities import entities_in
+from bot.domain.conversation.entities import entities_in, wanted_language
+
+LANGUAGE = "language"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
@@ -40,7 +42,22 @@ class FactExtractor(GraphComponent, EntityExtractorMixin):
             text = str(message.get(TEXT) or "")
             if not text or text.startswith("/"):  # a button's payload says its own entities
                 continue
-            found = entities_in(text)
-            if found:
-                message.set(ENTITIES, [*message.get(ENTITIES, []), *found], add_to_output=True)
+            kept = self._one_language(text, list(message.get(ENTITIES, [])))
+            message.set(ENTITIES, [*kept, *entities_in(text)], add_to_output=True)
         return messages
+
+    @staticmethod
+    def _one_language(text: str, entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Two languages named ("in english please, my dutch is slow"): keep the wanted one,
+        so the `language` slot gets it."""
+        named = [
+            (int(e.get("start") or 0), str(e.get("value")))
+            for e in entities
+            if e.get("entity") == LANGUAGE
+        ]
+        if len({value for _, value in named}) <= 1:
+            return entities
+        wanted = wanted_language(text, named)
+        if wanted is None:
+            return entities
+        return [e for e in entities if e.get("entity") != LANGUAGE or e.get("value") == wanted]

@@ -107,16 +107,22 @@ class LinearTextComponent(GraphComponent):
             return self._resource
         keep = [i for i, label in enumerate(labels) if label not in rare]
         self.pipeline = linear_text_pipeline(self.config)
-        self.pipeline.fit([texts[i].lower() for i in keep], np.array([labels[i] for i in keep]))
+        prepared = [self.prepare(texts[i]) for i in keep]
+        self.pipeline.fit(prepared, np.array([labels[i] for i in keep]))
         with self._model_storage.write_to(self._resource) as directory:
             joblib.dump(self.pipeline, Path(directory) / self.MODEL_FILE)
         return self._resource
+
+    @staticmethod
+    def prepare(text: str) -> str:
+        """The text as the model reads it (subclasses may mask words)."""
+        return text.lower()
 
     def ranking(self, text: Any) -> list[dict[str, Any]]:
         """The best labels for a text with their confidence, best first ([]: no model)."""
         if self.pipeline is None or not text:
             return []
-        probabilities = self.pipeline.predict_proba([str(text).lower()])[0]
+        probabilities = self.pipeline.predict_proba([self.prepare(str(text))])[0]
         classes = self.pipeline.classes_
         order = np.argsort(probabilities)[::-1][: self.config["ranking_length"]]
         digits = self.CONFIDENCE_DIGITS

@@ -130,7 +130,8 @@ def test_the_most_urgent_thing_comes_first(data: LifeEventData) -> None:
         data, kb, ["moving"], ["bijstand", "ww", "huurtoeslag"], TODAY, None, day
     )
     order = [item.desk for item in checklist.to_do]
-    assert order == ["brp", "bijstand", "uwv", "toeslagen"]
+    # Bijstand does not move along to another gemeente: apply there before the move.
+    assert order == ["bijstand", "brp", "uwv", "toeslagen"]
     dues = [item.due for item in checklist.to_do]
     assert dues == sorted(d for d in dues if d is not None)
 
@@ -273,7 +274,7 @@ def test_where_the_address_desk_is_enough_bijstand_needs_nothing(data: LifeEvent
 
 
 def test_an_unknown_gemeente_gets_the_general_rule(data: LifeEventData, renderer: Renderer) -> None:
-    checklist = build_checklist(data, knowledge(), ["moving"], ["bijstand"], TODAY)
+    checklist = build_checklist(data, knowledge(), ["work_start"], ["bijstand"], TODAY)
     text = render(renderer, checklist, "nl", data)
     assert "Veel gemeenten willen het binnen 5 werkdagen weten." in text
     assert "vraag het na bij je gemeente" in text

@@ -560,3 +560,77 @@ async def test_a_new_amount_stays_with_a_topic_that_has_a_limit_on_money_only() 
         [("gifts", 0.6)],
     )
     assert talk.slots["situation"] == "gifts"
+
+
+def test_a_relative_named_further_back_still_owns_the_benefit() -> None:
+    kb = knowledge()
+    theirs = read_message("mijn zus woont in utrecht en zit sinds kort in de bijstand", kb)
+    assert theirs.others == {"bijstand": "sibling"}
+    # A word of the person's own comes first: the benefit is theirs.
+    own = read_message("mijn zus woont in utrecht en krijgt niks, heb zelf bijstand", kb)
+    assert own.had == ["bijstand"]
+
+
+async def test_the_member_who_moves_in_decides_between_partner_and_another_adult() -> None:
+    close = [("partner_moving_in", 0.4), ("adult_moving_in", 0.35)]
+    parent = await Conversation().say(
+        "mijn vader komt bij mij in huis, ik heb bijstand", "ask_rules", close
+    )
+    assert "rule.kostendeler_bijstand.why" in parent
+    friends = await Conversation().say(
+        "een vriendin van me trekt bij me in, gewoon vriendinnen. ik heb bijstand",
+        "ask_rules",
+        close,
+    )
+    assert "rule.kostendeler_bijstand.why" in friends
+    partner = await Conversation().say(
+        "mijn ex wil terugkomen, ik heb bijstand", "ask_rules", close
+    )
+    assert "clarify.which" not in partner and "rule.kostendeler_bijstand.why" not in partner
+
+
+async def test_a_place_abroad_with_a_length_of_stay_is_a_trip() -> None:
+    keys = await Conversation().say(
+        "mijn tante is ziek, ik wil 3 weken bij haar in ghana zijn. ik heb bijstand",
+        "ask_rules",
+        [("sick", 0.38), ("abroad", 0.3)],
+    )
+    assert "rule.abroad_bijstand.why" in keys
+
+
+async def test_a_child_is_never_a_toeslagpartner() -> None:
+    keys = await Conversation().say(
+        "mijn zoon komt terug naar huis, wordt hij mijn toeslagpartner? ik heb huurtoeslag",
+        "ask_rules",
+        [("adult_moving_in", 0.8)],
+    )
+    assert keys[0] == "toeslagen.family_not_partner"
+
+
+async def test_a_forgotten_form_on_ww_hears_of_the_monthly_income_form() -> None:
+    keys = await Conversation().say("ik ben mijn formulier vergeten, ik heb ww", "inform")
+    assert "mistake.ww_income_form" in keys
+
+
+async def test_a_topic_named_only_in_a_denial_keeps_the_topic() -> None:
+    talk = Conversation(benefits=["ww"])
+    await talk.say("ik ga 2 maanden naar canada, ik heb ww", "ask_rules", [("abroad_long", 0.8)])
+    keys = await talk.say(
+        "moet ik de gemeente het ook laten weten? ik ga namelijk niet voorgoed weg hoor",
+        "ask_rules",
+        [("emigrating", 0.55)],
+        situation_sentences=[
+            {
+                "name": "none",
+                "confidence": 0.8,
+                "sentence": "moet ik de gemeente het ook laten weten?",
+            },
+            {
+                "name": "none",
+                "confidence": 0.5,
+                "sentence": "ik ga namelijk niet voorgoed weg hoor",
+            },
+        ],
+    )
+    assert not any(key.startswith("checklist.") for key in keys)
+    assert "rule.abroad_ww.why" in keys or any("agency" in key for key in keys)

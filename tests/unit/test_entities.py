@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.domain.conversation.entities import MessageFacts, entities_in
+from bot.domain.conversation.entities import MessageFacts, entities_in, wanted_language
 
 
 def named(text: str) -> set[tuple[Any, ...]]:
@@ -53,3 +53,24 @@ def test_entities_of_another_shape_are_left_out() -> None:
     odd += [{"entity": "benefit", "value": 3}, {"entity": "period", "value": "eeuw"}]
     odd += [{"entity": "duration", "value": "inf"}, {"entity": "hours", "value": "nan"}]
     assert MessageFacts.from_entities(odd) == MessageFacts()
+
+
+def test_a_place_abroad_is_a_destination_and_working_days_are_days() -> None:
+    found = named("in mei 9 werkdagen naar bali met mn zus")
+    assert ("destination", "bali", None, None) in found
+    assert ("duration", 9, None, None) in found
+    assert not any(entity == "destination" for entity, *_ in named("ik woon in Zwolle"))
+
+
+def test_an_ordinal_is_an_age_or_a_day_not_money() -> None:
+    assert not any(e in ("amount", "number") for e, *_ in named("na haar 21e gaat ze werken"))
+    assert ("amount", 40.0, "week", None) in named("ze geven me 40e per week")
+
+
+def test_of_two_languages_the_one_asked_for_is_wanted() -> None:
+    def wanted(text: str, first: str, second: str) -> str | None:
+        return wanted_language(text, [(text.index(first), "a"), (text.index(second), "b")])
+
+    assert wanted("could you answer in english? my dutch is bad", "english", "dutch") == "a"
+    assert wanted("i can't read dutch well, english pls", "dutch", "english") == "b"
+    assert wanted("nederlands of english, maakt niet uit", "neder", "english") is None

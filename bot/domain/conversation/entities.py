@@ -12,6 +12,7 @@ so each parse carries its facts as entities, with roles where whose or which one
     gemeente  role: to (moving there), from (leaving it), none (living there)
     benefit   role: own (the person has it), asked (asks for it), other (someone else's)
     member    a household member the message names (partner, child, parent, sibling, …)
+    destination  a place abroad ("naar kreta", "in cape verde"), as the words name it
 
 A benefit of someone else comes with the member whose it is, in the same entity's group
 ("mijn moeder heeft aow": benefit aow, role other, group parent). What a number or an age
@@ -36,11 +37,23 @@ from bot.domain.conversation.facts import (
 )
 from bot.domain.knowledge.loader import knowledge
 from bot.domain.knowledge.matcher import read_message
+from bot.domain.knowledge.vocabulary import terms
+from bot.shared.words import normalise, term_spans
 
 EXTRACTOR = "FactExtractor"
 OWN, ASKED, OTHER = "own", "asked", "other"
 Entity = dict[str, Any]
 PERIODS = ("month", "week", "year")
+DESTINATIONS = terms("destinations")
+
+
+def destinations_in(text: str) -> list[str]:
+    """The places abroad a message names, in the order it names them."""
+    tokens = normalise(text)
+    found = sorted(
+        (start, place) for place in DESTINATIONS for start, _ in term_spans(tokens, place)
+    )
+    return list(dict.fromkeys(place for _, place in found))
 
 
 def _number(value: Any) -> float | None:
@@ -93,7 +106,35 @@ def entities_in(text: str) -> list[Entity]:
                 _entity(text, "benefit", benefit, ASKED if benefit in reading.asked else OWN)
             )
     found += [_entity(text, "member", member) for member in reading.members]
+    found += [_entity(text, "destination", place) for place in destinations_in(text)]
     return found
+
+
+# "can you tell me in english, my dutch is slow": the language after "in"/"naar" is wanted,
+# the one after "my"/"mijn"/"not" is the one the person struggles with.
+_WANTED_BEFORE = frozenset({"in", "to", "into", "naar", "het", "op", "back"})
+_NOT_WANTED_BEFORE = frozenset({"my", "mijn", "mn", "not", "niet", "geen", "no", "t", "dont"})
+_LANGUAGE_VERBS = frozenset({"speak", "spreek", "read", "lees", "understand", "versta", "snap"})
+
+
+def _struggles_with(before: list[str]) -> bool:
+    """ "my dutch", "niet nederlands", "dont speak dutch": the words before a language."""
+    if before[-1:] and before[-1] in _NOT_WANTED_BEFORE:
+        return True
+    return len(before) >= 2 and before[-2] in _NOT_WANTED_BEFORE and before[-1] in _LANGUAGE_VERBS
+
+
+def wanted_language(text: str, named: list[tuple[int, str]]) -> str | None:
+    """Of several languages a message names (character offset, value), the one the person
+    asks for; None when the words do not tell."""
+    if len({value for _, value in named}) <= 1:
+        return named[0][1] if named else None
+    before = {start: normalise(text[:start])[-3:] for start, _ in named}
+    wanted = [value for start, value in named if set(before[start][-1:]) & _WANTED_BEFORE]
+    if wanted:
+        return wanted[0]
+    rest = [value for start, value in named if not _struggles_with(before[start])]
+    return rest[0] if len(set(rest)) == 1 else None
 
 
 @dataclass
@@ -111,6 +152,7 @@ class MessageFacts:
     asked: list[str] = field(default_factory=list)
     others: dict[str, str] = field(default_factory=dict)  # benefit -> whose (relation)
     members: list[str] = field(default_factory=list)
+    destinations: list[str] = field(default_factory=list)
 
     @classmethod
     def from_entities(cls, entities: list[Entity]) -> MessageFacts:
@@ -140,6 +182,8 @@ class MessageFacts:
                     (facts.asked if role == ASKED else facts.own).append(value)
             elif name == "member" and isinstance(value, str):
                 facts.members.append(value)
+            elif name == "destination" and isinstance(value, str):
+                facts.destinations.append(value)
         return facts
 
     @property

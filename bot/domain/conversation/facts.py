@@ -38,7 +38,7 @@ _PERIODS = (
 )
 _DURATION = re.compile(
     r"\b(\d{1,3}|een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|a|one|two|three|four|five|six)\s*"
-    r"(?:vakantie|vrije |verlof|reis|holiday |vacation )?"
+    r"(?:vakantie|vrije |verlof|reis|werk|holiday |vacation |working |work)?"
     r"(dagen|dag|days|day|weken|week|weeks|wk|maanden|maand|mnd|months|month)\b"
 )
 _WORD_NUMBERS = {
@@ -103,6 +103,19 @@ def period_in(text: str) -> str | None:
     return next((name for name, pattern in _PERIODS if pattern.search(plain)), None)
 
 
+# "na zijn 27e", "vanaf de 18e": a day or an age; "50e" after other words is money.
+_BEFORE_ORDINAL = frozenset(
+    {"zijn", "zn", "haar", "dr", "mijn", "mn", "hun", "de", "het", "na", "vanaf", "tot", "voor"}
+)
+
+
+def _is_ordinal(lowered: str, match: re.Match[str]) -> bool:
+    if match.group(2) is None or not lowered[: match.end()].endswith("e"):
+        return False
+    before = normalise(lowered[: match.start()])[-1:]
+    return bool(before) and before[0] in _BEFORE_ORDINAL
+
+
 def amount_in(text: str) -> Amount | None:
     """The first amount of money in the message, with its period when one is named."""
     lowered = text.lower()
@@ -110,7 +123,7 @@ def amount_in(text: str) -> Amount | None:
     if counted is not None:
         unit = "month" if counted.group(3) in ("maand", "month") else "week"
         return Amount(int(counted.group(1)) * _euros(counted.group(4)), unit)
-    match = _AMOUNT.search(lowered)
+    match = next((m for m in _AMOUNT.finditer(lowered) if not _is_ordinal(lowered, m)), None)
     if match is None:
         bare = _BARE_PER_PERIOD.search(" ".join(normalise(lowered)))
         if bare is None:
@@ -140,6 +153,7 @@ _UNIT_AFTER = re.compile(
 )
 
 
+_ORDINAL = re.compile(r"(?:e|ste|de|th|st|nd|rd)\b")
 # "ze is 15", "hij wordt 19": a person's age, not money.
 _AGE_LIKE = re.compile(
     r"\b(?:ik|ze|zij|hij|die|zoon|dochter|she|he|im|i am|she s|he s) (?:ben|is|was|wordt|word|"
@@ -157,8 +171,8 @@ def bare_amount(text: str) -> float | None:
     if _AGE_LIKE.search(" ".join(normalise(lowered))):
         return None
     numbers = list(_BARE_NUMBER.finditer(lowered))
-    if len(numbers) != 1:
-        return None
+    if len(numbers) != 1 or _ORDINAL.match(lowered, numbers[0].end()):
+        return None  # "na zijn 27e", "after her 18th": an age, not money
     after = " ".join(normalise(lowered[numbers[0].end() :]))
     return None if _UNIT_AFTER.match(" " + after) else _euros(numbers[0].group(0))
 

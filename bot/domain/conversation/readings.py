@@ -24,7 +24,7 @@ HINTED = 0.3  # the confidence of a reading the words decided
 HINT_OVERRULES = 0.35  # a reading less sure than this gives way to the words
 NONE_SURE = 0.85  # a "none" less sure than this gives way to what the words clearly name
 ASK_MIN = 0.2  # a runner-up below this is no reason to ask
-_CHILD_AGE = re.compile(r"\b(18|21|27)\b")
+_CHILD_AGE = re.compile(r"\b(18|21|27)(?:e|ste|de|th)?\b")
 
 
 @dataclass
@@ -42,6 +42,15 @@ def ranking_of(latest_message: dict[str, Any], key: str = "situations") -> list[
     return [
         (str(item["name"]), float(item["confidence"]))
         for item in ranked
+        if isinstance(item, dict) and "name" in item and "confidence" in item
+    ]
+
+
+def sentence_labels_of(latest_message: dict[str, Any]) -> list[tuple[str, float, str]]:
+    """The best label of each sentence of a longer message, with the sentence."""
+    return [
+        (str(item["name"]), float(item["confidence"]), str(item.get("sentence") or ""))
+        for item in latest_message.get("situation_sentences") or []
         if isinstance(item, dict) and "name" in item and "confidence" in item
     ]
 

@@ -10,6 +10,7 @@ as a follow-up about the situation in the frame.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -26,7 +27,10 @@ from bot.domain.checklist.when import event_date
 from bot.domain.conversation.entities import MessageFacts
 from bot.domain.conversation.frame import Frame
 from bot.domain.conversation.readings import (
+    HINTED,
+    NOTHING,
     READ_MIN,
+    READ_SURE,
     SituationReading,
     events_of,
     label_of_event,
@@ -92,6 +96,7 @@ QUESTION_INTENTS = frozenset({"ask_rules", "what_if", "ask_checklist"})
 CHECKLIST_INTENT = "ask_checklist"
 REPORTING_VERDICTS = frozenset({"allowed_report", "report_before"})
 # Short social turns speak through their own rules unless the message clearly asks more.
+TRIP, TRIP_TOPICS = "abroad", frozenset({"abroad", "abroad_long", "emigrating"})
 SMALLTALK_INTENTS = frozenset(
     {"greet", "goodbye", "thanks", "ask_capabilities", "bot_challenge", "ask_privacy", "complain"}
 )
@@ -108,6 +113,9 @@ class TurnInput:
     kept_checklist: Any  # the `checklist` slot
     today: dt.date
     chosen: str | None = None  # a situation chosen with a button
+    # The reader's best label of each sentence of a longer message, with the sentence
+    # (readings.sentence_labels_of).
+    sentence_labels: list[tuple[str, float, str]] = field(default_factory=list)
     # The facts the message names: the entities of Rasa's parse (FactExtractor).
     facts: MessageFacts = field(default_factory=MessageFacts)
     # Filled by answer_turn: the situation the words name clearly, and the reading of the
@@ -273,30 +281,84 @@ def _focus(reading: Reading, own: list[str], follow_up: bool) -> list[str]:
     return named or paid_by or own
 
 
-def word_hint(reading: Reading, text: str, intent: str | None, data: Any) -> str | None:
+def word_hint(
+    reading: Reading, text: str, intent: str | None, data: Any, trip: bool = False
+) -> str | None:
     """The situation or life event the words in the message name clearly: a feature the
     reader's ranking is weighed with (readings.read_ranking). A message Rasa found out of
     scope, or small talk, needs the reader itself to be sure; anger or a greeting with a
     question about a benefit in it ("belachelijk, 3 dagen gewerkt en nu minder ww??") is
-    still a question."""
+    still a question. A place abroad with a length of stay (`trip`) names a trip."""
     asks_too = intent in ("complain", "greet") and reading.asking and bool(reading.benefits)
     if intent == "out_of_scope" or (intent in SMALLTALK_INTENTS and not asks_too):
         return None
-    if reading.situation is not None:
+    if reading.situation is not None and not (trip and reading.situation not in TRIP_TOPICS):
         return reading.situation
+    if trip:  # "12 werkdagen naar kreta", "5 weken bij mn oma in kaapverdie (ze is ziek)"
+        return TRIP
     events = detect_events(text, data)
     return label_of_event(events[0], data) if events else None
+
+
+MOVING_IN = ("partner_moving_in", "adult_moving_in")
+NOT_A_COUPLE = terms("not_a_couple")  # "niet als stel hoor", "just friends"
+_A_FRIEND_OF_MINE = re.compile(r"\been (vriend|vriendin) van (me|mij)\b|\ba friend of mine\b")
+_NOT_A_PARTNER = frozenset({"parent", "child", "sibling", "grandparent"})
+
+
+def _who_moves_in(read: SituationReading, turn: TurnInput) -> SituationReading:
+    """Someone moves in: the member the message names says whether it is a partner ("mijn
+    ex wil terugkomen") or another adult ("my mum wants to move in"), rather than a
+    question with buttons or a guess."""
+    pair = set(read.ask_between) == set(MOVING_IN)
+    if not pair and (read.label not in MOVING_IN or read.ask_between):
+        return read
+    members, tokens = set(turn.facts.members), normalise(turn.text)
+    friends = has_any(tokens, NOT_A_COUPLE) or _A_FRIEND_OF_MINE.search(" ".join(tokens))
+    partner = ("partner" in members or "ex" in tokens) and not friends
+    adult = bool(members & _NOT_A_PARTNER) or bool(friends)
+    if partner == adult:  # neither, or both ("mijn vriend en zijn zoon"): the reader's call
+        return read
+    label = MOVING_IN[0] if partner else MOVING_IN[1]
+    return replace(read, label=label, ask_between=[])
+
+
+def _like_the_words(
+    read: SituationReading, hint: str | None, benefits: list[str], kb: Any, data: Any
+) -> SituationReading:
+    """Two close readings, and the words name a third situation ("bijles" for a hobby):
+    the reading whose rule for the person's benefits is the same as that situation's is
+    meant, so no question is needed."""
+    hinted = situation_of(hint, kb, data) if hint else None
+    if not read.ask_between or hinted is None or not benefits:
+        return read
+
+    def rules_of(label: str) -> list[str | None]:
+        situation = kb.situations.get(situation_of(label, kb, data) or "")
+        families = [kb.benefits[b].family for b in benefits]
+        return [situation.rules.get(f) for f in families] if situation else []
+
+    same = [label for label in read.ask_between if rules_of(label) == rules_of(hinted)]
+    return replace(read, label=same[0], ask_between=[]) if len(same) == 1 else read
 
 
 def answer_turn(turn: TurnInput, age_answer: int | None = None) -> TurnResult:
     kb, data = knowledge(), life_events()
     frame = turn.frame
     reading = read_message(turn.text, kb)
-    hint = word_hint(reading, turn.text, turn.intent, data)
+    trip = bool(turn.facts.destinations) and turn.facts.days is not None
+    hint = word_hint(reading, turn.text, turn.intent, data, trip)
     gemeente = turn.facts.gemeente
-    turn = replace(turn, hint=hint, reading=read_ranking(turn.ranking, hint), gemeente=gemeente)
+    read = _who_moves_in(read_ranking(turn.ranking, hint), turn)
+    read = _like_the_words(read, hint, merge(frame.benefits, reading.had), kb, data)
+    turn = replace(turn, hint=hint, reading=read, gemeente=gemeente)
     if _denies_its_reading(turn, reading, kb, data):  # "wij gaan niet scheiden hoor"
         turn = replace(turn, reading=SituationReading())
+    elif reading.assumption and turn.reading.confidence < READ_SURE:
+        # "mijn werkgever geeft het toch door?": about what agencies know; no question
+        # which topic is meant, the words' topic at most
+        hinted = SituationReading(turn.hint, HINTED) if turn.hint else SituationReading()
+        turn = replace(turn, reading=hinted)
     if turn.chosen and turn.pending:  # a button answers "which did you mean?": reread the question
         benefits = reading.benefits
         reading = read_message(turn.pending, kb)
@@ -325,7 +387,11 @@ def answer_turn(turn: TurnInput, age_answer: int | None = None) -> TurnResult:
         result = TurnResult("answered", _heard(frame), frame)
     elif feeling is not None and result.kind == "smalltalk" and turn.intent == "complain":
         notes.remove(feeling)  # the complaint's own reply acknowledges it
-    fact_note = _student_note(turn, result.frame) or _unpaid_note(turn, result.frame)
+    fact_note = (
+        _student_note(turn, result.frame)
+        or _unpaid_note(turn, result.frame)
+        or _family_not_a_partner_note(turn)
+    )
     if fact_note is not None and result.answer is not None:
         result.answer.messages.insert(0, [part(fact_note)])
     result.notes = notes + result.notes
@@ -363,6 +429,19 @@ WHEN_WORDS, PAID_WORDS = terms("when_words"), terms("paid_words")
 _WORK_TOPICS = frozenset({"side_job", "paid_services", "hobby_income"})
 
 
+TOESLAGPARTNER = terms("toeslagpartner_words")
+_FAMILY = frozenset({"child", "parent"})
+
+
+def _family_not_a_partner_note(turn: TurnInput) -> str | None:
+    """ "wordt mijn dochter mijn toeslagpartner?": a child or parent never is (since 2025),
+    though for huurtoeslag their income counts."""
+    asks = has_any(normalise(turn.text), TOESLAGPARTNER)
+    return (
+        N_("toeslagen.family_not_partner") if asks and _FAMILY & set(turn.facts.members) else None
+    )
+
+
 def _unpaid_note(turn: TurnInput, frame: Frame) -> str | None:
     """Work for WW that brings no money ("ik krijg er toch geen geld voor?"): the hours
     still count."""
@@ -391,9 +470,28 @@ def _denies_its_reading(turn: TurnInput, reading: Reading, kb: Any, data: Any) -
     label = turn.reading.label
     words = turn.text.lower().split()
     question = "?" in turn.text or (words[:1] and words[0] in _QUESTION_STARTS)
-    if label is None or turn.frame.situation is None or question:
+    if label is None or turn.frame.situation is None:
         return False
-    return situation_of(label, kb, data) in reading.denied
+    if _only_in_a_denial(turn, label):  # "moet de gemeente het ook weten? ik ga niet voorgoed"
+        return True
+    return not question and situation_of(label, kb, data) in reading.denied
+
+
+_NEGATIONS = frozenset({"niet", "geen", "nooit", "not", "never", "no", "nt"})
+# Changes often told with a negation: "ik heb geen werk meer", "niet meer ziek".
+_SAID_WITH_A_NEGATION = frozenset({"job_lost", "separation", "recovered", "child_leaves"})
+
+
+def _only_in_a_denial(turn: TurnInput, label: str) -> bool:
+    """A question without the label of its own, next to a statement with a negation ("I'm
+    not leaving for good"): the label comes from what the person says is not so."""
+    if label in _SAID_WITH_A_NEGATION or "?" not in turn.text or not turn.sentence_labels:
+        return False
+    questions = [(name, s) for name, _, s in turn.sentence_labels if "?" in s]
+    denials = [
+        s for _, _, s in turn.sentence_labels if "?" not in s and _NEGATIONS & set(normalise(s))
+    ]
+    return bool(denials) and all(name != label for name, _ in questions)
 
 
 def _resolve_pronouns(reading: Reading, frame: Frame) -> None:
@@ -498,7 +596,7 @@ def _answer(
     if not (follow_up and kept_events) and any(data.events[e].kind == "life" for e in events):
         # A change at home with more news in the same message ("… en ik ga werken"): the
         # other changes the words name, and the reader hears too, go on the same list.
-        ranked = dict(turn.ranking)
+        ranked = _heard_anywhere(turn)
         events += [
             e
             for e in detect_events(turn.text, data)
@@ -568,8 +666,11 @@ def _answer(
             return _relatives_answer(turn, frame, kb, theirs, situation_id)
         answer.messages[0:0] = [agency_follow_up(kb, reading.agencies, situation_id)]
     asked_theirs = _theirs_asked_about(turn.text, reading, kb)
+    if not follow_up:  # "ik heb aow, mijn vrouw heeft ww. we gaan 6 weken weg": hers too
+        asked_theirs = {**_theirs_in_it(reading, situation, kb), **asked_theirs}
     if asked_theirs and situation.rules:  # "… ik heb bijstand. wat gebeurt er met haar ww?"
-        about_theirs = other_person_answer(kb, asked_theirs, situation_id, turn.today)
+        brief = not _theirs_asked_about(turn.text, reading, kb)  # named in passing: whose
+        about_theirs = other_person_answer(kb, asked_theirs, situation_id, turn.today, brief)
         answer.messages[-1:-1] = about_theirs.messages[:-2]
     frame.last_answer = {
         "situation": situation_id,
@@ -579,6 +680,19 @@ def _answer(
         "facts": facts,
     }
     return TurnResult("answered", answer, frame)
+
+
+_SINCE = frozenset({"sinds", "since"})
+
+
+def _heard_anywhere(turn: TurnInput) -> dict[str, float]:
+    """How sure the reader is of each label, in the whole message or in one sentence."""
+    heard = dict(turn.ranking)
+    for label, confidence, sentence in turn.sentence_labels:
+        # "ik ben sinds vorig jaar mijn baan kwijt": how things are, not news to pass on
+        if label != NOTHING and not _SINCE & set(normalise(sentence)):
+            heard[label] = max(heard.get(label, 0.0), confidence)
+    return heard
 
 
 def _agencies_not_on_the_list(
@@ -610,6 +724,16 @@ def _theirs_asked_about(text: str, reading: Reading, kb: Any) -> dict[str, str]:
             for term in kb.benefits[benefit].terms
             for start, _ in term_spans(tokens, term)
         )
+    }
+
+
+def _theirs_in_it(reading: Reading, situation: Situation, kb: Any) -> dict[str, str]:
+    """The relatives' benefits this message names that the situation has a rule for: the
+    change touches them too ("mijn zoon krijgt studiefinanciering en gaat op kamers")."""
+    return {
+        benefit: word
+        for benefit, word in reading.other_words.items()
+        if kb.benefits[benefit].family in situation.rules
     }
 
 

@@ -229,6 +229,8 @@ def mistake_answer(knowledge: Knowledge, reading: Reading, benefits: list[str]) 
     todo: Message = [keyed(f"mistake.todo.{agency}") for agency in agencies]
     if not todo:
         todo = [part("mistake.todo.unknown")]
+    if "ww" in benefits:  # the monthly form is the mistake people on WW make most
+        todo.append(part("mistake.ww_income_form"))
     return with_offer("mistake", [[part("mistake.intro"), *todo], [part("mistake.consequences")]])
 
 
@@ -327,10 +329,12 @@ def other_person_answer(
     other_words: dict[str, str],
     situation: str,
     today: dt.date,
+    brief: bool = False,
 ) -> Answer:
     """A question about a relative's own benefit ("mijn vader heeft aio en wil 3 maanden
     naar marokko"): whose it is, the rule that applies to it, and that it is theirs to
-    report to their agency."""
+    report to their agency. `brief`: without the rule, which speaks to "je" (a relative's
+    benefit named beside the person's own answer)."""
     messages: list[Message] = []
     rules = knowledge.situations[situation].rules
     for benefit, word in other_words.items():
@@ -347,7 +351,7 @@ def other_person_answer(
             ]
         )
         rule_id = rules.get(knowledge.benefits[benefit].family)
-        if rule_id is not None:  # the rule itself: its reason, and what to do by when
+        if rule_id is not None and not brief:  # the rule itself: its reason, what to do
             messages += _rule_messages(knowledge, knowledge.rules[rule_id], None, today)[:2]
     messages.append([part("other.you")])
     return with_offer("other_person", messages)

@@ -33,7 +33,11 @@ _BOTH = frozenset({"allebei", "beiden", "beide", "both"})
 _MY = frozenset({"mijn", "mn", "my", "m", "me"})
 # "zijn ww", "her aow": a benefit of the relative named before.
 THEIR = frozenset({"zijn", "zn", "z", "haar", "dr", "his", "her", "their", "hun"})
-OWNER_WINDOW = 6
+# How far back a relation word still owns a benefit: "mijn broer woont in zwolle en zit in
+# de bijstand" is the brother's, unless a word of the person's own comes first ("… en ik
+# heb bijstand", "… heb zelf bijstand").
+OWNER_WINDOW = 12
+_FIRST_PERSON_VERBS = frozenset({"heb", "krijg", "ontvang"})
 _SELF_DESCRIPTION = frozenset({"ben", "als", "alleenstaande", "single", "am", "a"})
 _AGE_PATTERNS = (
     re.compile(
@@ -178,7 +182,7 @@ def _owner_at(tokens: list[str], start: int, end: int) -> str | None:
         return earlier[-1] if earlier else "other"
     for index in range(start - 1, max(-1, start - OWNER_WINDOW - 1), -1):
         token = tokens[index]
-        if token in _BOTH or token in _OWN:
+        if token in _BOTH or token in _OWN or token in _FIRST_PERSON_VERBS:
             return None
         if token in _RELATION_OF and not _describes_self(tokens, index):
             return token
