@@ -37,6 +37,8 @@ class LinearIntentClassifier(LinearTextComponent, IntentClassifier):
             **LinearTextComponent.get_default_config(),
             "decisive_intents": ["request_human"],
             "decisive_confidence": 0.8,
+            # Per intent, where a sentence of it is short and plain ("terug naar Nederlands.").
+            "decisive_confidences": {},
         }
 
     def train(self, training_data: TrainingData) -> Resource:
@@ -58,6 +60,10 @@ class LinearIntentClassifier(LinearTextComponent, IntentClassifier):
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
         return messages
 
+    def _decides_at(self, intent: str) -> float:
+        per_intent = self.config["decisive_confidences"] or {}
+        return float(per_intent.get(intent, self.config["decisive_confidence"]))
+
     def _decided_by_a_sentence(
         self, ranking: list[dict[str, Any]], message: Message
     ) -> list[dict[str, Any]]:
@@ -70,7 +76,7 @@ class LinearIntentClassifier(LinearTextComponent, IntentClassifier):
             if (
                 ranked
                 and ranked[0]["name"] in decisive
-                and ranked[0]["confidence"] >= self.config["decisive_confidence"]
+                and ranked[0]["confidence"] >= self._decides_at(ranked[0]["name"])
             ):
                 rest = [item for item in ranking if item["name"] != ranked[0]["name"]]
                 return [ranked[0], *rest]

@@ -634,3 +634,27 @@ async def test_a_topic_named_only_in_a_denial_keeps_the_topic() -> None:
     )
     assert not any(key.startswith("checklist.") for key in keys)
     assert "rule.abroad_ww.why" in keys or any("agency" in key for key in keys)
+
+
+async def test_each_change_in_a_long_message_is_on_the_list_with_its_own_date() -> None:
+    text = (
+        "Op 3 april trekt mijn vriendin bij me in. In juni begin ik met een nieuwe klus van 16 uur."
+    )
+    sentences = [
+        {
+            "name": "partner_moving_in",
+            "confidence": 0.9,
+            "sentence": "Op 3 april trekt mijn vriendin bij me in.",
+        },
+        {
+            "name": "side_job",
+            "confidence": 0.8,
+            "sentence": "In juni begin ik met een nieuwe klus van 16 uur.",
+        },
+    ]
+    talk = Conversation(benefits=["bijstand"])
+    await talk.say(text, "ask_rules", [("partner_moving_in", 0.7)], situation_sentences=sentences)
+    kept = talk.slots["checklist"]
+    assert kept["events"] == ["partner_moving_in", "work_start"]
+    assert kept["event_days"]["partner_moving_in"].endswith("-04-03")
+    assert kept["event_days"]["work_start"].endswith("-06-01")

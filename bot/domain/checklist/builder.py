@@ -41,6 +41,8 @@ class Checklist:
     benefits: list[str]
     gemeente: str | None = None
     event_day: dt.date | None = None
+    # A date of its own for an event in a message with several ("in mei wordt mijn zoon 18").
+    event_days: dict[str, dt.date] = field(default_factory=dict)
     items: list[Item] = field(default_factory=list)
 
     @property
@@ -62,6 +64,7 @@ class Checklist:
             "benefits": list(self.benefits),
             "gemeente": self.gemeente,
             "event_day": self.event_day.isoformat() if self.event_day else None,
+            "event_days": {event: day.isoformat() for event, day in self.event_days.items()},
         }
 
 
@@ -104,8 +107,10 @@ def build_checklist(
     today: dt.date,
     gemeente: str | None = None,
     event_day: dt.date | None = None,
+    event_days: dict[str, dt.date] | None = None,
 ) -> Checklist:
-    checklist = Checklist(list(events), list(benefits), gemeente, event_day)
+    own_days = {e: day for e, day in (event_days or {}).items() if e in events}
+    checklist = Checklist(list(events), list(benefits), gemeente, event_day, own_days)
     desks = _desks_for(kb, benefits)
     for event_id in events:
         event = data.events[event_id]
@@ -123,7 +128,7 @@ def build_checklist(
             for cell, names in groups.items():
                 if desk == "bijstand":
                     cell = _gemeente_cell(data, event_id, cell, gemeente)
-                due = _due(data, cell, gemeente, event_day)
+                due = _due(data, cell, gemeente, own_days.get(event_id, event_day))
                 late = due is not None and due < today
                 checklist.items.append(Item(event_id, desk, tuple(names), cell, due, late))
     checklist.items.sort(key=lambda item: _urgency(data, item))
@@ -154,8 +159,15 @@ def checklist_from_slot(
     if not events:
         return None
     gemeente = value.get("gemeente") if value.get("gemeente") in data.gemeenten else None
+    day = _day(value.get("event_day"))
+    kept = value.get("event_days") if isinstance(value.get("event_days"), dict) else {}
+    days = {str(e): d for e, raw in kept.items() if (d := _day(raw)) is not None}
+    return build_checklist(data, kb, events, benefits, today, gemeente, day, days)
+
+
+def _day(value: Any) -> dt.date | None:
+    """A kept ISO date, or None for anything else."""
     try:
-        day = dt.date.fromisoformat(str(value["event_day"])) if value.get("event_day") else None
+        return dt.date.fromisoformat(str(value)) if value else None
     except ValueError:
-        day = None
-    return build_checklist(data, kb, events, benefits, today, gemeente, day)
+        return None

@@ -602,6 +602,7 @@ def _answer(
             for e in detect_events(turn.text, data)
             if e not in events and ranked.get(label_of_event(e, data), 0.0) >= READ_MIN
         ]
+        events += [e for e in _sure_in_a_sentence(turn, data) if e not in events]
     life = [e for e in events if data.events[e].kind == "life"]
     if events and (wants_list or situation_id is None or (len(events) >= 2 and life)):
         elsewhere = _agencies_not_on_the_list(turn, reading, frame, data, kb) if follow_up else []
@@ -683,6 +684,21 @@ def _answer(
 
 
 _SINCE = frozenset({"sinds", "since"})
+SENTENCE_SURE = 0.6  # a sentence read this surely names a change of its own
+
+
+def _sure_in_a_sentence(turn: TurnInput, data: Any) -> list[str]:
+    """ "… En in april begin ik met een baan.": the life events of a sentence the reader is
+    sure of, also where no listed words name them."""
+    return [
+        event
+        for label, confidence, sentence in turn.sentence_labels
+        if label != NOTHING
+        and confidence >= SENTENCE_SURE
+        and not _SINCE & set(normalise(sentence))
+        for event in events_of(label, sentence, data)
+        if data.events[event].kind == "life"
+    ]
 
 
 def _heard_anywhere(turn: TurnInput) -> dict[str, float]:
@@ -785,6 +801,7 @@ def _without_situation(
             turn.today,
             turn.gemeente,
             previous.event_day,
+            previous.event_days,
         )
         return TurnResult(
             "answered", checklist_answer(data, kb, again), frame, None, again.as_slot()
@@ -832,13 +849,37 @@ def _checklist(
     previous = checklist_from_slot(data, kb, turn.kept_checklist, turn.today)
     text = turn.pending or turn.text
     gemeente = frame.facts.get("gemeente") or (previous.gemeente if previous else None)
-    checklist = build_checklist(
-        data, kb, events, benefits, turn.today, gemeente, event_date(text, turn.today)
-    )
+    day, days = event_date(text, turn.today), _dates_per_event(turn, text, events, data)
+    checklist = build_checklist(data, kb, events, benefits, turn.today, gemeente, day, days)
     frame.last_answer = {"situation": frame.situation, "events": events, "kind": "checklist"}
     return TurnResult(
         "answered", checklist_answer(data, kb, checklist), frame, None, checklist.as_slot()
     )
+
+
+_SENTENCES = re.compile(r"[^.!?\n]+[.!?]*")
+
+
+def _dates_per_event(
+    turn: TurnInput, text: str, events: list[str], data: Any
+) -> dict[str, dt.date]:
+    """ "Op 1 maart gaan we samenwonen. In mei wordt mijn zoon 18.": each event on the date
+    of the sentence that names it (by its words, or by the reader's label of it)."""
+    heard = {sentence.strip(): label for label, _, sentence in turn.sentence_labels}
+    days: dict[str, dt.date] = {}
+    for match in _SENTENCES.finditer(text):
+        sentence = match.group().strip()
+        day = event_date(sentence, turn.today)
+        if day is None:
+            continue
+        named = detect_events(sentence, data)
+        label = heard.get(sentence)
+        if label not in (None, NOTHING):
+            named += events_of(str(label), sentence, data)
+        for event in named:
+            if event in events and event not in days:
+                days[event] = day
+    return days
 
 
 def answer_again(frame: Frame, kept_checklist: Any, today: dt.date) -> TurnResult:
