@@ -84,6 +84,15 @@ def feeling_of(latest_message: dict[str, Any]) -> str | None:
     return None
 
 
+SWITCH_LANGUAGE = "switch_language"
+
+
+def _besides(latest_message: dict[str, Any], intent: str) -> str | None:
+    """What the rest of a message does: the best intent after `intent`."""
+    ranked = [str(item.get("name")) for item in latest_message.get("intent_ranking") or []]
+    return next((name for name in ranked if name != intent), None)
+
+
 def frame_events(frame: Frame) -> list[dict[str, Any]]:
     return [SlotSet(name, value) for name, value in frame.as_slots().items()]
 
@@ -98,6 +107,8 @@ class ActionAnswerQuestion(Action):
         latest = tracker.latest_message
         text = str(latest.get("text") or "")
         intent = (latest.get("intent") or {}).get("name")
+        if intent == SWITCH_LANGUAGE:  # "terug naar Nederlands. moet ik het melden?"
+            intent = _besides(latest, SWITCH_LANGUAGE)
         pending = tracker.get_slot("pending_question") or None
         # Called as Rasa's fallback action (no rule fits the intent), or after another action
         # (a question that ended the handoff): no rule speaks or listens after us, so we do
@@ -187,7 +198,7 @@ class ActionRepeatAnswer(Action):
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         simpler = intent == "say_simpler"
         text = str(tracker.latest_message.get("text") or "")
-        if intent == "switch_language" and _asks_more(text, tracker.latest_message):
+        if intent == SWITCH_LANGUAGE and _asks_more(text, tracker.latest_message):
             # "oké, terug naar Nederlands. moet ik het melden?": the question, in the new
             # language, rather than the last answer again.
             return await ActionAnswerQuestion().run(dispatcher, tracker, domain)

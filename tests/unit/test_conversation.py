@@ -658,3 +658,14 @@ async def test_each_change_in_a_long_message_is_on_the_list_with_its_own_date() 
     assert kept["events"] == ["partner_moving_in", "work_start"]
     assert kept["event_days"]["partner_moving_in"].endswith("-04-03")
     assert kept["event_days"]["work_start"].endswith("-06-01")
+
+
+async def test_a_follow_up_that_only_names_a_benefit_keeps_the_topic_however_sure_the_reader() -> (
+    None
+):
+    talk = Conversation()
+    await talk.say(
+        "ik heb bijstand en verkoop mijn oude spullen", "ask_rules", [("used_goods", 0.9)]
+    )
+    keys = await talk.say("en voor mijn huurtoeslag?", "ask_rules", [("household_income", 0.8)])
+    assert any(key.startswith("rule.") and "used" in key for key in keys), keys

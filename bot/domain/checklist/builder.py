@@ -160,8 +160,10 @@ def checklist_from_slot(
         return None
     gemeente = value.get("gemeente") if value.get("gemeente") in data.gemeenten else None
     day = _day(value.get("event_day"))
-    kept = value.get("event_days") if isinstance(value.get("event_days"), dict) else {}
-    days = {str(e): d for e, raw in kept.items() if (d := _day(raw)) is not None}
+    kept = value.get("event_days")
+    days = {
+        str(e): d for e, raw in (kept if isinstance(kept, dict) else {}).items() if (d := _day(raw))
+    }
     return build_checklist(data, kb, events, benefits, today, gemeente, day, days)
 
 

@@ -26,6 +26,7 @@ from bot.domain.checklist.render import checklist_answer, gemeente_notes, no_che
 from bot.domain.checklist.when import event_date
 from bot.domain.conversation.entities import MessageFacts
 from bot.domain.conversation.frame import Frame
+from bot.domain.conversation.masking import AGENCY_WORD, BENEFIT_WORD, masked
 from bot.domain.conversation.readings import (
     HINTED,
     NOTHING,
@@ -238,6 +239,21 @@ def _sums_an_amount(frame: Frame) -> bool:
     return any(rule in SUMS for rule in rules if rule is not None)
 
 
+# Words that carry no topic in a short follow-up ("en hoe zit het dan met mijn …?").
+_FRAME_WORDS = frozenset(
+    "en maar ook voor mijn mn m de het een dan bij met wat hoe zit zo nu en of aan van "
+    "and but also for my the a then with what about how is it so or to of".split()
+)
+
+
+def _only_names_whose(text: str) -> bool:
+    """Besides small words the message names only benefits or agencies."""
+    words = masked(text).split()
+    named = [w for w in words if w in (BENEFIT_WORD, AGENCY_WORD)]
+    rest = [w for w in words if w not in (BENEFIT_WORD, AGENCY_WORD, *_FRAME_WORDS)]
+    return bool(named) and not rest
+
+
 def _continues(turn: TurnInput) -> bool:
     """ "en voor mijn zorgtoeslag?", "moet ik dat ook elke maand opgeven": short turns that
     carry on the same topic, even when the reader hears another situation in them, unless
@@ -249,6 +265,8 @@ def _continues(turn: TurnInput) -> bool:
         turn.facts.amount is not None and _sums_an_amount(turn.frame)
     )
     longest = SHORT_TURN if goes_on else CONTINUING_TURN
+    if turn.frame.situation is not None and _only_names_whose(turn.text):
+        return True  # "en voor mijn huurtoeslag?", "what about uwv?": the same topic
     return (
         turn.frame.situation is not None
         and len(words) <= longest
