@@ -669,3 +669,16 @@ async def test_a_follow_up_that_only_names_a_benefit_keeps_the_topic_however_sur
     )
     keys = await talk.say("en voor mijn huurtoeslag?", "ask_rules", [("household_income", 0.8)])
     assert any(key.startswith("rule.") and "used" in key for key in keys), keys
+
+
+async def test_work_of_someone_else_at_home_is_their_income() -> None:
+    talk = Conversation(benefits=["bijstand"])
+    keys = await talk.say(
+        "zij heeft nu een baantje in de supermarkt", "inform", [("side_job", 0.7)]
+    )
+    assert "rule.work_bijstand.why" not in keys
+    assert talk.slots["situation"] == "household_income"
+
+
+def test_half_a_year_is_a_duration() -> None:
+    assert days_in("ze gaat een half jaar naar portugal") == 182

@@ -181,6 +181,10 @@ def bare_amount(text: str) -> float | None:
 _PERIOD_BEFORE = re.compile(r"(?:\d|euro|eur|per|p) $")
 
 
+_HALF_YEAR = re.compile(r"\b(?:een |a )?half ?(?:jaar|year)\b|\bhalf a year\b")
+HALF_YEAR_DAYS = 182
+
+
 def durations_days(text: str) -> list[int]:
     """Every duration the message names, in days ("3 weken" is 21): "al 10 dagen geweest,
     nu nog 3 weken" names two, which count together against a limit per year."""
@@ -191,4 +195,5 @@ def durations_days(text: str) -> list[int]:
             continue  # "200 a month", "50 euro een week": the period of an amount
         count = _WORD_NUMBERS.get(match.group(1)) or int(match.group(1))
         found.append(count * _DAYS_PER[match.group(2)[:2]])
+    found += [HALF_YEAR_DAYS for _ in _HALF_YEAR.finditer(plain)]
     return found

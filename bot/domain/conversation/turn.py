@@ -318,6 +318,22 @@ def word_hint(
     return label_of_event(events[0], data) if events else None
 
 
+_I = frozenset({"ik", "i", "im", "ikke"})
+_TOGETHER = frozenset({"we", "wij", "samen", "together", "us"})
+_SOMEONE_ELSE = frozenset(terms("other_person_words"))
+
+
+def _whose_work(read: SituationReading, turn: TurnInput) -> SituationReading:
+    """ "hij heeft een bijbaantje bij de bakker": work of someone else in the household is
+    their income, not the person's own work."""
+    if read.label not in _WORK_TOPICS:
+        return read
+    tokens = set(normalise(turn.text))
+    if tokens & _I or not tokens & _SOMEONE_ELSE:
+        return read
+    return replace(read, label="household_income", ask_between=[])
+
+
 MOVING_IN = ("partner_moving_in", "adult_moving_in")
 NOT_A_COUPLE = terms("not_a_couple")  # "niet als stel hoor", "just friends"
 _A_FRIEND_OF_MINE = re.compile(r"\been (vriend|vriendin) van (me|mij)\b|\ba friend of mine\b")
@@ -367,7 +383,7 @@ def answer_turn(turn: TurnInput, age_answer: int | None = None) -> TurnResult:
     trip = bool(turn.facts.destinations) and turn.facts.days is not None
     hint = word_hint(reading, turn.text, turn.intent, data, trip)
     gemeente = turn.facts.gemeente
-    read = _who_moves_in(read_ranking(turn.ranking, hint), turn)
+    read = _whose_work(_who_moves_in(read_ranking(turn.ranking, hint), turn), turn)
     read = _like_the_words(read, hint, merge(frame.benefits, reading.had), kb, data)
     turn = replace(turn, hint=hint, reading=read, gemeente=gemeente)
     if _denies_its_reading(turn, reading, kb, data):  # "wij gaan niet scheiden hoor"
@@ -437,7 +453,9 @@ _QUESTION_STARTS = frozenset(
 
 STUDYING, STOPS_STUDYING = terms("studying"), terms("stops_studying")
 # Where a person of 27+ at home makes the bijstand or AIO lower, unless they study.
-_KOSTENDELER_TOPICS = frozenset({"child_turns_27", "housemate_moving_in", "adult_moving_in"})
+_KOSTENDELER_TOPICS = frozenset(
+    {"child_turns_27", "housemate_moving_in", "adult_moving_in", "household_income", "child_leaves"}
+)
 _KOSTENDELER_BENEFITS = frozenset({"bijstand", "aio"})
 
 
@@ -688,7 +706,10 @@ def _answer(
     if not follow_up:  # "ik heb aow, mijn vrouw heeft ww. we gaan 6 weken weg": hers too
         asked_theirs = {**_theirs_in_it(reading, situation, kb), **asked_theirs}
     if asked_theirs and situation.rules:  # "… ik heb bijstand. wat gebeurt er met haar ww?"
-        brief = not _theirs_asked_about(turn.text, reading, kb)  # named in passing: whose
+        # Named in passing: whose, and who reports; the rule too when asked about theirs,
+        # or when they do it together ("we gaan 6 weken naar indonesie").
+        together = bool(_TOGETHER & set(normalise(turn.text)))
+        brief = not (_theirs_asked_about(turn.text, reading, kb) or together)
         about_theirs = other_person_answer(kb, asked_theirs, situation_id, turn.today, brief)
         answer.messages[-1:-1] = about_theirs.messages[:-2]
     frame.last_answer = {
