@@ -17,6 +17,7 @@ from actions.questions import ActionAnswerQuestion, ActionExplainAnswer, ActionR
 from bot.domain.conversation.entities import MessageFacts, entities_in
 from bot.domain.conversation.facts import Amount, amount_in, bare_amount
 from bot.domain.conversation.readings import read_ranking
+from bot.domain.conversation.safety import feeling_first
 from bot.domain.knowledge.loader import knowledge
 from bot.domain.knowledge.matcher import read_message
 from bot.domain.knowledge.sums import sums_for
@@ -682,3 +683,53 @@ async def test_work_of_someone_else_at_home_is_their_income() -> None:
 
 def test_half_a_year_is_a_duration() -> None:
     assert days_in("ze gaat een half jaar naar portugal") == 182
+
+
+def test_asking_whether_to_report_is_no_missed_report() -> None:
+    kb = knowledge()
+    assert not read_message("hoeft dat niet doorgegeven te worden?", kb).mistake
+    assert not read_message("she says they will never find out, should she tell uwv", kb).mistake
+    assert read_message("ik heb het nooit doorgegeven aan de gemeente", kb).mistake
+
+
+async def test_a_parent_moving_in_leaves_the_aow_as_it_is() -> None:
+    keys = await Conversation(benefits=["aow"]).say(
+        "mijn vader komt bij me inwonen", "ask_rules", [("adult_moving_in", 0.8)]
+    )
+    assert "rule.adult_aow_family.why" in keys and "rule.adult_aow.why" not in keys
+
+
+def test_condolences_only_where_someone_died() -> None:
+    assert feeling_first("grief", "mijn zoon gaat bij zijn oma in marokko wonen") is None
+    assert feeling_first("grief", "mijn oma is vorige week overleden") is not None
+
+
+async def test_a_child_staying_abroad_for_months_is_a_long_stay_abroad() -> None:
+    keys = await Conversation(benefits=["kinderbijslag"]).say(
+        "mijn zoon gaat 5 maanden bij zijn tante in turkije wonen",
+        "ask_rules",
+        [("child_leaves", 0.8)],
+    )
+    assert any(key.startswith("rule.abroad_kinderbijslag") for key in keys), keys
+
+
+async def test_a_since_sentence_is_context_and_the_other_sentence_the_news() -> None:
+    sentences = [
+        {
+            "name": "partner_died",
+            "confidence": 0.7,
+            "sentence": "sinds mijn vrouw overleed heb ik anw.",
+        },
+        {
+            "name": "paid_services",
+            "confidence": 0.7,
+            "sentence": "nu knip ik soms buren voor geld.",
+        },
+    ]
+    keys = await Conversation().say(
+        "sinds mijn vrouw overleed heb ik anw. nu knip ik soms buren voor geld.",
+        "ask_rules",
+        [("partner_died", 0.6)],
+        situation_sentences=sentences,
+    )
+    assert any(key.startswith("rule.anw_income") for key in keys), keys

@@ -35,7 +35,19 @@ def private_data_warning(text: str) -> Answer | None:
     return Answer(kind="private_data", messages=[[part("safety.private_data")]])
 
 
+# Condolences only where someone died or is missed: "ze gaat bij oma in spanje wonen" is
+# no loss, however often grandmothers come up in messages about grief.
+_LOSS = re.compile(
+    r"overl[ei]d|gestorven|stierf|sterft|dood|begrafenis|crematie|uitvaart|rouw|"
+    r"mis (hem|haar|hen)|weduw|nabestaand|er niet meer|niet meer leeft|verloren|"
+    r"passed|died|death|dead|funeral|widow|grie(f|ving)|loss|lost (my|her|his)|anw",
+    re.I,
+)
+
+
 def feeling_first(feeling: str | None, text: str = "") -> Answer | None:
+    if feeling == "grief" and text and not _LOSS.search(text):
+        return None
     key = FEELING_KEYS.get(feeling or "")
     if key == FEELING_KEYS["fear"] and _PRISON.search(text):
         key = FEAR_OF_PRISON

@@ -240,10 +240,7 @@ def _sums_an_amount(frame: Frame) -> bool:
 
 
 # Words that carry no topic in a short follow-up ("en hoe zit het dan met mijn …?").
-_FRAME_WORDS = frozenset(
-    "en maar ook voor mijn mn m de het een dan bij met wat hoe zit zo nu en of aan van "
-    "and but also for my the a then with what about how is it so or to of".split()
-)
+_FRAME_WORDS = frozenset(terms("frame_words"))
 
 
 def _only_names_whose(text: str) -> bool:
@@ -384,6 +381,7 @@ def answer_turn(turn: TurnInput, age_answer: int | None = None) -> TurnResult:
     hint = word_hint(reading, turn.text, turn.intent, data, trip)
     gemeente = turn.facts.gemeente
     read = _whose_work(_who_moves_in(read_ranking(turn.ranking, hint), turn), turn)
+    read = _news_not_context(_trip_not_a_move(read, turn), turn)
     read = _like_the_words(read, hint, merge(frame.benefits, reading.had), kb, data)
     turn = replace(turn, hint=hint, reading=read, gemeente=gemeente)
     if _denies_its_reading(turn, reading, kb, data):  # "wij gaan niet scheiden hoor"
@@ -723,6 +721,37 @@ def _answer(
 
 
 _SINCE = frozenset({"sinds", "since"})
+# A stay abroad for a while is a trip, also when a child goes or someone "moves" there.
+_A_STAY_NOT_A_MOVE = frozenset({"child_leaves", "moving", "sick"})
+LONG_TRIP_DAYS = 90
+
+
+def _trip_not_a_move(read: SituationReading, turn: TurnInput) -> SituationReading:
+    """ "mijn dochter gaat een half jaar naar een school in spanje": a stay abroad."""
+    days = turn.facts.days
+    if read.label not in _A_STAY_NOT_A_MOVE or not turn.facts.destinations or days is None:
+        return read
+    return replace(read, label="abroad_long" if days >= LONG_TRIP_DAYS else TRIP, ask_between=[])
+
+
+def _news_not_context(read: SituationReading, turn: TurnInput) -> SituationReading:
+    """ "since my husband passed away i get anw. i do alterations for people": the label of a
+    "since" sentence is how things are; a sure label of another sentence is the news."""
+    if read.label is None or not turn.sentence_labels:
+        return read
+    heard = [(label, sure, s) for label, sure, s in turn.sentence_labels if label == read.label]
+    if not heard or not all(_SINCE & set(normalise(s)) for _, _, s in heard):
+        return read
+    news = [
+        (sure, label)
+        for label, sure, s in turn.sentence_labels
+        if label not in (NOTHING, read.label)
+        and sure >= READ_SURE
+        and not _SINCE & set(normalise(s))
+    ]
+    return replace(read, label=max(news)[1], ask_between=[]) if news else read
+
+
 SENTENCE_SURE = 0.6  # a sentence read this surely names a change of its own
 
 

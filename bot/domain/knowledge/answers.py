@@ -73,11 +73,15 @@ def agency_names(knowledge: Knowledge, benefits: list[str]) -> list[str]:
 
 
 def resolve_rule(
-    knowledge: Knowledge, rule_id: str, age: int | None, days: int | None = None
+    knowledge: Knowledge,
+    rule_id: str,
+    age: int | None,
+    days: int | None = None,
+    members: tuple[str, ...] | list[str] = (),
 ) -> Rule:
     rule = knowledge.rules[rule_id]
     for variant in rule.variants:
-        if variant.applies(age, days):
+        if variant.applies(age, days, frozenset(members)):
             return knowledge.rules[variant.rule]
     return rule
 
@@ -157,7 +161,8 @@ def rules_answer(
         family_rule = situation.rules.get(family)
         if family_rule is None:
             continue
-        rule = resolve_rule(knowledge, family_rule, reading.age, (facts or {}).get("days"))
+        days = (facts or {}).get("days")
+        rule = resolve_rule(knowledge, family_rule, reading.age, days, reading.members)
         if benefit not in groups.setdefault(rule.id, []):
             groups[rule.id].append(benefit)
     for rule_id, group in groups.items():

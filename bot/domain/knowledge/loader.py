@@ -84,7 +84,10 @@ def load_knowledge(data_dir: Path = DATA_DIR) -> Knowledge:
             agency=item.get("agency"),
             source=str(item["source"]),
             figures=dict(item.get("figures") or {}),
-            variants=tuple(Variant(**variant) for variant in item.get("variants") or ()),
+            variants=tuple(
+                Variant(**{**variant, "members": tuple(variant.get("members") or ())})
+                for variant in item.get("variants") or ()
+            ),
             ask_age=bool(item.get("ask_age", True)),
         )
     situations = {

@@ -127,7 +127,7 @@ def read_message(text: str, knowledge: Knowledge) -> Reading:
         reading.situation = max(scores, key=lambda key: scores[key])
         reading.situation_score = scores[reading.situation][0]
     reading.age = person_age(" ".join(tokens))
-    reading.mistake = has_any(tokens, MISTAKE_TERMS) or negated_report(tokens)
+    reading.mistake = _names_a_mistake(tokens) or negated_report(tokens)
     reading.assumption = has_any(tokens, ASSUMPTION_TERMS)
     reading.growing = has_any(tokens, GROWING_TERMS)
     reading.eligibility = has_any(tokens, ELIGIBILITY_TERMS)
@@ -206,14 +206,33 @@ def person_age(normalised_text: str) -> int | None:
     return None
 
 
+def _names_a_mistake(tokens: list[str]) -> bool:
+    """A mistake word, unless it is a negation asked about ("hoeft dat niet doorgegeven?")."""
+    for term in MISTAKE_TERMS:
+        negative = normalise(term)[:1] and normalise(term)[0] in _NEGATIONS
+        for start, _ in term_spans(tokens, term):
+            if not (negative and _NEED_WORDS & set(tokens[max(0, start - 3) : start])):
+                return True
+    return False
+
+
 def negated_report(tokens: list[str]) -> bool:
     """True for "ik heb het nooit aan de svb verteld" and "i never told uwv"."""
     for index, token in enumerate(tokens):
         if token in _NEGATIONS:
             window = tokens[index + 1 : index + 7]
-            if any(word in _REPORT_VERBS for word in window):
+            verb = next((i for i, word in enumerate(window) if word in _REPORT_VERBS), None)
+            asks = _NEED_WORDS & set(tokens[max(0, index - 3) : index] + window[: verb or 0])
+            if verb is not None and not asks:
                 return True
     return False
+
+
+# "hoeft dat niet gemeld te worden?", "he says they'll never know, should he report it?":
+# whether something must be reported, not a report that was missed.
+_NEED_WORDS = frozenset(
+    {"hoef", "hoeft", "hoeven", "need", "needs", "needn", "should", "must", "moet", "moeten"}
+)
 
 
 def without_generic_toeslag(benefits: list[str], knowledge: Knowledge) -> list[str]:

@@ -36,16 +36,22 @@ class Benefit:
 
 @dataclass(frozen=True)
 class Variant:
-    """A more precise rule for an age (years) or a duration (days, of a trip) the person
-    said; a variant that names neither never applies."""
+    """A more precise rule for an age (years), a duration (days, of a trip) or a household
+    member the person said; a variant that names none of them never applies."""
 
     rule: str
     min_age: int | None = None
     max_age: int | None = None
     min_days: int | None = None
     max_days: int | None = None
+    # The household members it is about ("mijn moeder komt bij me wonen": a parent).
+    members: tuple[str, ...] = ()
 
-    def applies(self, age: int | None, days: int | None = None) -> bool:
+    def applies(
+        self, age: int | None, days: int | None = None, members: frozenset[str] = frozenset()
+    ) -> bool:
+        if self.members:
+            return bool(members & set(self.members))
         if self.min_age is not None or self.max_age is not None:
             return age is not None and _within(age, self.min_age, self.max_age)
         if self.min_days is not None or self.max_days is not None:
