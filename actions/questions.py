@@ -132,7 +132,7 @@ class ActionAnswerQuestion(Action):
             chosen=entity_value(latest, "situation"),
             facts=MessageFacts.from_entities(latest.get("entities") or []),
         )
-        refines = age_would_refine(frame) and not turn.facts.names_a_number_of_something
+        refines = age_would_refine(frame, text) and not turn.facts.names_a_number_of_something
         age_answer = age_reply(text) if pending or refines else None
         result = answer_turn(turn, age_answer)
         for note in result.notes:
@@ -162,7 +162,8 @@ class ActionExplainAnswer(Action):
     ) -> list[dict[str, Any]]:
         last = tracker.get_slot("last_answer") or {}
         rules = list(last.get("rules") or []) if isinstance(last, dict) else []
-        send(dispatcher, explain_answer(knowledge(), rules, today()))
+        question = str(tracker.latest_message.get("text") or "")
+        send(dispatcher, explain_answer(knowledge(), rules, today(), question))
         return []
 
 

@@ -733,3 +733,28 @@ async def test_a_since_sentence_is_context_and_the_other_sentence_the_news() -> 
         situation_sentences=sentences,
     )
     assert any(key.startswith("rule.anw_income") for key in keys), keys
+
+
+async def test_after_a_mistake_a_short_question_is_about_putting_it_right() -> None:
+    talk = Conversation(benefits=["ww"])
+    await talk.say("i left my extra hours off the income form", "inform")
+    keys = await talk.say("how do i fix it", "out_of_scope")
+    assert "mistake.intro" in keys
+
+
+async def test_why_report_it_says_what_to_report_too() -> None:
+    talk = Conversation()
+    await talk.say("ik heb bijstand en doe vrijwilligerswerk", "ask_rules", [("volunteering", 0.9)])
+    keys = await talk.say("waarom moet ik het melden?", "why", action=ActionExplainAnswer())
+    assert "rule.volunteer_bijstand.todo" in keys
+
+
+async def test_a_number_said_alone_after_an_age_rule_is_the_age() -> None:
+    talk = Conversation()
+    await talk.say(
+        "ik heb bijstand en krijg 90 euro per maand vrijwilligersvergoeding",
+        "ask_rules",
+        [("volunteering", 0.9)],
+    )
+    keys = await talk.say("29", "inform")
+    assert "rule.volunteer_bijstand_27plus.why" in keys

@@ -142,10 +142,14 @@ def merge(known: list[str], new: list[str]) -> list[str]:
     return without_generic_toeslag(merged, knowledge())
 
 
-def age_would_refine(frame: Frame) -> bool:
-    """The last answer said what changes with the age, and no age or amount is known yet: a
-    bare number now ("34", "23 years old") is the person's age."""
-    if "age" in frame.facts or "amount" in frame.facts:
+_JUST_AN_AGE = re.compile(r"^\s*\d{1,2}\s*(jaar|jr|years?( old)?)?\s*[.!]?\s*$", re.I)
+
+
+def age_would_refine(frame: Frame, text: str = "") -> bool:
+    """The last answer said what changes with the age, and no age is known yet: a bare
+    number now ("34", "23 years old") is the person's age; with an amount known, only a
+    number said on its own is ("29"; "en als het 50 is?" is money)."""
+    if "age" in frame.facts or ("amount" in frame.facts and not _JUST_AN_AGE.match(text)):
         return False
     kb = knowledge()
     rules = [kb.rules[r] for r in frame.last_answer.get("rules") or [] if r in kb.rules]
@@ -217,6 +221,10 @@ def _is_follow_up(turn: TurnInput, facts_changed: bool) -> bool:
     if turn.frame.situation is None or turn.intent not in FOLLOW_UP_INTENTS:
         return False
     return turn.intent == "what_if" or facts_changed or len(turn.text.split()) <= SHORT_TURN
+
+
+def _short_follow_up(turn: TurnInput) -> bool:
+    return turn.intent in FOLLOW_UP_INTENTS and len(turn.text.split()) <= SHORT_TURN
 
 
 def _names_new_topic(turn: TurnInput) -> bool:
@@ -323,7 +331,7 @@ _SOMEONE_ELSE = frozenset(terms("other_person_words"))
 def _whose_work(read: SituationReading, turn: TurnInput) -> SituationReading:
     """ "hij heeft een bijbaantje bij de bakker": work of someone else in the household is
     their income, not the person's own work."""
-    if read.label not in _WORK_TOPICS:
+    if read.label not in _WORK_TOPICS or turn.facts.others:  # "mijn vrouw heeft ww en …"
         return read
     tokens = set(normalise(turn.text))
     if tokens & _I or not tokens & _SOMEONE_ELSE:
@@ -606,6 +614,10 @@ def _answer(
     elif turn.chosen is None and turn.reading.ask_between:
         choices = [(title_key(label, kb, data), label) for label in turn.reading.ask_between]
         return TurnResult("answered", clarify_answer(choices), frame, turn.text)
+    after_mistake = frame.last_answer.get("kind") == "mistake" and frame.situation is None
+    if label is None and after_mistake and _short_follow_up(turn):  # "how do i fix it?"
+        reading.agencies = list(frame.last_answer.get("agencies") or []) + reading.agencies
+        return TurnResult("answered", mistake_answer(kb, reading, frame.benefits), frame)
     facts = _facts(turn, frame, age_answer)
     facts_changed = facts != frame.facts
     follow_up = False
@@ -633,7 +645,7 @@ def _answer(
         ranked = _heard_anywhere(turn)
         events += [
             e
-            for e in detect_events(turn.text, data)
+            for e in _news_named(turn.text, data)
             if e not in events and ranked.get(label_of_event(e, data), 0.0) >= READ_MIN
         ]
         events += [e for e in _sure_in_a_sentence(turn, data) if e not in events]
@@ -651,6 +663,9 @@ def _answer(
         return _checklist(turn, frame, events, data, kb, list(reading.others))
     assert situation_id is not None
     situation = kb.situations[situation_id]
+    theirs = _their_benefits_in_the_household(turn, reading, frame, situation)
+    if theirs and not follow_up:  # "en als ze 2 weken naar italie gaat?" about the wife's ww
+        return _relatives_answer(turn, frame, kb, theirs, situation_id)
     benefits = _focus(reading, frame.benefits, follow_up)
     relatives = _relatives_asked_about(reading, frame, follow_up)
     if not benefits and situation.rules and relatives:
@@ -769,6 +784,15 @@ def _sure_in_a_sentence(turn: TurnInput, data: Any) -> list[str]:
     ]
 
 
+def _news_named(text: str, data: Any) -> list[str]:
+    """The life events the words name outside "since" sentences (how things already are)."""
+    named: list[str] = []
+    for match in _SENTENCES.finditer(text):
+        if not _SINCE & set(normalise(match.group())):
+            named += [e for e in detect_events(match.group(), data) if e not in named]
+    return named
+
+
 def _heard_anywhere(turn: TurnInput) -> dict[str, float]:
     """How sure the reader is of each label, in the whole message or in one sentence."""
     heard = dict(turn.ranking)
@@ -817,6 +841,25 @@ def _theirs_in_it(reading: Reading, situation: Situation, kb: Any) -> dict[str, 
     return {
         benefit: word
         for benefit, word in reading.other_words.items()
+        if kb.benefits[benefit].family in situation.rules
+    }
+
+
+def _their_benefits_in_the_household(
+    turn: TurnInput, reading: Reading, frame: Frame, situation: Situation
+) -> dict[str, str]:
+    """A message about what "she" or "he" does (no "ik") after the conversation named that
+    relative's benefits: the activity is theirs, for those benefits."""
+    tokens = set(normalise(turn.text))
+    last = frame.last_relative
+    if last is None or tokens & _I or not tokens & _SOMEONE_ELSE or reading.had:
+        return {}
+    if situation.kind != "permission":  # a change at home touches the person's own benefits
+        return {}
+    kb = knowledge()
+    return {
+        benefit: last
+        for benefit in frame.household.get(last, [])
         if kb.benefits[benefit].family in situation.rules
     }
 

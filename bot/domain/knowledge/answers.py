@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -184,14 +185,25 @@ def rules_answer(
     return answer
 
 
-def explain_answer(knowledge: Knowledge, rules: list[str], today: dt.date) -> Answer:
-    """ "Waarom?": the reasons of the rules the last answer applied."""
+# "waarom moet ik het melden als het toch vrij is?": why report, not only why the rule.
+_WHY_REPORT = re.compile(r"meld|doorge|door te geven|opgeven|report|tell|declare", re.I)
+
+
+def explain_answer(
+    knowledge: Knowledge, rules: list[str], today: dt.date, question: str = ""
+) -> Answer:
+    """ "Waarom?": the reasons of the rules the last answer applied; asked why it must be
+    reported, also what to report and why that matters."""
     known = [rule for rule in rules if rule in knowledge.rules]
     if not known:  # "waarom moet ik alles melden?" before any answer
         return with_offer("why", [[part("why.general")]])
     reasons: Message = [part("why.intro")]
+    why_report = bool(_WHY_REPORT.search(question))
     for rule in known:  # the first message of a general rule is its reason, with figures
-        reasons += _rule_messages(knowledge, knowledge.rules[rule], None, today)[0]
+        messages = _rule_messages(knowledge, knowledge.rules[rule], None, today)
+        reasons += messages[0]
+        if why_report and len(messages) > 1:
+            reasons += messages[1]
     answer = with_offer("why", [reasons])
     answer.rules = known
     return answer

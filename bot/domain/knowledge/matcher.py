@@ -206,8 +206,16 @@ def person_age(normalised_text: str) -> int | None:
     return None
 
 
+# "i left my bar shifts off the form", "niet op de inkomstenopgave gezet": a few words apart.
+_LEFT_OFF = re.compile(
+    r"\bleft\b(?: \w+){0,6} (?:off|out)\b|\bniet (?:op|in) (?:de|het|mijn|mn) (?:\w+ ){0,2}gezet\b"
+)
+
+
 def _names_a_mistake(tokens: list[str]) -> bool:
     """A mistake word, unless it is a negation asked about ("hoeft dat niet doorgegeven?")."""
+    if _LEFT_OFF.search(" ".join(tokens)):
+        return True
     for term in MISTAKE_TERMS:
         negative = normalise(term)[:1] and normalise(term)[0] in _NEGATIONS
         for start, _ in term_spans(tokens, term):
