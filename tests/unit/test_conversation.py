@@ -758,3 +758,19 @@ async def test_a_number_said_alone_after_an_age_rule_is_the_age() -> None:
     )
     keys = await talk.say("29", "inform")
     assert "rule.volunteer_bijstand_27plus.why" in keys
+
+
+async def test_a_mistake_about_something_free_of_reporting_says_the_rule() -> None:
+    keys = await Conversation().say(
+        "de gemeente wil geld terug want ik heb mijn verkopen niet gemeld, het waren mijn"
+        " eigen oude spullen. ik heb bijstand",
+        "inform",
+        [("used_goods", 0.8)],
+    )
+    assert keys.index("mistake.maybe_free") < keys.index("rule.used_goods_bijstand.why")
+
+
+def test_the_placeholder_for_a_private_number_names_no_mistake() -> None:
+    assert not read_message(
+        f"kun je zijn dossier bekijken? zijn bsn is {PLACEHOLDER}", knowledge()
+    ).mistake

@@ -438,6 +438,20 @@ def answer_turn(turn: TurnInput, age_answer: int | None = None) -> TurnResult:
     return result
 
 
+def _free_of_reporting(frame: Frame, kb: Any, data: Any) -> list[dict[str, Any]]:
+    """The reason of each rule for the person's benefits in the situation a "mistake" is
+    about that needs no report: maybe there was no mistake at all."""
+    situation_id = situation_of(frame.situation, kb, data) if frame.situation else None
+    if situation_id is None or not frame.benefits:
+        return []
+    situation = kb.situations[situation_id]
+    rules = [situation.rules.get(kb.benefits[b].family) for b in frame.benefits]
+    known = [kb.rules[r] for r in dict.fromkeys(rules) if r is not None]
+    if not known or any(rule.verdict != "allowed" for rule in known):
+        return []
+    return [part(f"rule.{rule.id}.why") for rule in known if not rule.figures]
+
+
 def _mistake_sums(frame: Frame, kb: Any, data: Any, today: dt.date) -> list[dict[str, Any]]:
     """The sums of the situation a mistake is about, with the person's numbers."""
     situation_id = situation_of(frame.situation, kb, data) if frame.situation else None
@@ -608,6 +622,9 @@ def _answer(
         sums = _mistake_sums(frame, kb, data, turn.today)
         if sums:  # "ze betalen al maanden 450 per maand": how it adds up, after the calm part
             answer.messages.insert(1, sums)
+        free = _free_of_reporting(frame, kb, data)
+        if free:  # "ze willen 3000 terug, maar het waren mijn eigen oude spullen"
+            answer.messages.insert(1, [part(N_("mistake.maybe_free")), *free])
         return TurnResult("answered", answer, frame)
     if _continues(turn) or _answers_our_question(turn):
         label = None  # the topic goes on: no reading of this turn's own, so nothing to ask
