@@ -438,14 +438,17 @@ def answer_turn(turn: TurnInput, age_answer: int | None = None) -> TurnResult:
     return result
 
 
-def _free_of_reporting(frame: Frame, kb: Any, data: Any) -> list[dict[str, Any]]:
-    """The reason of each rule for the person's benefits in the situation a "mistake" is
-    about that needs no report: maybe there was no mistake at all."""
+def _free_of_reporting(
+    frame: Frame, kb: Any, data: Any, agencies: list[str]
+) -> list[dict[str, Any]]:
+    """The reason of each rule for the person's benefits (or those the agencies named pay)
+    in the situation a "mistake" is about that needs no report: maybe there was none."""
     situation_id = situation_of(frame.situation, kb, data) if frame.situation else None
-    if situation_id is None or not frame.benefits:
+    benefits = frame.benefits or [b for b, info in kb.benefits.items() if info.agency in agencies]
+    if situation_id is None or not benefits:
         return []
     situation = kb.situations[situation_id]
-    rules = [situation.rules.get(kb.benefits[b].family) for b in frame.benefits]
+    rules = [situation.rules.get(kb.benefits[b].family) for b in benefits]
     known = [kb.rules[r] for r in dict.fromkeys(rules) if r is not None]
     if not known or any(rule.verdict != "allowed" for rule in known):
         return []
@@ -622,7 +625,7 @@ def _answer(
         sums = _mistake_sums(frame, kb, data, turn.today)
         if sums:  # "ze betalen al maanden 450 per maand": how it adds up, after the calm part
             answer.messages.insert(1, sums)
-        free = _free_of_reporting(frame, kb, data)
+        free = _free_of_reporting(frame, kb, data, reading.agencies)
         if free:  # "ze willen 3000 terug, maar het waren mijn eigen oude spullen"
             answer.messages.insert(1, [part(N_("mistake.maybe_free")), *free])
         return TurnResult("answered", answer, frame)
