@@ -87,7 +87,7 @@ class MetadataLabelReader(LinearTextComponent):
         sentences = [part for part in self.SENTENCE_END.split(text) if part.strip()]
         if len(sentences) < 2:
             return []
-        best = [(sentence, self.ranking(sentence)[:1]) for sentence in sentences]
+        best = list(zip(sentences, (ranked[:1] for ranked in self.rankings(sentences))))
         return [{**ranked[0], "sentence": sentence} for sentence, ranked in best if ranked]
 
 

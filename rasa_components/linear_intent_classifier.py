@@ -71,8 +71,7 @@ class LinearIntentClassifier(LinearTextComponent, IntentClassifier):
         decisive = set(self.config["decisive_intents"])
         if len(sentences) < 2:
             return ranking  # (a weak decisive intent on top is still made sure by its sentence)
-        for sentence in sentences:
-            ranked = self.ranking(sentence)
+        for ranked in self.rankings(sentences):
             if (
                 ranked
                 and ranked[0]["name"] in decisive

@@ -120,18 +120,29 @@ class LinearTextComponent(GraphComponent):
 
     def ranking(self, text: Any) -> list[dict[str, Any]]:
         """The best labels for a text with their confidence, best first ([]: no model)."""
-        if self.pipeline is None or not text:
+        if not text:
             return []
-        probabilities = self.pipeline.predict_proba([self.prepare(str(text))])[0]
+        return self.rankings([str(text)])[0]
+
+    def rankings(self, texts: list[str]) -> list[list[dict[str, Any]]]:
+        """`ranking` for several texts in one pass of the model (sentences of a message)."""
+        if self.pipeline is None or not texts:
+            return [[] for _ in texts]
+        all_probabilities = self.pipeline.predict_proba([self.prepare(t) for t in texts])
         classes = self.pipeline.classes_
-        order = np.argsort(probabilities)[::-1][: self.config["ranking_length"]]
         digits = self.CONFIDENCE_DIGITS
-        return [
-            {
-                "name": str(classes[i]),
-                "confidence": float(probabilities[i])
-                if digits is None
-                else round(float(probabilities[i]), digits),
-            }
-            for i in order
-        ]
+        found = []
+        for probabilities in all_probabilities:
+            order = np.argsort(probabilities)[::-1][: self.config["ranking_length"]]
+            found.append(
+                [
+                    {
+                        "name": str(classes[i]),
+                        "confidence": float(probabilities[i])
+                        if digits is None
+                        else round(float(probabilities[i]), digits),
+                    }
+                    for i in order
+                ]
+            )
+        return found

@@ -39,7 +39,7 @@ def _false_prefixes() -> dict[str, tuple[str, ...]]:
 _FALSE_PREFIXES = _false_prefixes()
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=65536)
 def _word_matches(token: str, word: str) -> bool:
     if token == word:
         return True
@@ -55,13 +55,24 @@ def _word_matches(token: str, word: str) -> bool:
     )
 
 
+@lru_cache(maxsize=16384)
+def _term_words(term: str) -> tuple[str, ...]:
+    """A term's words, normalised once (the data's terms are read for every message)."""
+    return tuple(normalise(term))
+
+
 def term_spans(tokens: list[str], term: str) -> list[tuple[int, int]]:
     """Where a term occurs (start, end), its words in order and next to each other."""
-    words = normalise(term)
+    words = _term_words(term)
+    if not words:
+        return []
+    # Every match, exact, by prefix or with a typo, starts with the same two letters.
+    head = words[0][:2]
     return [
         (start, start + len(words))
         for start in range(len(tokens) - len(words) + 1)
-        if words and all(_word_matches(tokens[start + i], word) for i, word in enumerate(words))
+        if tokens[start][:2] == head
+        and all(_word_matches(tokens[start + i], word) for i, word in enumerate(words))
     ]
 
 
