@@ -87,8 +87,12 @@ class MetadataLabelReader(LinearTextComponent):
         sentences = [part for part in self.SENTENCE_END.split(text) if part.strip()]
         if len(sentences) < 2:
             return []
-        best = list(zip(sentences, (ranked[:1] for ranked in self.rankings(sentences))))
-        return [{**ranked[0], "sentence": sentence} for sentence, ranked in best if ranked]
+        rankings = self.rankings(sentences)
+        return [
+            {**ranked[0], "sentence": sentence}
+            for sentence, ranked in zip(sentences, rankings, strict=True)
+            if ranked
+        ]
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
