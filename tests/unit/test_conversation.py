@@ -774,3 +774,15 @@ def test_the_placeholder_for_a_private_number_names_no_mistake() -> None:
     assert not read_message(
         f"kun je zijn dossier bekijken? zijn bsn is {PLACEHOLDER}", knowledge()
     ).mistake
+
+
+async def test_a_later_answer_never_reads_as_undoing_an_earlier_one() -> None:
+    talk = Conversation(benefits=["ww"])
+    first = await talk.say("ik ga 10 uur per week werken", "ask_rules", [("side_job", 0.9)])
+    assert "answer.earlier_still_holds" not in first
+    later = await talk.say(
+        "en mijn moeder woont nu bij mij, verandert dat iets?",
+        "ask_rules",
+        [("adult_moving_in", 0.9)],
+    )
+    assert "answer.earlier_still_holds" in later

@@ -15,6 +15,7 @@ SITUATION_SLOT = "situation"
 FACTS_SLOT = "facts"
 HOUSEHOLD_SLOT = "household"
 LAST_ANSWER_SLOT = "last_answer"
+SAID_SLOT = "said"
 # Facts about the person, not the situation: they stay when the topic changes.
 PERSONAL_FACTS = ("age", "gemeente")
 
@@ -28,6 +29,10 @@ class Frame:
     # benefits, the latest named last: "ze heeft ook huurtoeslag" is hers.
     household: dict[str, list[str]] = field(default_factory=dict)
     last_answer: dict[str, Any] = field(default_factory=dict)  # kind, rules, benefits
+    # What Wegwijs said must be reported, per agency and situation ({"uwv": {"side_job":
+    # true}}): a later answer that says "niets melden" to the same agency about something
+    # else says that the earlier one still holds.
+    said: dict[str, dict[str, bool]] = field(default_factory=dict)
 
     @classmethod
     def from_slots(cls, get: Any) -> Frame:
@@ -43,6 +48,11 @@ class Frame:
             facts=mapping(FACTS_SLOT),
             household={str(k): list(v) for k, v in mapping(HOUSEHOLD_SLOT).items()},
             last_answer=mapping(LAST_ANSWER_SLOT),
+            said={
+                str(agency): {str(k): bool(v) for k, v in dict(topics).items()}
+                for agency, topics in mapping(SAID_SLOT).items()
+                if isinstance(topics, dict)
+            },
         )
 
     def as_slots(self) -> dict[str, Any]:
@@ -52,6 +62,7 @@ class Frame:
             FACTS_SLOT: self.facts or None,
             HOUSEHOLD_SLOT: self.household or None,
             LAST_ANSWER_SLOT: self.last_answer or None,
+            SAID_SLOT: self.said or None,
         }
 
     def note_others(self, others: dict[str, str]) -> None:

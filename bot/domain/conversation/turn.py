@@ -745,6 +745,9 @@ def _answer(
         brief = not (_theirs_asked_about(turn.text, reading, kb) or together)
         about_theirs = other_person_answer(kb, asked_theirs, situation_id, turn.today, brief)
         answer.messages[-1:-1] = about_theirs.messages[:-2]
+    still = _earlier_still_holds(frame, kb, data, situation, benefits, answer.rules)
+    if still:
+        answer.messages.insert(-1, still)
     frame.last_answer = {
         "situation": situation_id,
         "rules": answer.rules,
@@ -753,6 +756,46 @@ def _answer(
         "facts": facts,
     }
     return TurnResult("answered", answer, frame)
+
+
+def _earlier_still_holds(
+    frame: Frame,
+    kb: Any,
+    data: Any,
+    situation: Situation,
+    benefits: list[str],
+    rules: list[str],
+) -> list[dict[str, Any]]:
+    """Keep what was said to report per agency; an answer that has nothing to report to an
+    agency that an earlier answer, about something else, said must hear it, says that the
+    earlier answer still holds (two answers must never read as a contradiction)."""
+    situation_id = situation.id
+    reports: dict[str, bool] = {}
+    for benefit in benefits:
+        base = situation.rules.get(kb.benefits[benefit].family)
+        if base is None:
+            continue
+        variants = {variant.rule for variant in kb.rules[base].variants}
+        applied = next((r for r in rules if r == base or r in variants), base)
+        agency = kb.benefits[benefit].agency
+        reports[agency] = reports.get(agency, False) or (
+            kb.rules[applied].verdict in REPORTING_VERDICTS
+        )
+    notes = []
+    for agency, now in reports.items():
+        earlier = [
+            s for s, said in frame.said.get(agency, {}).items() if said and s != situation_id
+        ]
+        if not now and earlier and earlier[-1] in kb.situations:
+            notes.append(
+                part(
+                    N_("answer.earlier_still_holds"),
+                    topic={"key": title_key(earlier[-1], kb, data)},
+                    agency={"key": kb.agencies[agency].name_key},
+                )
+            )
+        frame.said.setdefault(agency, {})[situation_id] = now
+    return notes
 
 
 _SINCE = frozenset({"sinds", "since"})
