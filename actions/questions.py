@@ -32,6 +32,7 @@ from bot.domain.knowledge.answers import Answer, explain_answer, in_short, part
 from bot.domain.knowledge.loader import knowledge
 from bot.domain.knowledge.matcher import read_message
 from bot.shared.clock import today
+from bot.shared.words import sentence_spans
 
 QUESTION_INTENTS = frozenset(
     {"ask_rules", "what_if", "ask_checklist", "ask_permission", "ask_own_case"}
@@ -167,10 +168,7 @@ class ActionExplainAnswer(Action):
         return []
 
 
-_SENTENCE = re.compile(r"[^.!?\n]*[.!?\n]?")
-
-
-def _asks_more(text: str, message: dict[str, Any]) -> bool:
+def _asks_more(said: str, message: dict[str, Any]) -> bool:
     """A question besides the switch itself ("terug naar Nederlands. moet ik het melden?"),
     not "can you explain in English?", which asks only for the language."""
     spans = [
@@ -178,9 +176,9 @@ def _asks_more(text: str, message: dict[str, Any]) -> bool:
         for e in message.get("entities") or []
         if e.get("entity") == "language"
     ]
-    for match in _SENTENCE.finditer(text):
-        about_language = any(match.start() <= start < match.end() for start, _ in spans)
-        if "?" in match.group() and not about_language:
+    for begin, end in sentence_spans(said):
+        about_language = any(begin <= start < end for start, _ in spans)
+        if "?" in said[begin:end] and not about_language:
             return True
     return False
 

@@ -10,7 +10,6 @@ readings is meant.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -20,6 +19,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.domain.conversation.masking import masked
+from bot.shared.words import sentences
 from rasa_components.linear_text import LinearTextComponent
 
 NOTHING = "none"
@@ -70,29 +70,23 @@ class MetadataLabelReader(LinearTextComponent):
     def train(self, training_data: TrainingData) -> Resource:
         return self.fit(*labelled_examples(training_data, self.config["metadata_key"]))
 
-    SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
-
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             text = str(message.get(TEXT) or "")
-            message.set(self.config["output"], self.ranking(text), add_to_output=True)
+            # The whole message and, for the sentence output, each of two or more sentences
+            # ("none" too), in one pass of the model.
+            parts = sentences(text) if self.config["sentence_output"] else []
+            parts = parts if len(parts) >= 2 else []
+            whole, *each = self.rankings([text, *parts]) if text else [[]]
+            message.set(self.config["output"], whole, add_to_output=True)
             if self.config["sentence_output"]:
-                message.set(
-                    self.config["sentence_output"], self.sentence_labels(text), add_to_output=True
-                )
+                labels = [
+                    {**ranked[0], "sentence": sentence}
+                    for sentence, ranked in zip(parts, each, strict=True)
+                    if ranked
+                ]
+                message.set(self.config["sentence_output"], labels, add_to_output=True)
         return messages
-
-    def sentence_labels(self, text: str) -> list[dict[str, Any]]:
-        """The best label of each sentence ("none" too), when there are two or more."""
-        sentences = [part for part in self.SENTENCE_END.split(text) if part.strip()]
-        if len(sentences) < 2:
-            return []
-        rankings = self.rankings(sentences)
-        return [
-            {**ranked[0], "sentence": sentence}
-            for sentence, ranked in zip(sentences, rankings, strict=True)
-            if ranked
-        ]
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)

@@ -82,7 +82,7 @@ def count_term(tokens: list[str], term: str) -> int:
 
 # "wij gaan niet scheiden", "we wonen niet meer samen": a term just after a negation says
 # the opposite; a word like "dat" in between starts a new clause ("niet dat mijn vriend …").
-_NEGATIONS = frozenset({"niet", "geen", "nooit", "not", "never", "no"})
+NEGATIONS = frozenset({"niet", "geen", "nooit", "not", "never", "no"})
 _CLAUSE_WORDS = frozenset({"dat", "maar", "want", "omdat", "en", "that", "but", "and", "because"})
 
 
@@ -92,7 +92,7 @@ def count_affirmed(tokens: list[str], term: str) -> int:
     for start, _ in term_spans(tokens, term):
         before = tokens[max(0, start - 2) : start]
         negated = any(
-            word in _NEGATIONS and not _CLAUSE_WORDS.intersection(before[index + 1 :])
+            word in NEGATIONS and not _CLAUSE_WORDS.intersection(before[index + 1 :])
             for index, word in enumerate(before)
         )
         count += not negated
@@ -101,3 +101,24 @@ def count_affirmed(tokens: list[str], term: str) -> int:
 
 def has_any(tokens: list[str], terms: tuple[str, ...]) -> bool:
     return any(count_term(tokens, term) for term in terms)
+
+
+# A sentence ends at ".", "!" or "?" followed by a space, or at a line break ("€ 1.200" and
+# "3.5" stay whole). The situation reader reads each sentence of a longer message; the
+# conversation finds those sentences again with the same split.
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Where each sentence of the text starts and ends (blank ones left out)."""
+    spans, start = [], 0
+    for end in [*_SENTENCE_END.finditer(text), None]:
+        stop = end.start() if end else len(text)
+        if text[start:stop].strip():
+            spans.append((start, stop))
+        start = end.end() if end else stop
+    return spans
+
+
+def sentences(text: str) -> list[str]:
+    return [text[start:end] for start, end in sentence_spans(text)]

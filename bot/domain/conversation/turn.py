@@ -61,12 +61,18 @@ from bot.domain.knowledge.answers import (
     with_offer,
 )
 from bot.domain.knowledge.loader import knowledge
-from bot.domain.knowledge.matcher import THEIR, Reading, read_message, without_generic_toeslag
+from bot.domain.knowledge.matcher import (
+    OTHER_PERSON,
+    THEIR,
+    Reading,
+    read_message,
+    without_generic_toeslag,
+)
 from bot.domain.knowledge.model import Situation
 from bot.domain.knowledge.sums import SUMS, plain_money, sums_for
 from bot.domain.knowledge.vocabulary import grouped_terms, terms
 from bot.shared.text_keys import N_
-from bot.shared.words import has_any, normalise, term_spans
+from bot.shared.words import NEGATIONS, has_any, normalise, sentences, term_spans
 
 # Turns that change or add a fact to the situation being talked about, or ask more about it.
 FOLLOW_UP_INTENTS = frozenset(
@@ -325,7 +331,12 @@ def word_hint(
 
 _I = frozenset({"ik", "i", "im", "ikke"})
 _TOGETHER = frozenset({"we", "wij", "samen", "together", "us"})
-_SOMEONE_ELSE = frozenset(terms("other_person_words"))
+
+
+def _about_someone_else(text: str) -> bool:
+    """ "hij heeft een bijbaantje", "en als ze 2 weken gaat?": "he" or "she", and no "ik"."""
+    tokens = set(normalise(text))
+    return not tokens & _I and bool(tokens & OTHER_PERSON)
 
 
 def _whose_work(read: SituationReading, turn: TurnInput) -> SituationReading:
@@ -333,8 +344,7 @@ def _whose_work(read: SituationReading, turn: TurnInput) -> SituationReading:
     their income, not the person's own work."""
     if read.label not in _WORK_TOPICS or turn.facts.others:  # "mijn vrouw heeft ww en …"
         return read
-    tokens = set(normalise(turn.text))
-    if tokens & _I or not tokens & _SOMEONE_ELSE:
+    if not _about_someone_else(turn.text):
         return read
     return replace(read, label="household_income", ask_between=[])
 
@@ -443,13 +453,8 @@ def _free_of_reporting(
 ) -> list[dict[str, Any]]:
     """The reason of each rule for the person's benefits (or those the agencies named pay)
     in the situation a "mistake" is about that needs no report: maybe there was none."""
-    situation_id = situation_of(frame.situation, kb, data) if frame.situation else None
     benefits = frame.benefits or [b for b, info in kb.benefits.items() if info.agency in agencies]
-    if situation_id is None or not benefits:
-        return []
-    situation = kb.situations[situation_id]
-    rules = [situation.rules.get(kb.benefits[b].family) for b in benefits]
-    known = [kb.rules[r] for r in dict.fromkeys(rules) if r is not None]
+    known = [kb.rules[rule] for rule in _rules_of_the_topic(frame, kb, data, benefits)]
     if not known or any(rule.verdict != "allowed" for rule in known):
         return []
     return [part(f"rule.{rule.id}.why") for rule in known if not rule.figures]
@@ -457,16 +462,18 @@ def _free_of_reporting(
 
 def _mistake_sums(frame: Frame, kb: Any, data: Any, today: dt.date) -> list[dict[str, Any]]:
     """The sums of the situation a mistake is about, with the person's numbers."""
+    rules = _rules_of_the_topic(frame, kb, data, frame.benefits)
+    return [part for rule in rules for part in sums_for(kb, rule, frame.facts, today)]
+
+
+def _rules_of_the_topic(frame: Frame, kb: Any, data: Any, benefits: list[str]) -> list[str]:
+    """The rules, once each, of the situation in the frame for these benefits."""
     situation_id = situation_of(frame.situation, kb, data) if frame.situation else None
     if situation_id is None:
         return []
     situation = kb.situations[situation_id]
-    rules = dict.fromkeys(
-        rule
-        for benefit in frame.benefits
-        if (rule := situation.rules.get(kb.benefits[benefit].family)) is not None
-    )
-    return [part for rule in rules for part in sums_for(kb, rule, frame.facts, today)]
+    rules = (situation.rules.get(kb.benefits[benefit].family) for benefit in benefits)
+    return list(dict.fromkeys(rule for rule in rules if rule is not None))
 
 
 _QUESTION_STARTS = frozenset(
@@ -536,7 +543,6 @@ def _denies_its_reading(turn: TurnInput, reading: Reading, kb: Any, data: Any) -
     return not question and situation_of(label, kb, data) in reading.denied
 
 
-_NEGATIONS = frozenset({"niet", "geen", "nooit", "not", "never", "no", "nt"})
 # Changes often told with a negation: "ik heb geen werk meer", "niet meer ziek".
 _SAID_WITH_A_NEGATION = frozenset({"job_lost", "separation", "recovered", "child_leaves"})
 
@@ -548,7 +554,7 @@ def _only_in_a_denial(turn: TurnInput, label: str) -> bool:
         return False
     questions = [(name, s) for name, _, s in turn.sentence_labels if "?" in s]
     denials = [
-        s for _, _, s in turn.sentence_labels if "?" not in s and _NEGATIONS & set(normalise(s))
+        s for _, _, s in turn.sentence_labels if "?" not in s and NEGATIONS & set(normalise(s))
     ]
     return bool(denials) and all(name != label for name, _ in questions)
 
@@ -683,7 +689,7 @@ def _answer(
         return _checklist(turn, frame, events, data, kb, list(reading.others))
     assert situation_id is not None
     situation = kb.situations[situation_id]
-    theirs = _their_benefits_in_the_household(turn, reading, frame, situation)
+    theirs = _their_benefits_in_the_household(turn, reading, frame, situation, kb)
     if theirs and not follow_up:  # "en als ze 2 weken naar italie gaat?" about the wife's ww
         return _relatives_answer(turn, frame, kb, theirs, situation_id)
     benefits = _focus(reading, frame.benefits, follow_up)
@@ -735,14 +741,15 @@ def _answer(
         if theirs and situation.rules:  # "moet zij het aan de svb doorgeven?": her AOW
             return _relatives_answer(turn, frame, kb, theirs, situation_id)
         answer.messages[0:0] = [agency_follow_up(kb, reading.agencies, situation_id)]
-    asked_theirs = _theirs_asked_about(turn.text, reading, kb)
+    named_theirs = _theirs_asked_about(turn.text, reading, kb)
+    asked_theirs = named_theirs
     if not follow_up:  # "ik heb aow, mijn vrouw heeft ww. we gaan 6 weken weg": hers too
-        asked_theirs = {**_theirs_in_it(reading, situation, kb), **asked_theirs}
+        asked_theirs = {**_theirs_in_it(reading, situation, kb), **named_theirs}
     if asked_theirs and situation.rules:  # "… ik heb bijstand. wat gebeurt er met haar ww?"
         # Named in passing: whose, and who reports; the rule too when asked about theirs,
         # or when they do it together ("we gaan 6 weken naar indonesie").
         together = bool(_TOGETHER & set(normalise(turn.text)))
-        brief = not (_theirs_asked_about(turn.text, reading, kb) or together)
+        brief = not (named_theirs or together)
         about_theirs = other_person_answer(kb, asked_theirs, situation_id, turn.today, brief)
         answer.messages[-1:-1] = about_theirs.messages[:-2]
     still = _earlier_still_holds(frame, kb, data, situation, benefits, answer.rules)
@@ -799,6 +806,13 @@ def _earlier_still_holds(
 
 
 _SINCE = frozenset({"sinds", "since"})
+
+
+def _how_things_are(sentence: str) -> bool:
+    """ "ik ben sinds vorig jaar mijn baan kwijt": a "since" sentence is context, not news."""
+    return bool(_SINCE & set(normalise(sentence)))
+
+
 # A stay abroad for a while is a trip, also when a child goes or someone "moves" there.
 _A_STAY_NOT_A_MOVE = frozenset({"child_leaves", "moving", "sick"})
 LONG_TRIP_DAYS = 90
@@ -818,14 +832,12 @@ def _news_not_context(read: SituationReading, turn: TurnInput) -> SituationReadi
     if read.label is None or not turn.sentence_labels:
         return read
     heard = [(label, sure, s) for label, sure, s in turn.sentence_labels if label == read.label]
-    if not heard or not all(_SINCE & set(normalise(s)) for _, _, s in heard):
+    if not heard or not all(_how_things_are(s) for _, _, s in heard):
         return read
     news = [
         (sure, label)
         for label, sure, s in turn.sentence_labels
-        if label not in (NOTHING, read.label)
-        and sure >= READ_SURE
-        and not _SINCE & set(normalise(s))
+        if label not in (NOTHING, read.label) and sure >= READ_SURE and not _how_things_are(s)
     ]
     return replace(read, label=max(news)[1], ask_between=[]) if news else read
 
@@ -839,9 +851,7 @@ def _sure_in_a_sentence(turn: TurnInput, data: Any) -> list[str]:
     return [
         event
         for label, confidence, sentence in turn.sentence_labels
-        if label != NOTHING
-        and confidence >= SENTENCE_SURE
-        and not _SINCE & set(normalise(sentence))
+        if label != NOTHING and confidence >= SENTENCE_SURE and not _how_things_are(sentence)
         for event in events_of(label, sentence, data)
         if data.events[event].kind == "life"
     ]
@@ -850,9 +860,9 @@ def _sure_in_a_sentence(turn: TurnInput, data: Any) -> list[str]:
 def _news_named(text: str, data: Any) -> list[str]:
     """The life events the words name outside "since" sentences (how things already are)."""
     named: list[str] = []
-    for match in _SENTENCES.finditer(text):
-        if not _SINCE & set(normalise(match.group())):
-            named += [e for e in detect_events(match.group(), data) if e not in named]
+    for sentence in sentences(text):
+        if not _how_things_are(sentence):
+            named += [e for e in detect_events(sentence, data) if e not in named]
     return named
 
 
@@ -860,8 +870,7 @@ def _heard_anywhere(turn: TurnInput) -> dict[str, float]:
     """How sure the reader is of each label, in the whole message or in one sentence."""
     heard = dict(turn.ranking)
     for label, confidence, sentence in turn.sentence_labels:
-        # "ik ben sinds vorig jaar mijn baan kwijt": how things are, not news to pass on
-        if label != NOTHING and not _SINCE & set(normalise(sentence)):
+        if label != NOTHING and not _how_things_are(sentence):
             heard[label] = max(heard.get(label, 0.0), confidence)
     return heard
 
@@ -909,17 +918,15 @@ def _theirs_in_it(reading: Reading, situation: Situation, kb: Any) -> dict[str, 
 
 
 def _their_benefits_in_the_household(
-    turn: TurnInput, reading: Reading, frame: Frame, situation: Situation
+    turn: TurnInput, reading: Reading, frame: Frame, situation: Situation, kb: Any
 ) -> dict[str, str]:
     """A message about what "she" or "he" does (no "ik") after the conversation named that
     relative's benefits: the activity is theirs, for those benefits."""
-    tokens = set(normalise(turn.text))
     last = frame.last_relative
-    if last is None or tokens & _I or not tokens & _SOMEONE_ELSE or reading.had:
+    if last is None or reading.had or not _about_someone_else(turn.text):
         return {}
     if situation.kind != "permission":  # a change at home touches the person's own benefits
         return {}
-    kb = knowledge()
     return {
         benefit: last
         for benefit in frame.household.get(last, [])
@@ -1031,18 +1038,14 @@ def _checklist(
     )
 
 
-_SENTENCES = re.compile(r"[^.!?\n]+[.!?]*")
-
-
 def _dates_per_event(
     turn: TurnInput, text: str, events: list[str], data: Any
 ) -> dict[str, dt.date]:
     """ "Op 1 maart gaan we samenwonen. In mei wordt mijn zoon 18.": each event on the date
     of the sentence that names it (by its words, or by the reader's label of it)."""
-    heard = {sentence.strip(): label for label, _, sentence in turn.sentence_labels}
+    heard = {sentence: label for label, _, sentence in turn.sentence_labels}
     days: dict[str, dt.date] = {}
-    for match in _SENTENCES.finditer(text):
-        sentence = match.group().strip()
+    for sentence in sentences(text):  # the reader's own split: its labels are found again
         day = event_date(sentence, turn.today)
         if day is None:
             continue

@@ -27,7 +27,7 @@ _REPORT_VERBS = terms("report_verbs")
 GROWING_TERMS = terms("growing")
 HOUSEHOLD: dict[str, tuple[str, ...]] = grouped_terms("household")
 _RELATION_OF = {word: relation for relation, words in HOUSEHOLD.items() for word in words}
-_OTHER_PERSON = frozenset(terms("other_person_words"))
+OTHER_PERSON = frozenset(terms("other_person_words"))  # "hij", "ze", "he", "her", …
 _OWN = frozenset(terms("own_words"))
 _BOTH = frozenset({"allebei", "beiden", "beide", "both"})
 _MY = frozenset({"mijn", "mn", "my", "m", "me"})
@@ -172,7 +172,7 @@ def _owner_at(tokens: list[str], start: int, end: int) -> str | None:
         for token in after[1:]:
             if token in _RELATION_OF:
                 return token
-        if after[1:2] and after[1] in _OTHER_PERSON:  # "de aow van hem": the one named before
+        if after[1:2] and after[1] in OTHER_PERSON:  # "de aow van hem": the one named before
             earlier = [t for t in tokens[:start] if t in _RELATION_OF]
             return earlier[-1] if earlier else "other"
     if start > 0 and tokens[start - 1] in _MY:
@@ -186,7 +186,7 @@ def _owner_at(tokens: list[str], start: int, end: int) -> str | None:
             return None
         if token in _RELATION_OF and not _describes_self(tokens, index):
             return token
-        if token in _OTHER_PERSON:
+        if token in OTHER_PERSON:
             earlier = [t for t in tokens[:start] if t in _RELATION_OF]
             return earlier[-1] if earlier else "other"
     return None
@@ -212,12 +212,18 @@ _LEFT_OFF = re.compile(
 )
 
 
+# "niet doorgegeven", "never told": mistake words that start with a negation.
+_NEGATIVE_MISTAKE_TERMS = frozenset(
+    term for term in MISTAKE_TERMS if normalise(term)[:1] and normalise(term)[0] in _NEGATIONS
+)
+
+
 def _names_a_mistake(tokens: list[str]) -> bool:
     """A mistake word, unless it is a negation asked about ("hoeft dat niet doorgegeven?")."""
     if _LEFT_OFF.search(" ".join(tokens)):
         return True
     for term in MISTAKE_TERMS:
-        negative = normalise(term)[:1] and normalise(term)[0] in _NEGATIONS
+        negative = term in _NEGATIVE_MISTAKE_TERMS
         for start, _ in term_spans(tokens, term):
             if not (negative and _NEED_WORDS & set(tokens[max(0, start - 3) : start])):
                 return True
