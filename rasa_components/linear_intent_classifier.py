@@ -7,7 +7,8 @@ FallbackClassifier's threshold still means "how sure".
 A message of several sentences can hold a request that outweighs the rest: "Mijn dochter
 gaat op kamers. Ik wil dit liever met iemand bespreken." asks for a person. Each sentence
 of such a message, and each clause after a comma, is ranked too, and one clearly of the
-`decisive_intents` decides the message's intent.
+`decisive_intents` decides the message's intent; the rest of the ranking is then what the
+other sentences do.
 """
 
 from __future__ import annotations
@@ -71,12 +72,24 @@ class LinearIntentClassifier(LinearTextComponent, IntentClassifier):
         decisive = set(self.config["decisive_intents"])
         if len(sentences) < 2:
             return ranking  # (a weak decisive intent on top is still made sure by its sentence)
-        for ranked in self.rankings(sentences):
+        for index, ranked in enumerate(self.rankings(sentences)):
             if (
                 ranked
                 and ranked[0]["name"] in decisive
                 and ranked[0]["confidence"] >= self._decides_at(ranked[0]["name"])
             ):
-                rest = [item for item in ranking if item["name"] != ranked[0]["name"]]
-                return [ranked[0], *rest]
+                return [
+                    ranked[0],
+                    *self._the_rest(sentences[:index] + sentences[index + 1 :], ranked[0]),
+                ]
         return ranking
+
+    def _the_rest(self, sentences: list[str], decided: dict[str, Any]) -> list[dict[str, Any]]:
+        """What the other sentences do, in order, sharing what the deciding one left over:
+        "can you answer in English? she earns 2000 a month, does that matter?" asks rules."""
+        left = 1.0 - float(decided["confidence"])
+        return [
+            {"name": item["name"], "confidence": item["confidence"] * left}
+            for item in self.ranking(" ".join(sentences))
+            if item["name"] != decided["name"]
+        ]

@@ -17,25 +17,79 @@ import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from scipy.optimize import minimize_scalar
+from scipy.special import log_softmax, softmax
+from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.pipeline import Pipeline, make_union
 from sklearn.svm import LinearSVC
+
+from bot.shared.private_numbers import without_placeholders
 
 logger = logging.getLogger(__name__)
 
 
+class TemperatureScaledSVC(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
+    """A linear SVM trained on all the data whose scores become probabilities through one
+    temperature, fitted on held-out scores (Guo et al., 2017). The best label stays the
+    SVM's own: calibrating each label on its own (sigmoid, one against the rest) reorders
+    labels and cost 2 to 3 points of intent F1 on our data."""
+
+    def __init__(self, C: float = 1.0, class_weight: Any = None, folds: int = 3) -> None:  # noqa: N803
+        self.C = C
+        self.class_weight = class_weight
+        self.folds = folds
+
+    def _svm(self) -> LinearSVC:
+        return LinearSVC(C=self.C, class_weight=self.class_weight, random_state=42)
+
+    def fit(self, features: Any, labels: Any) -> TemperatureScaledSVC:
+        folds = StratifiedKFold(self.folds, shuffle=True, random_state=42)
+        held_out = cross_val_predict(
+            self._svm(), features, labels, cv=folds, method="decision_function"
+        )
+        self.svm_ = self._svm().fit(features, labels)
+        self.classes_ = self.svm_.classes_
+        rows = np.arange(len(labels))
+        columns = np.searchsorted(self.classes_, labels)
+
+        def held_out_loss(log_temperature: float) -> float:
+            scaled = log_softmax(held_out / np.exp(log_temperature), axis=1)
+            return float(-scaled[rows, columns].mean())
+
+        best = minimize_scalar(held_out_loss, bounds=(-5, 3), method="bounded")
+        self.temperature_ = float(np.exp(best.x))
+        return self
+
+    def predict_proba(self, features: Any) -> Any:
+        return softmax(self.svm_.decision_function(features) / self.temperature_, axis=1)
+
+    def predict(self, features: Any) -> Any:
+        return self.classes_[np.argmax(self.svm_.decision_function(features), axis=1)]
+
+
 def linear_text_pipeline(config: dict[str, Any]) -> Pipeline:
-    """A calibrated linear SVM, so predict_proba means "how sure" (thresholds in config)."""
+    """A calibrated linear SVM, so predict_proba means "how sure" (thresholds in config):
+    `calibration` "sigmoid" per label, or one "temperature" for all labels."""
     features = make_union(
         TfidfVectorizer(ngram_range=tuple(config["word_ngrams"]), sublinear_tf=True),
         TfidfVectorizer(
             analyzer="char_wb", ngram_range=tuple(config["char_ngrams"]), sublinear_tf=True
         ),
     )
-    svm = LinearSVC(C=config["C"], random_state=42, class_weight=config.get("class_weight"))
-    calibrated = CalibratedClassifierCV(svm, cv=config["calibration_folds"])
-    return Pipeline([("features", features), ("classifier", calibrated)])
+    classifier: Any
+    if config.get("calibration") == "temperature":
+        classifier = TemperatureScaledSVC(
+            C=config["C"],
+            class_weight=config.get("class_weight"),
+            folds=config["calibration_folds"],
+        )
+    else:
+        svm = LinearSVC(C=config["C"], random_state=42, class_weight=config.get("class_weight"))
+        classifier = CalibratedClassifierCV(svm, cv=config["calibration_folds"])
+    return Pipeline([("features", features), ("classifier", classifier)])
 
 
 class LinearTextComponent(GraphComponent):
@@ -53,6 +107,7 @@ class LinearTextComponent(GraphComponent):
             "word_ngrams": [1, 2],
             "char_ngrams": [2, 5],
             "calibration_folds": 3,
+            "calibration": "sigmoid",
             "ranking_length": 10,
         }
 
@@ -116,7 +171,7 @@ class LinearTextComponent(GraphComponent):
     @staticmethod
     def prepare(text: str) -> str:
         """The text as the model reads it (subclasses may mask words)."""
-        return text.lower()
+        return without_placeholders(text).lower()
 
     def ranking(self, text: Any) -> list[dict[str, Any]]:
         """The best labels for a text with their confidence, best first ([]: no model)."""
