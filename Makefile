@@ -8,10 +8,12 @@ APP_PY   := .venv/bin/python
 UV       := .venv/bin/uv
 RASA     := PYTHONWARNINGS=ignore .venv-rasa/bin/rasa
 MODEL    := models/wegwijs.tar.gz
-# The situation reader learns from masked text (bot/domain/conversation/masking.py, with the
+# The models read text without the BSN placeholder (bot/shared/private_numbers.py), and the
+# situation reader masked (bot/domain/conversation/masking.py, with the words helpers and the
 # benefit and agency words in the knowledge data): a change there needs a new model too.
 TRAINING := config.yml domain.yml $(shell find nlu stories -name '*.yml' 2>/dev/null) \
             $(wildcard rasa_components/*.py) bot/domain/conversation/masking.py \
+            bot/shared/private_numbers.py bot/shared/words.py \
             bot/domain/knowledge/data/benefits.yml bot/domain/knowledge/data/vocabulary.yml
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard locales/*/LC_MESSAGES/messages.po))
 UV_VERSION := $(shell sed -n 's/^uv==//p' requirements/app.lock)

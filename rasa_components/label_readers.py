@@ -19,7 +19,6 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.domain.conversation.masking import masked
-from bot.shared.private_numbers import without_placeholders
 from bot.shared.words import sentences
 from rasa_components.linear_text import LinearTextComponent
 
@@ -105,7 +104,7 @@ class SituationReader(MetadataLabelReader):
     @staticmethod
     def prepare(text: str) -> str:
         """Benefit and agency names masked: they say whose, not what about."""
-        return masked(without_placeholders(text))
+        return masked(LinearTextComponent.prepare(text))
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)

@@ -55,7 +55,13 @@ class LinearIntentClassifier(LinearTextComponent, IntentClassifier):
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
-            ranking = self._decided_by_a_sentence(self.ranking(message.get(TEXT)), message)
+            text = str(message.get(TEXT) or "")
+            parts = [part for part in self.SENTENCE_END.split(text) if part]
+            # (one sentence: a weak decisive intent on top is still made sure by its sentence)
+            parts = parts if len(parts) >= 2 else []
+            # The whole message and each of its sentences in one pass of the model.
+            whole, *each = self.rankings([text, *parts]) if text else [[]]
+            ranking = self._decided_by_a_sentence(whole, parts, each)
             best = ranking[0] if ranking else {"name": None, "confidence": 0.0}
             message.set(INTENT, best, add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
@@ -66,13 +72,13 @@ class LinearIntentClassifier(LinearTextComponent, IntentClassifier):
         return float(per_intent.get(intent, self.config["decisive_confidence"]))
 
     def _decided_by_a_sentence(
-        self, ranking: list[dict[str, Any]], message: Message
+        self,
+        ranking: list[dict[str, Any]],
+        sentences: list[str],
+        rankings: list[list[dict[str, Any]]],
     ) -> list[dict[str, Any]]:
-        sentences = [part for part in self.SENTENCE_END.split(str(message.get(TEXT) or "")) if part]
         decisive = set(self.config["decisive_intents"])
-        if len(sentences) < 2:
-            return ranking  # (a weak decisive intent on top is still made sure by its sentence)
-        for index, ranked in enumerate(self.rankings(sentences)):
+        for index, ranked in enumerate(rankings):
             if (
                 ranked
                 and ranked[0]["name"] in decisive

@@ -31,7 +31,7 @@ from bot.shared.private_numbers import without_placeholders
 logger = logging.getLogger(__name__)
 
 
-class TemperatureScaledSVC(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
+class TemperatureScaledSVC(ClassifierMixin, BaseEstimator):
     """A linear SVM trained on all the data whose scores become probabilities through one
     temperature, fitted on held-out scores (Guo et al., 2017). The best label stays the
     SVM's own: calibrating each label on its own (sigmoid, one against the rest) reorders
