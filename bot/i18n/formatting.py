@@ -1,4 +1,6 @@
-"""Locale-aware `str.format`: translators write `{amount:money}`, `{day:date}`, `{day:weekday}`.
+"""Locale-aware `str.format`: translators write `{amount:money}`, `{day:date}`, `{day:weekday}`,
+`{days:days}` (a number of days: "1 week", "5 dagen"), `{share:percent}` (75 -> "75%") and
+`{nth:ordinal}` ("2e", "2nd").
 
 Babel does the formatting: `€ 1.234,56` and `1 januari 2026` in Dutch, `€1,234.56` and
 `1 January 2026` in English. Actions send plain JSON values (numbers, ISO dates).
@@ -13,10 +15,11 @@ from typing import Any
 
 from babel import Locale
 from babel.dates import format_date
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_currency, format_decimal, format_percent
+from babel.units import format_unit
 
 BABEL_LOCALES = {"nl": "nl_NL", "en": "en_GB"}
-FORMAT_SPECS = ("money", "date", "weekday", "number", "")
+FORMAT_SPECS = ("money", "date", "weekday", "number", "days", "percent", "ordinal", "")
 MISSING_VALUE = "…"
 
 log = logging.getLogger(__name__)
@@ -50,11 +53,29 @@ class LocaleFormatter(string.Formatter):
             return format_date(_as_date(value), format="long", locale=self.locale)
         if format_spec == "weekday":  # "vrijdag 5 maart 2027": a deadline people can act on
             return format_date(_as_date(value), format="EEEE d MMMM y", locale=self.locale)
+        if format_spec == "days":  # whole weeks as weeks: "4 weken", else "5 dagen"
+            days = int(value)
+            if days and days % 7 == 0:
+                return str(format_unit(days // 7, "duration-week", locale=self.locale))
+            return str(format_unit(days, "duration-day", locale=self.locale))
+        if format_spec == "percent":  # figures hold percentages as numbers: 87.5 -> "87,5%"
+            return format_percent(float(value) / 100, "#,##0.#%", locale=self.locale)
+        if format_spec == "ordinal":
+            return _ordinal(int(value), self.locale)
         if format_spec == "number":
             return format_decimal(float(value), locale=self.locale)
         if isinstance(value, float) and value.is_integer():
             return str(int(value))
         return str(super().format_field(value, format_spec))
+
+
+def _ordinal(number: int, locale: str) -> str:
+    """Babel has no ordinals: Dutch writes "2e", English "2nd"."""
+    if not locale.startswith("en"):
+        return f"{number}e"
+    if number % 100 in (11, 12, 13):
+        return f"{number}th"
+    return f"{number}" + {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
 
 
 def _as_date(value: Any) -> dt.date:

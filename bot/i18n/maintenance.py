@@ -94,7 +94,7 @@ def knowledge_keys(knowledge: Knowledge) -> Iterable[tuple[str, str]]:
         )
     yield "mistake.todo.unknown", "how to correct a missed report, agency unknown"
     for rule in knowledge.rules.values():
-        yield rule.why_key, f"why, rule {rule.id} ({rule.source})"
+        yield rule.why_key, f"why, rule {rule.id} ({rule.source.ref})"
         yield rule.todo_key, f"what to do, rule {rule.id}"
     for figure in knowledge.figures.values():
         if not any(value.open_ended for value in figure.values):
@@ -115,9 +115,13 @@ def checklist_keys(data: LifeEventData) -> Iterable[tuple[str, str]]:
                 if cell.note:
                     yield cell.note, f"note in the checklist ({cell.source})"
     for deadline in data.deadlines.values():
-        yield deadline.key, f"a deadline ({deadline.source})"
-    for key in (*data.channels.values(), *data.sources.values()):
-        yield key, "a channel (full sentence) or a source (used inside a sentence)"
+        yield deadline.key, f"a deadline, a sentence; {{days}} ({deadline.source})"
+        yield deadline.short_key, "a deadline inside a sentence: 'Geef het … door'; {days}"
+    for channel in data.channels.values():
+        yield channel.key, "a channel, a sentence; {name} is its product name"
+        yield channel.short_key, "a channel inside a sentence: 'Geef het … door, …'; {name}"
+    for key in data.sources.values():
+        yield key, "a source (used inside a sentence)"
 
 
 def read_catalog(path: Path, language: str) -> Catalog:

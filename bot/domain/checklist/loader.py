@@ -16,7 +16,6 @@ from bot.domain.checklist.model import (
     DESKS,
     DUTIES,
     Cell,
-    Deadline,
     DeskCells,
     Duty,
     GemeenteRule,
@@ -56,17 +55,6 @@ def _cell(raw: dict[str, Any], where: str) -> Cell:
 def load_life_events(data_dir: Path = DATA_DIR, kb: Knowledge | None = None) -> LifeEventData:
     kb = kb or knowledge()
     raw = _yaml(data_dir, "life_events")
-    deadlines = {
-        key: Deadline(
-            id=key,
-            kind=item["kind"],
-            key=item["key"],
-            source=item["source"],
-            days=int(item.get("days", 0)),
-            working=bool(item.get("working")),
-        )
-        for key, item in raw["deadlines"].items()
-    }
     events: dict[str, LifeEvent] = {}
     for event_id, item in raw["events"].items():
         cells: dict[str, DeskCells] = {}
@@ -107,8 +95,8 @@ def load_life_events(data_dir: Path = DATA_DIR, kb: Knowledge | None = None) -> 
         )
     data = LifeEventData(
         events=events,
-        deadlines=deadlines,
-        channels=dict(raw["channels"]),
+        deadlines=kb.deadlines,  # reporting.yml: the same as the rules' answers use
+        channels=kb.channels,
         sources=dict(raw["sources"]),
         gemeenten=names,
         aliases=dict(gemeenten_raw.get("aliases") or {}),

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from bot.domain.knowledge.model import Channel, Deadline
+
 Duty = Literal["must", "partly", "check", "automatic", "none"]
 DUTIES: tuple[str, ...] = ("must", "partly", "check", "automatic", "none")
 # The columns of the checklist: the gemeente's two desks, then the national agencies.
@@ -24,16 +26,6 @@ AGENCY_OF_DESK = {desk: agency for agency, desk in DESK_OF_AGENCY.items()} | {
 }
 # Desks every person deals with, whatever their benefits.
 COMMON_DESKS = ("brp", "belastingdienst")
-
-
-@dataclass(frozen=True)
-class Deadline:
-    id: str
-    kind: Literal["after", "before", "none"]
-    key: str
-    source: str
-    days: int = 0
-    working: bool = False
 
 
 @dataclass(frozen=True)
@@ -95,7 +87,7 @@ class GemeenteRule:
 class LifeEventData:
     events: dict[str, LifeEvent]
     deadlines: dict[str, Deadline]
-    channels: dict[str, str]
+    channels: dict[str, Channel]
     sources: dict[str, str]
     gemeenten: tuple[str, ...]
     aliases: dict[str, str]

@@ -12,6 +12,7 @@ from bot.domain.checklist.builder import Checklist, Item
 from bot.domain.checklist.model import LifeEventData
 from bot.domain.knowledge.answers import Answer, Message, keyed, part, with_offer
 from bot.domain.knowledge.model import Knowledge
+from bot.domain.knowledge.reporting import channel_sentence, deadline_sentence, every_reporting
 from bot.shared.text_keys import N_
 
 CHECKLIST_KIND = "checklist"
@@ -52,15 +53,15 @@ def _to_do_message(
     else:
         message.append(part("checklist.do.must", what=_what(item)))
     if cell.note:
-        message.append(keyed(cell.note))
+        message.append(keyed(cell.note, **every_reporting(kb)))
     if cell.deadline:
-        message.append(keyed(data.deadlines[cell.deadline].key))
+        message.append(deadline_sentence(data.deadlines[cell.deadline]))
     if item.late:
         message.append(part("checklist.due.past"))
     elif item.due is not None:
         message.append(part("checklist.due", day=item.due.isoformat()))
     if cell.channel:
-        message.append(keyed(data.channels[cell.channel]))
+        message.append(channel_sentence(data.channels[cell.channel]))
     if cell.warn:
         message.append(part("checklist.warn"))
     return message
@@ -82,7 +83,7 @@ def _nothing_message(data: LifeEventData, kb: Knowledge, checklist: Checklist) -
         else:
             lines.append(part("checklist.none", desk=label))
         if item.cell.note:
-            lines.append(keyed(item.cell.note))
+            lines.append(keyed(item.cell.note, **every_reporting(kb)))
     return [part("checklist.nothing"), *lines] if lines else []
 
 

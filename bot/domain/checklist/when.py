@@ -11,7 +11,7 @@ import calendar
 import datetime as dt
 import re
 
-from bot.domain.checklist.model import Deadline
+from bot.domain.knowledge.model import Deadline
 from bot.domain.knowledge.vocabulary import numbers
 from bot.shared.words import normalise
 

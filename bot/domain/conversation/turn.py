@@ -716,7 +716,7 @@ def _answer(
     if not benefits and situation.rules:
         if turn.pending is None:
             return TurnResult("answered", ask_benefit(), frame, turn.text)
-        return TurnResult("answered", no_benefit_answer(), frame)
+        return TurnResult("answered", no_benefit_answer(kb), frame)
     change = (label in data.events and data.events[label].kind == "life") or label == "inheritance"
     before = dict(frame.last_answer)
     answer = rules_answer(kb, reading, benefits, turn.today, facts, change)

@@ -15,6 +15,7 @@ from typing import Any
 from bot.domain.knowledge.figures import choose
 from bot.domain.knowledge.matcher import Reading
 from bot.domain.knowledge.model import Knowledge, Rule
+from bot.domain.knowledge.reporting import agency_reporting, every_reporting, rule_reporting
 from bot.domain.knowledge.sums import sums_for
 from bot.domain.knowledge.vocabulary import grouped_terms
 from bot.shared.text_keys import N_
@@ -107,7 +108,7 @@ def _rule_messages(
 
     `benefits`: the person's benefits this rule answers for (None: a general rule).
     """
-    inline: dict[str, Any] = {}
+    inline: dict[str, Any] = rule_reporting(knowledge, rule)
     notes: Message = []
     for name, figure_id in rule.figures.items():
         figure = knowledge.figures[figure_id]
@@ -243,18 +244,24 @@ def _agencies_for(knowledge: Knowledge, reading: Reading, benefits: list[str]) -
 def mistake_answer(knowledge: Knowledge, reading: Reading, benefits: list[str]) -> Answer:
     """Calm, no blame: correct it now, what will probably happen, and a person to help."""
     agencies = [a for a in _agencies_for(knowledge, reading, benefits) if a != "belastingdienst"]
-    todo: Message = [keyed(f"mistake.todo.{agency}") for agency in agencies]
+    todo: Message = [
+        keyed(f"mistake.todo.{agency}", **agency_reporting(knowledge, knowledge.agencies[agency]))
+        for agency in agencies
+    ]
     if not todo:
         todo = [part("mistake.todo.unknown")]
     if "ww" in benefits:  # the monthly form is the mistake people on WW make most
-        todo.append(part("mistake.ww_income_form"))
+        todo.append(part("mistake.ww_income_form", **every_reporting(knowledge)))
     return with_offer("mistake", [[part("mistake.intro"), *todo], [part("mistake.consequences")]])
 
 
 def assumption_answer(knowledge: Knowledge, reading: Reading, benefits: list[str]) -> Answer:
     """What an agency does and does not receive automatically (rules-reference §4)."""
     agencies = _agencies_for(knowledge, reading, benefits) or ["gemeente"]
-    known = [[keyed(f"known.{agency}")] for agency in agencies]
+    known = [
+        [keyed(f"known.{agency}", **agency_reporting(knowledge, knowledge.agencies[agency]))]
+        for agency in agencies
+    ]
     return with_offer("assumption", [[part("known.intro")], *known])
 
 
@@ -272,7 +279,9 @@ def eligibility_answer(knowledge: Knowledge, reading: Reading) -> Answer:
     """ "Heb ik recht op …?": Wegwijs cannot decide that; it says who does and how to ask."""
     agencies = agencies_of(knowledge, reading.asked or reading.benefits)
     keys = [ELIGIBILITY_KEYS[a] for a in agencies if a in ELIGIBILITY_KEYS]
-    deciders = [[part(key)] for key in keys or [N_("eligibility.unknown")]]
+    deciders = [
+        [part(key, **every_reporting(knowledge))] for key in keys or [N_("eligibility.unknown")]
+    ]
     return with_offer("eligibility", [[part("eligibility.intro")], *deciders])
 
 
@@ -310,9 +319,9 @@ def unclear_question_answer(knowledge: Knowledge, benefits: list[str]) -> Answer
     )
 
 
-def no_benefit_answer() -> Answer:
+def no_benefit_answer(knowledge: Knowledge) -> Answer:
     """Asked once and still no benefit: the general rule, and where to check."""
-    return with_offer("rules", [[part("answer.no_benefit")]])
+    return with_offer("rules", [[part("answer.no_benefit", **every_reporting(knowledge))]])
 
 
 def ask_age() -> Answer:
@@ -337,7 +346,11 @@ def own_case_answer(knowledge: Knowledge, benefits: list[str], when_paid: bool =
     paying = dict.fromkeys(
         knowledge.benefits[b].agency for b in benefits if b in knowledge.benefits
     )
-    paid = [part(PAID_KEYS[agency]) for agency in paying if when_paid and agency in PAID_KEYS]
+    paid = [
+        part(PAID_KEYS[agency], **every_reporting(knowledge))
+        for agency in paying
+        if when_paid and agency in PAID_KEYS
+    ]
     return with_offer("own_case", [[part("own_case.intro"), *paid, ask]])
 
 
@@ -393,4 +406,4 @@ def agency_follow_up(knowledge: Knowledge, agencies: list[str], situation: str) 
                     "followup.not_your_agency", agency={"key": knowledge.agencies[agency].name_key}
                 )
             )
-    return message or [part("followup.tax_other")]
+    return message or [part("followup.tax_other", **every_reporting(knowledge))]

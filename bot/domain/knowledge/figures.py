@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from bot.domain.knowledge.model import Figure
+from bot.domain.knowledge.model import Figure, Knowledge
 
 
 @dataclass(frozen=True)
@@ -29,3 +29,14 @@ def choose(figure: Figure, day: dt.date) -> FigureChoice | None:
         return None
     last = max(earlier, key=lambda v: v.valid_from)
     return FigureChoice(float(last.value or 0), last.valid_from.year, current=False)
+
+
+def standing_figures(knowledge: Knowledge) -> dict[str, float]:
+    """Figures fixed in law until it changes (open-ended), by id, at their newest verified
+    value: for texts that are not a rule's own ("Je AOW gaat van {aow_pct_alone:percent}")."""
+    standing: dict[str, float] = {}
+    for figure in knowledge.figures.values():
+        values = [v for v in figure.values if v.open_ended and v.verified and v.value is not None]
+        if values:
+            standing[figure.id] = float(max(values, key=lambda v: v.valid_from).value or 0)
+    return standing

@@ -17,11 +17,14 @@ from bot.domain.knowledge.model import (
     VERDICTS,
     Agency,
     Benefit,
+    Channel,
+    Deadline,
     Figure,
     FigureValue,
     Knowledge,
     Rule,
     Situation,
+    Source,
     Variant,
     Verdict,
 )
@@ -53,17 +56,54 @@ def _date(value: Any, where: str) -> dt.date:
     return cast(dt.date, value)
 
 
+def _source(raw: Any, where: str) -> Source:
+    require(isinstance(raw, dict), f"{where}: a source is a mapping (ref, checked, site, url, law)")
+    require(bool(raw.get("ref")), f"{where}: a source needs `ref`")
+    return Source(
+        ref=str(raw["ref"]),
+        checked=_date(raw.get("checked"), f"{where} checked"),
+        site=str(raw.get("site") or ""),
+        url=str(raw.get("url") or ""),
+        law=str(raw.get("law") or ""),
+    )
+
+
+def _reporting(data_dir: Path) -> tuple[dict[str, Deadline], dict[str, Channel]]:
+    raw = _read(data_dir, "reporting")
+    deadlines = {}
+    for key, item in raw["deadlines"].items():
+        require(item.get("kind") in ("after", "before", "none"), f"reporting.yml {key}: kind")
+        require(bool(item.get("source")), f"reporting.yml {key}: a source is required")
+        deadlines[key] = Deadline(
+            id=key,
+            kind=item["kind"],
+            source=str(item["source"]),
+            days=int(item.get("days", 0)),
+            working=bool(item.get("working")),
+            earliest=item.get("earliest"),
+        )
+    channels = {
+        key: Channel(id=key, name=str(item.get("name") or ""), source=str(item["source"]))
+        for key, item in raw["channels"].items()
+    }
+    return deadlines, channels
+
+
 def load_knowledge(data_dir: Path = DATA_DIR) -> Knowledge:
-    agencies = {
-        key: Agency(
+    deadlines, channels = _reporting(data_dir)
+    agencies = {}
+    for key, item in _read(data_dir, "agencies").items():
+        channel = channels.get(str(item.get("channel")))
+        require(channel is not None, f"agencies.yml {key}: unknown channel {item.get('channel')!r}")
+        agencies[key] = Agency(
             id=key,
             name_key=item["name_key"],
             source=item["source"],
-            online=str((item.get("contact") or {}).get("online") or ""),
-            phone=(item.get("contact") or {}).get("phone"),
+            deadline=item.get("deadline"),
+            channel=item.get("channel"),
+            online=channel.name if channel else "",
+            phone=item.get("phone"),
         )
-        for key, item in _read(data_dir, "agencies").items()
-    }
     benefits = {
         key: Benefit(
             id=key,
@@ -82,7 +122,9 @@ def load_knowledge(data_dir: Path = DATA_DIR) -> Knowledge:
             id=key,
             verdict=cast(Verdict, item["verdict"]),
             agency=item.get("agency"),
-            source=str(item["source"]),
+            source=_source(item["source"], f"rules.yml {key}"),
+            deadline=item.get("deadline"),
+            channel=item.get("channel"),
             figures=dict(item.get("figures") or {}),
             variants=tuple(
                 Variant(**{**variant, "members": tuple(variant.get("members") or ())})
@@ -131,10 +173,12 @@ def load_knowledge(data_dir: Path = DATA_DIR) -> Knowledge:
                     open_ended=bool(raw.get("open_ended")),
                 )
             )
-        require(item.get("unit") in ("money", "number"), f"figures.yml {key}: unknown unit")
+        require(
+            item.get("unit") in ("money", "number", "percent"), f"figures.yml {key}: unknown unit"
+        )
         only = tuple(str(benefit) for benefit in item.get("benefits") or ())
         figures[key] = Figure(id=key, unit=item["unit"], values=tuple(values), benefits=only)
-    knowledge = Knowledge(agencies, benefits, situations, rules, figures)
+    knowledge = Knowledge(agencies, benefits, situations, rules, figures, deadlines, channels)
     check_references(knowledge)
     return knowledge
 
@@ -143,6 +187,8 @@ def check_references(knowledge: Knowledge) -> None:
     """Every reference points at something that exists; every situation covers every benefit."""
     for benefit in knowledge.benefits.values():
         require(benefit.agency in knowledge.agencies, f"benefit {benefit.id}: unknown agency")
+    for agency in knowledge.agencies.values():
+        require(agency.deadline in knowledge.deadlines, f"agency {agency.id}: unknown deadline")
     for known in knowledge.figures.values():
         for benefit_id in known.benefits:
             require(benefit_id in knowledge.benefits, f"figure {known.id}: unknown benefit")
@@ -150,6 +196,14 @@ def check_references(knowledge: Knowledge) -> None:
         require(
             rule.agency is None or rule.agency in knowledge.agencies,
             f"rule {rule.id}: unknown agency {rule.agency!r}",
+        )
+        require(
+            rule.deadline is None or rule.deadline in knowledge.deadlines,
+            f"rule {rule.id}: unknown deadline {rule.deadline!r}",
+        )
+        require(
+            rule.channel is None or rule.channel in knowledge.channels,
+            f"rule {rule.id}: unknown channel {rule.channel!r}",
         )
         for figure in rule.figures.values():
             require(figure in knowledge.figures, f"rule {rule.id}: unknown figure {figure!r}")

@@ -11,10 +11,73 @@ VERDICTS: tuple[str, ...] = ("allowed", "allowed_report", "report_before", "not_
 
 
 @dataclass(frozen=True)
+class Source:
+    """Where a rule is written down: what `waar staat dat?` answers.
+
+    `site`: the public website a person can read it on ("uwv.nl"; empty: the gemeente's
+    own site); `url`: the page, where one is known; `law`: the law it comes from;
+    `ref`: the section of the rules reference the maintainers checked it against, on
+    `checked`."""
+
+    ref: str
+    checked: dt.date
+    site: str = ""
+    url: str = ""
+    law: str = ""
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """By when a change is reported (reporting.yml); texts deadline.<id>[.short] get
+    {days} and {earliest} from here."""
+
+    id: str
+    kind: Literal["after", "before", "none"]
+    source: str
+    days: int = 0
+    working: bool = False
+    earliest: int | None = None
+
+    @property
+    def key(self) -> str:
+        return f"deadline.{self.id}"
+
+    @property
+    def short_key(self) -> str:
+        return f"deadline.{self.id}.short"
+
+    def args(self) -> dict[str, int]:
+        """{days}; {nth}: the day it is due on ("uiterlijk op de 2e dag"); {earliest}."""
+        args = {"days": self.days, "nth": self.days + 1}
+        return args | ({"earliest": self.earliest} if self.earliest else {})
+
+
+@dataclass(frozen=True)
+class Channel:
+    """How a change is reported (reporting.yml); texts channel.<id>[.short] get {name}."""
+
+    id: str
+    name: str
+    source: str
+
+    @property
+    def key(self) -> str:
+        return f"channel.{self.id}"
+
+    @property
+    def short_key(self) -> str:
+        return f"channel.{self.id}.short"
+
+
+@dataclass(frozen=True)
 class Agency:
     id: str
     name_key: str
     source: str
+    # How a change is usually reported to it and by when (reporting.yml ids); a rule can
+    # name others.
+    deadline: str | None = None
+    channel: str | None = None
     # How a person reaches it without a handoff (text `handoff.contact.<id>`): its online
     # channel and, where the rules reference gives one, its phone line.
     online: str = ""
@@ -68,12 +131,15 @@ class Rule:
     id: str
     verdict: Verdict
     agency: str | None
-    source: str
+    source: Source
     figures: dict[str, str] = field(default_factory=dict)
     variants: tuple[Variant, ...] = ()
     # Ask the age before answering (False: the variants refine an answer that is right
     # without the age too, once the person says it).
     ask_age: bool = True
+    # By when and how to report it (reporting.yml ids; None: the agency's own).
+    deadline: str | None = None
+    channel: str | None = None
 
     @property
     def by_age(self) -> bool:
@@ -132,7 +198,7 @@ class FigureValue:
 @dataclass(frozen=True)
 class Figure:
     id: str
-    unit: Literal["money", "number"]
+    unit: Literal["money", "number", "percent"]
     values: tuple[FigureValue, ...]
     # Only for these benefits (one rule can cover a family: huurtoeslag and zorgtoeslag
     # have different savings limits); empty: for every benefit the rule answers.
@@ -149,6 +215,19 @@ class Knowledge:
     situations: dict[str, Situation]
     rules: dict[str, Rule]
     figures: dict[str, Figure]
+    deadlines: dict[str, Deadline] = field(default_factory=dict)
+    channels: dict[str, Channel] = field(default_factory=dict)
+
+    def deadline_of(self, rule: Rule) -> Deadline | None:
+        """The rule's deadline, else the usual one of the agency it is reported to."""
+        agency = self.agencies.get(rule.agency or "")
+        chosen = rule.deadline or (agency.deadline if agency else None)
+        return self.deadlines.get(chosen or "")
+
+    def channel_of(self, rule: Rule) -> Channel | None:
+        agency = self.agencies.get(rule.agency or "")
+        chosen = rule.channel or (agency.channel if agency else None)
+        return self.channels.get(chosen or "")
 
     @property
     def families(self) -> set[str]:
