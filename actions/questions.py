@@ -31,6 +31,7 @@ from bot.domain.conversation.turn import (
 from bot.domain.knowledge.answers import Answer, explain_answer, in_short, part
 from bot.domain.knowledge.loader import knowledge
 from bot.domain.knowledge.matcher import read_message
+from bot.domain.knowledge.sources import source_answer
 from bot.shared.clock import today
 from bot.shared.words import sentence_spans
 
@@ -165,6 +166,23 @@ class ActionExplainAnswer(Action):
         rules = list(last.get("rules") or []) if isinstance(last, dict) else []
         question = str(tracker.latest_message.get("text") or "")
         send(dispatcher, explain_answer(knowledge(), rules, today(), question))
+        return []
+
+
+class ActionTellSource(Action):
+    """ "Waar staat dat?": the law, website and page behind the last answer."""
+
+    def name(self) -> str:
+        return "action_tell_source"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        last = tracker.get_slot("last_answer") or {}
+        last = last if isinstance(last, dict) else {}
+        rules = [str(rule) for rule in last.get("rules") or last.get("sources") or []]
+        agencies = [str(agency) for agency in last.get("agencies") or []]
+        send(dispatcher, source_answer(knowledge(), rules, agencies))
         return []
 
 

@@ -786,3 +786,10 @@ async def test_a_later_answer_never_reads_as_undoing_an_earlier_one() -> None:
         [("adult_moving_in", 0.9)],
     )
     assert "answer.earlier_still_holds" in later
+
+
+def test_the_words_do_not_overrule_an_unsure_reading_of_the_current_situation() -> None:
+    ranking = [("volunteering", 0.49), ("gifts", 0.28), ("none", 0.05)]
+    assert read_ranking(ranking, "gifts").label == "gifts"
+    assert read_ranking(ranking, "gifts", current="volunteering").label == "volunteering"
+    assert read_ranking(ranking, "gifts", current="abroad").label == "gifts"

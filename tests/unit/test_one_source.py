@@ -18,6 +18,7 @@ from bot.domain.checklist.render import checklist_answer
 from bot.domain.knowledge.answers import Answer, explain_answer, rules_answer
 from bot.domain.knowledge.loader import DATA_DIR, knowledge, load_knowledge
 from bot.domain.knowledge.matcher import Reading
+from bot.domain.knowledge.sources import source_answer
 from bot.i18n.catalogs import MessageCatalogs
 from bot.i18n.maintenance import po_file, read_catalog
 from bot.nlg.renderer import Renderer
@@ -136,3 +137,23 @@ def test_one_edited_percentage_changes_the_answer_and_the_checklist(
     listed = texts(renderer, checklist_answer(data, kb, checklist))
     for said in (answer, listed):
         assert "naar 45%" in said and "50%" not in said, said
+
+
+def test_where_it_says_so_names_the_law_site_and_day_of_each_rule(renderer: Renderer) -> None:
+    kb = knowledge()
+    said = texts(renderer, source_answer(kb, ["work_ww", "toeslagen_income"], []))
+    assert "Werkloosheidswet" in said and "uwv.nl" in said, said
+    assert "inkomensafhankelijke regelingen" in said and "belastingdienst.nl" in said, said
+    assert "nagekeken op 28 november 2026" in said, said
+    english = texts(renderer, source_answer(kb, ["gift_bijstand"], []), "en")
+    assert "Participatiewet" in english and "municipality's website" in english, english
+
+
+def test_where_it_says_so_after_a_checklist_names_the_desks_websites(renderer: Renderer) -> None:
+    said = texts(renderer, source_answer(knowledge(), [], ["svb", "toeslagen"]))
+    assert "svb.nl" in said and "toeslagen.nl" in said and "nagekeken" not in said, said
+
+
+def test_where_it_says_so_before_any_answer_says_there_is_none_yet(renderer: Renderer) -> None:
+    said = texts(renderer, source_answer(knowledge(), [], []))
+    assert "nog geen antwoord" in said, said

@@ -55,10 +55,14 @@ def sentence_labels_of(latest_message: dict[str, Any]) -> list[tuple[str, float,
     ]
 
 
-def read_ranking(ranking: list[tuple[str, float]], hint: str | None = None) -> SituationReading:
+def read_ranking(
+    ranking: list[tuple[str, float]], hint: str | None = None, current: str | None = None
+) -> SituationReading:
     """The reader's ranking, with the situation the words name clearly (`hint`) as one more
     feature: it decides only where the reader is not sure, or reads "none" without being
-    very sure of that (a short English message, a phrasing it has not seen)."""
+    very sure of that (a short English message, a phrasing it has not seen). A reading of
+    the conversation's `current` situation is not overruled by the words ("moet ik de
+    vergoeding van de voedselbank melden?" while talking about volunteering there)."""
     if not ranking:
         return SituationReading(hint, HINTED) if hint else SituationReading()
     best, sure = ranking[0]
@@ -67,7 +71,7 @@ def read_ranking(ranking: list[tuple[str, float]], hint: str | None = None) -> S
         unsure = sure < NONE_SURE
     else:  # the words may pick another label the reader ranks, or overrule a weak reading
         unsure = sure < READ_SURE and (hint in ranked or sure < HINT_OVERRULES)
-    if hint is not None and best != hint and unsure:
+    if hint is not None and best not in (hint, current) and unsure:
         return SituationReading(hint, ranked.get(hint, HINTED))
     if best == NOTHING or (sure < READ_MIN and best != hint):
         return SituationReading(confidence=sure)

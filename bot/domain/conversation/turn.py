@@ -398,7 +398,9 @@ def answer_turn(turn: TurnInput, age_answer: int | None = None) -> TurnResult:
     trip = bool(turn.facts.destinations) and turn.facts.days is not None
     hint = word_hint(reading, turn.text, turn.intent, data, trip)
     gemeente = turn.facts.gemeente
-    read = _whose_work(_who_moves_in(read_ranking(turn.ranking, hint), turn), turn)
+    read = _whose_work(
+        _who_moves_in(read_ranking(turn.ranking, hint, frame.situation), turn), turn
+    )
     read = _news_not_context(_trip_not_a_move(read, turn), turn)
     read = _like_the_words(read, hint, merge(frame.benefits, reading.had), kb, data)
     turn = replace(turn, hint=hint, reading=read, gemeente=gemeente)
@@ -698,7 +700,12 @@ def _answer(
         # A relative's own benefit ("mijn zus heeft ww en verkoopt taarten", "mijn moeder
         # heeft aow, haar vriend trekt bij haar in"): the rule for theirs, theirs to report.
         answer = other_person_answer(kb, relatives, situation_id, turn.today)
-        frame.last_answer = {"situation": situation_id, "kind": "other_person", "others": relatives}
+        frame.last_answer = {
+            "situation": situation_id,
+            "kind": "other_person",
+            "others": relatives,
+            "sources": answer.rules,
+        }
         if situation.kind == "permission" or turn.pending is not None:
             return TurnResult("answered", answer, frame)
         # A change at home ("mijn zoon gaat op kamers") may touch the person's own benefits
@@ -945,7 +952,12 @@ def _relatives_answer(
 ) -> TurnResult:
     """The rule for a relative's own benefit, theirs to report to their agency."""
     answer = other_person_answer(kb, relatives, situation_id, turn.today)
-    frame.last_answer = {"situation": situation_id, "kind": "other_person", "others": relatives}
+    frame.last_answer = {
+        "situation": situation_id,
+        "kind": "other_person",
+        "others": relatives,
+        "sources": answer.rules,
+    }
     return TurnResult("answered", answer, frame)
 
 
@@ -1032,7 +1044,13 @@ def _checklist(
     gemeente = frame.facts.get("gemeente") or (previous.gemeente if previous else None)
     day, days = event_date(text, turn.today), _dates_per_event(turn, text, events, data)
     checklist = build_checklist(data, kb, events, benefits, turn.today, gemeente, day, days)
-    frame.last_answer = {"situation": frame.situation, "events": events, "kind": "checklist"}
+    desks = dict.fromkeys(AGENCY_OF_DESK[item.desk] for item in checklist.to_do)
+    frame.last_answer = {
+        "situation": frame.situation,
+        "events": events,
+        "kind": "checklist",
+        "agencies": list(desks),
+    }
     return TurnResult(
         "answered", checklist_answer(data, kb, checklist), frame, None, checklist.as_slot()
     )

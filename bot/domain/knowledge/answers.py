@@ -366,6 +366,7 @@ def other_person_answer(
     report to their agency. `brief`: without the rule, which speaks to "je" (a relative's
     benefit named beside the person's own answer)."""
     messages: list[Message] = []
+    applied: list[str] = []
     rules = knowledge.situations[situation].rules
     for benefit, word in other_words.items():
         agency = knowledge.benefits[benefit].agency
@@ -381,10 +382,14 @@ def other_person_answer(
             ]
         )
         rule_id = rules.get(knowledge.benefits[benefit].family)
+        if rule_id is not None:
+            applied.append(rule_id)
         if rule_id is not None and not brief:  # the rule itself: its reason, what to do
             messages += _rule_messages(knowledge, knowledge.rules[rule_id], None, today)[:2]
     messages.append([part("other.you")])
-    return with_offer("other_person", messages)
+    answer = with_offer("other_person", messages)
+    answer.rules = list(dict.fromkeys(applied))
+    return answer
 
 
 # Situations where money is earned: the income tax return is where it goes (rules-reference

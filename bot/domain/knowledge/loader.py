@@ -99,6 +99,7 @@ def load_knowledge(data_dir: Path = DATA_DIR) -> Knowledge:
             id=key,
             name_key=item["name_key"],
             source=item["source"],
+            site=str(item.get("site") or ""),
             deadline=item.get("deadline"),
             channel=item.get("channel"),
             online=channel.name if channel else "",

@@ -14,8 +14,8 @@ VERDICTS: tuple[str, ...] = ("allowed", "allowed_report", "report_before", "not_
 class Source:
     """Where a rule is written down: what `waar staat dat?` answers.
 
-    `site`: the public website a person can read it on ("uwv.nl"; empty: the gemeente's
-    own site); `url`: the page, where one is known; `law`: the law it comes from;
+    `site`: the public website a person can read it on ("uwv.nl"; "gemeente": the
+    person's own gemeente's); `url`: the page, where one is known; `law`: the law it comes from;
     `ref`: the section of the rules reference the maintainers checked it against, on
     `checked`."""
 
@@ -74,6 +74,7 @@ class Agency:
     id: str
     name_key: str
     source: str
+    site: str = ""  # its public website ("gemeente": the person's own gemeente's)
     # How a change is usually reported to it and by when (reporting.yml ids); a rule can
     # name others.
     deadline: str | None = None
