@@ -398,9 +398,7 @@ def answer_turn(turn: TurnInput, age_answer: int | None = None) -> TurnResult:
     trip = bool(turn.facts.destinations) and turn.facts.days is not None
     hint = word_hint(reading, turn.text, turn.intent, data, trip)
     gemeente = turn.facts.gemeente
-    read = _whose_work(
-        _who_moves_in(read_ranking(turn.ranking, hint, frame.situation), turn), turn
-    )
+    read = _whose_work(_who_moves_in(read_ranking(turn.ranking, hint, frame.situation), turn), turn)
     read = _news_not_context(_trip_not_a_move(read, turn), turn)
     read = _like_the_words(read, hint, merge(frame.benefits, reading.had), kb, data)
     turn = replace(turn, hint=hint, reading=read, gemeente=gemeente)
