@@ -1,17 +1,26 @@
 """Send an answer (messages of catalog keys) through Rasa's dispatcher: the NLG endpoint
-turns each message into words; buttons go with the last message."""
+turns each message into words; buttons go with the last message. On a phone every message
+is a buzz: the light offer of more help rides along with the message before it."""
 
 from __future__ import annotations
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.domain.knowledge.answers import Answer
+from bot.domain.knowledge.answers import OFFER_KEY, Answer, Message
 from bot.shared.text_keys import COMPOSED_RESPONSE
 
 
+def as_sent(messages: list[Message]) -> list[Message]:
+    """The messages as they go out: an offer on its own joins the message before it."""
+    if len(messages) >= 2 and [p.get("key") for p in messages[-1]] == [OFFER_KEY]:
+        return [*messages[:-2], [*messages[-2], *messages[-1]]]
+    return messages
+
+
 def send(dispatcher: CollectingDispatcher, answer: Answer) -> None:
-    last = len(answer.messages) - 1
-    for index, message in enumerate(answer.messages):
+    messages = as_sent(answer.messages)
+    last = len(messages) - 1
+    for index, message in enumerate(messages):
         options = [
             {"title_key": title_key, "payload": payload} for title_key, payload in answer.buttons
         ]

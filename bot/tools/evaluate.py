@@ -45,6 +45,8 @@ class StepResult:
     reply: str
     missing: list[str]
     unwanted: list[str]
+    messages: int = 0  # how many chat messages the answer took
+    words: int = 0  # their words, without button titles
 
 
 @dataclass
@@ -137,7 +139,11 @@ def run_case(rasa_url: str, case: Case) -> Outcome:
                     "/webhooks/rest/webhook", json={"sender": sender, "message": step.say}
                 )
                 response.raise_for_status()
-                outcome.results.append(judge(step, reply_text(response.json())))
+                replies = response.json()
+                result = judge(step, reply_text(replies))
+                texts = [str(m["text"]) for m in replies if m.get("text")]
+                result.messages, result.words = len(texts), sum(len(t.split()) for t in texts)
+                outcome.results.append(result)
     except (httpx.HTTPError, ValueError) as error:
         outcome.error = str(error)
     return outcome
@@ -166,7 +172,25 @@ def report(outcomes: Sequence[Outcome]) -> float:
     right = sum(1 for r in checked if not (r.missing or r.unwanted))
     print(f"\neval: {len(outcomes) - len(failed)} of {len(outcomes)} cases pass ({rate:.1%});")
     print(f"eval: {right} of {len(checked)} checked steps right")
+    print_answer_sizes(outcomes)
     return rate
+
+
+def print_answer_sizes(outcomes: Sequence[Outcome]) -> None:
+    """How long answers are on a phone: messages and words per answer (issue: at most 3
+    messages on average, none over 6)."""
+    sized = [(o.case.id, r) for o in outcomes for r in o.results if r.messages]
+    if not sized:
+        return
+    longest_id, longest = max(sized, key=lambda item: item[1].messages)
+    wordiest_id, wordiest = max(sized, key=lambda item: item[1].words)
+    average = sum(r.messages for _, r in sized) / len(sized)
+    words = sum(r.words for _, r in sized) / len(sized)
+    print(
+        f"eval: answer size over {len(sized)} answers: {average:.1f} messages on average, "
+        f"at most {longest.messages} ({longest_id}); {words:.0f} words on average, "
+        f"at most {wordiest.words} ({wordiest_id})"
+    )
 
 
 def evaluate_files(

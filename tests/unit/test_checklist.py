@@ -197,13 +197,17 @@ def test_several_events_give_one_merged_list(data: LifeEventData) -> None:
     assert {item.event for item in checklist.to_do} == set(events)
     numbers = [item.desk for item in checklist.to_do]
     assert numbers.count("bijstand") == 2  # one desk, both events
-    headings = [
-        message[0] for message in checklist_answer(data, knowledge(), checklist).messages[1:]
-    ]
-    same_desk = [h for h in headings if h["key"] == "checklist.item.also"]
+    answer = checklist_answer(data, knowledge(), checklist)
+    desk_messages = [m for m in answer.messages if any(p["key"] == "checklist.item" for p in m)]
     per_desk = Counter((item.desk, item.benefits) for item in checklist.to_do)
-    assert len(same_desk) == sum(count - 1 for count in per_desk.values()) > 0
-    assert all(h["args"]["event"]["key"].startswith("event.") for h in same_desk)
+    assert len(desk_messages) == len(per_desk)  # one message per desk, however many events
+    shared = [m for m in desk_messages if any(p["key"] == "checklist.for_event" for p in m)]
+    assert len(shared) == sum(1 for count in per_desk.values() if count > 1) > 0
+    for message in shared:  # each desk's channel and warning are said once
+        keys = [p["key"] for p in message]
+        assert keys.count("checklist.warn") <= 1
+        channels = [key for key in keys if key.startswith("channel.")]
+        assert len(channels) == len(set(channels))
 
 
 @pytest.mark.parametrize(

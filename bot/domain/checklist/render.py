@@ -1,7 +1,8 @@
 """Turn a checklist into chat messages made of catalog keys (the NLG endpoint adds words).
 
-One short message per thing to do, numbered, most urgent first; then one message with the
-desks where nothing needs doing; then what to do when a date has already passed.
+One message per desk, numbered, most urgent first (the introduction joins the first); then
+one message with the desks where nothing needs doing, the gemeente's own rules and what to
+do when a date has already passed.
 """
 
 from __future__ import annotations
@@ -31,38 +32,52 @@ def _what(item: Item) -> dict[str, str]:
     return {"key": f"event.{item.event}.what"}
 
 
-def _to_do_message(
-    data: LifeEventData, kb: Knowledge, number: int, item: Item, *, same_desk: bool = False
-) -> Message:
-    """`same_desk`: the desk already has a message for another event; say which one this is."""
+def _do_lines(data: LifeEventData, kb: Knowledge, item: Item) -> Message:
+    """What to do at the desk for one event, with its note."""
     cell = item.cell
-    if same_desk:
-        event = {"key": data.events[item.event].name_key}
-        heading = part("checklist.item.also", n=number, desk=desk_label(kb, item), event=event)
-    else:
-        heading = part("checklist.item", n=number, desk=desk_label(kb, item))
-    message: Message = [heading]
+    lines: Message = []
     if cell.duty == "partly" and cell.comes_from:
         # The note says what the automatic exchange leaves out.
         source = {"key": data.sources[cell.comes_from]}
-        message.append(part("checklist.do.partly", source=source))
+        lines.append(part("checklist.do.partly", source=source))
         if not cell.note:
-            message.append(part("checklist.do.also", what=_what(item)))
+            lines.append(part("checklist.do.also", what=_what(item)))
     elif cell.duty == "check":
-        message.append(part("checklist.do.check", what=_what(item)))
+        lines.append(part("checklist.do.check", what=_what(item)))
     else:
-        message.append(part("checklist.do.must", what=_what(item)))
+        lines.append(part("checklist.do.must", what=_what(item)))
     if cell.note:
-        message.append(keyed(cell.note, **every_reporting(kb)))
-    if cell.deadline:
-        message.append(deadline_sentence(data.deadlines[cell.deadline]))
+        lines.append(keyed(cell.note, **every_reporting(kb)))
+    return lines
+
+
+def _when_line(item: Item) -> Message:
     if item.late:
-        message.append(part("checklist.due.past"))
-    elif item.due is not None:
-        message.append(part("checklist.due", day=item.due.isoformat()))
-    if cell.channel:
-        message.append(channel_sentence(data.channels[cell.channel]))
-    if cell.warn:
+        return [part("checklist.due.past")]
+    if item.due is not None:
+        return [part("checklist.due", day=item.due.isoformat())]
+    return []
+
+
+def _desk_message(data: LifeEventData, kb: Knowledge, number: int, items: list[Item]) -> Message:
+    """One message per desk: what to do for each event there, then the deadline, channel
+    and warning the events share, each said once."""
+    message: Message = [part("checklist.item", n=number, desk=desk_label(kb, items[0]))]
+    deadlines = {item.cell.deadline for item in items}
+    shared_deadline = len(deadlines) == 1 and all(i.due is None and not i.late for i in items)
+    for item in items:
+        if len(items) > 1:
+            event = {"key": data.events[item.event].name_key}
+            message.append(part("checklist.for_event", event=event))
+        message += _do_lines(data, kb, item)
+        if item.cell.deadline and not shared_deadline:
+            message.append(deadline_sentence(data.deadlines[item.cell.deadline]))
+        message += _when_line(item)
+    if shared_deadline and items[0].cell.deadline:
+        message.append(deadline_sentence(data.deadlines[items[0].cell.deadline]))
+    for channel in dict.fromkeys(item.cell.channel for item in items if item.cell.channel):
+        message.append(channel_sentence(data.channels[str(channel)]))
+    if any(item.cell.warn for item in items):
         message.append(part("checklist.warn"))
     return message
 
@@ -115,23 +130,27 @@ def gemeente_notes(data: LifeEventData, gemeente: str) -> Message:
 
 def checklist_answer(data: LifeEventData, kb: Knowledge, checklist: Checklist) -> Answer:
     names = [data.events[event].name_key for event in checklist.events]
-    messages: list[Message] = []
     to_do = checklist.to_do
     intro_key = N_("checklist.intro") if to_do else N_("checklist.intro.nothing")
-    messages.append([part(intro_key, events={"keys": names})])
-    # One number per desk: several events at the same desk stay together, each in its own
-    # short message, in the order of the desk's most urgent item.
+    intro: Message = [part(intro_key, events={"keys": names})]
+    # One number and one message per desk, in the order of the desk's most urgent item;
+    # the introduction goes with the first, the desks with nothing to do in one more.
     by_desk: dict[tuple[str, tuple[str, ...]], list[Item]] = {}
     for item in to_do:
         by_desk.setdefault((item.desk, item.benefits), []).append(item)
-    for number, items in enumerate(by_desk.values(), start=1):
-        for index, item in enumerate(items):
-            messages.append(_to_do_message(data, kb, number, item, same_desk=index > 0))
-    for extra in (_nothing_message(data, kb, checklist), _gemeente_message(data, checklist)):
-        if extra:
-            messages.append(extra)
+    messages = [
+        _desk_message(data, kb, number, items)
+        for number, items in enumerate(by_desk.values(), start=1)
+    ]
+    if messages:
+        messages[0] = [*intro, *messages[0]]
+    else:
+        messages = [intro]
+    rest = [*_nothing_message(data, kb, checklist), *_gemeente_message(data, checklist)]
     if checklist.late:
-        messages.append([part("checklist.late"), part("mistake.consequences")])
+        rest += [part("checklist.late"), part("mistake.consequences")]
+    if rest:
+        messages.append(rest)
     return with_offer(CHECKLIST_KIND, messages)
 
 

@@ -668,11 +668,13 @@ def _answer(
     if not (follow_up and kept_events) and any(data.events[e].kind == "life" for e in events):
         # A change at home with more news in the same message ("… en ik ga werken"): the
         # other changes the words name, and the reader hears too, go on the same list.
+        # Asked who must know, every change the words name goes on it.
         ranked = _heard_anywhere(turn)
         events += [
             e
             for e in _news_named(turn.text, data)
-            if e not in events and ranked.get(label_of_event(e, data), 0.0) >= READ_MIN
+            if e not in events
+            and (wants_list or ranked.get(label_of_event(e, data), 0.0) >= READ_MIN)
         ]
         events += [e for e in _sure_in_a_sentence(turn, data) if e not in events]
     life = [e for e in events if data.events[e].kind == "life"]

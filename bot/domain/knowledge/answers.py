@@ -59,9 +59,12 @@ class Answer:
     rules: list[str] = field(default_factory=list)  # the rules it applied ("waarom?")
 
 
+OFFER_KEY = N_("answer.offer")
+
+
 def with_offer(kind: str, messages: list[Message]) -> Answer:
     """An answer that ends with the light offer of more help (and its buttons)."""
-    return Answer(kind, [*messages, [part("answer.offer")]], list(OFFER_BUTTONS))
+    return Answer(kind, [*messages, [part(OFFER_KEY)]], list(OFFER_BUTTONS))
 
 
 def agencies_of(knowledge: Knowledge, benefits: list[str]) -> list[str]:
@@ -136,8 +139,15 @@ def _rule_messages(
         verdict = f"verdict.change.{rule.verdict}" if change else f"verdict.{rule.verdict}"
         first.append(keyed(verdict, benefits={"keys": names}))
     first.append(keyed(rule.why_key, **inline))
+    for name, only_for in rule.lines.items():  # lines for some of the person's benefits
+        if benefits and set(only_for) & set(benefits):
+            first.append(keyed(f"rule.{rule.id}.{name}", **inline))
     messages = [first, [keyed(rule.todo_key, **inline)]]
     return [*messages, notes] if notes else messages
+
+
+def _joined(messages: list[Message]) -> Message:
+    return [piece for message in messages for piece in message]
 
 
 def rules_answer(
@@ -154,9 +164,6 @@ def rules_answer(
     situation = knowledge.situations[reading.situation]
     change = change or situation.kind == "change"
     messages: list[Message] = []
-    applied: list[str] = list(situation.general)
-    for rule_id in situation.general:
-        messages += _rule_messages(knowledge, knowledge.rules[rule_id], None, today)
     groups: dict[str, list[str]] = {}
     for benefit in benefits:
         family = knowledge.benefits[benefit].family
@@ -167,17 +174,20 @@ def rules_answer(
         rule = resolve_rule(knowledge, family_rule, reading.age, days, reading.members)
         if benefit not in groups.setdefault(rule.id, []):
             groups[rule.id].append(benefit)
-    for rule_id, group in groups.items():
-        messages += _rule_messages(knowledge, knowledge.rules[rule_id], group, today, change)
-        sum_message = sums_for(knowledge, rule_id, facts or {}, today)
-        if sum_message:
-            messages.append(sum_message)
-    applied += list(groups)
+    for rule_id, group in groups.items():  # one message per rule: fewer buzzes on a phone
+        said = _rule_messages(knowledge, knowledge.rules[rule_id], group, today, change)
+        said.append(sums_for(knowledge, rule_id, facts or {}, today) or [])
+        messages.append(_joined(said))
+    applied = list(groups)
+    # The general rules come after the verdict for the person's own benefits: answer first.
+    for rule_id in situation.general:
+        messages.append(_joined(_rule_messages(knowledge, knowledge.rules[rule_id], None, today)))
+    applied += list(situation.general)
     details = [rule for rule in situation.details if rule in reading.details]
     families = {knowledge.benefits[benefit].family for benefit in benefits}
     details += [rule for rule, wanted in situation.afterwards.items() if families & set(wanted)]
     for rule_id in details:  # after the verdict for the person's own benefit
-        messages += _rule_messages(knowledge, knowledge.rules[rule_id], None, today)
+        messages.append(_joined(_rule_messages(knowledge, knowledge.rules[rule_id], None, today)))
     applied += details
     if reading.growing:
         messages.append([part("answer.growing")])
@@ -371,21 +381,20 @@ def other_person_answer(
     for benefit, word in other_words.items():
         agency = knowledge.benefits[benefit].agency
         who_key = "relative." + (word if word in RELATIVE_WORDS else "someone")
-        messages.append(
-            [
-                part(
-                    "other.intro",
-                    benefit={"key": knowledge.benefits[benefit].name_key},
-                    who={"key": who_key},
-                ),
-                part("other.todo", agency={"key": knowledge.agencies[agency].name_key}),
-            ]
-        )
+        message: Message = [
+            part(
+                "other.intro",
+                benefit={"key": knowledge.benefits[benefit].name_key},
+                who={"key": who_key},
+            ),
+            part("other.todo", agency={"key": knowledge.agencies[agency].name_key}),
+        ]
         rule_id = rules.get(knowledge.benefits[benefit].family)
         if rule_id is not None:
             applied.append(rule_id)
         if rule_id is not None and not brief:  # the rule itself: its reason, what to do
-            messages += _rule_messages(knowledge, knowledge.rules[rule_id], None, today)[:2]
+            message += _joined(_rule_messages(knowledge, knowledge.rules[rule_id], None, today)[:2])
+        messages.append(message)
     messages.append([part("other.you")])
     answer = with_offer("other_person", messages)
     answer.rules = list(dict.fromkeys(applied))

@@ -126,6 +126,10 @@ def load_knowledge(data_dir: Path = DATA_DIR) -> Knowledge:
             source=_source(item["source"], f"rules.yml {key}"),
             deadline=item.get("deadline"),
             channel=item.get("channel"),
+            lines={
+                str(name): tuple(str(benefit) for benefit in benefits)
+                for name, benefits in (item.get("lines") or {}).items()
+            },
             figures=dict(item.get("figures") or {}),
             variants=tuple(
                 Variant(**{**variant, "members": tuple(variant.get("members") or ())})
@@ -206,6 +210,9 @@ def check_references(knowledge: Knowledge) -> None:
             rule.channel is None or rule.channel in knowledge.channels,
             f"rule {rule.id}: unknown channel {rule.channel!r}",
         )
+        for benefits in rule.lines.values():
+            for benefit_id in benefits:
+                require(benefit_id in knowledge.benefits, f"rule {rule.id}: unknown {benefit_id}")
         for figure in rule.figures.values():
             require(figure in knowledge.figures, f"rule {rule.id}: unknown figure {figure!r}")
         for variant in rule.variants:

@@ -141,6 +141,9 @@ class Rule:
     # By when and how to report it (reporting.yml ids; None: the agency's own).
     deadline: str | None = None
     channel: str | None = None
+    # Lines said only to people with one of these benefits (text rule.<id>.<name>): "Was je
+    # alleenstaande ouder?" is for someone with kindgebonden budget, not for everyone.
+    lines: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def by_age(self) -> bool:
