@@ -30,7 +30,7 @@ export $(shell sed -n 's/^\([A-Z_][A-Z0-9_]*\)=.*/\1/p' .env)
 endif
 
 .PHONY: help setup run chat test test-services lint unit validate train rasa-test e2e eval eval-dev \
-        bench nlu-cv i18n db clean
+        bench nlu-cv i18n db clean figures
 
 help:
 	@echo "make run    start Rasa (5005), the action server (5055) and the app service (8000)"
@@ -40,6 +40,7 @@ help:
 	@echo "make bench  latency, memory, and the gateway against direct Rasa at 20 conversations"
 	@echo "make nlu-cv intent F1 (5-fold) and the situation and feeling readers' macro F1"
 	@echo "make i18n   extract, update and compile the text catalogs"
+	@echo "make figures  yearly figures that end within 60 days or are not verified today"
 
 # --- environments, from the committed lock files -------------------------------------
 .venv/.installed: requirements/app.lock
@@ -84,8 +85,12 @@ chat: .venv/.installed
 	@$(APP_PY) -m bot chat
 
 # --- README command 2 ---------------------------------------------------------------
-test: setup test-services lint unit validate rasa-test e2e eval
+test: setup test-services lint unit validate rasa-test e2e eval figures
 	@echo "make test: all checks passed"
+
+# Yearly figures that end within 60 days or have no verified value today: warnings only.
+figures: .venv/.installed
+	$(APP_PY) -m bot figures
 
 # PostgreSQL and Redis (production stores) and Chromium (kiosk page) for the e2e tests,
 # from Debian's packages.

@@ -43,6 +43,7 @@ def _parser() -> argparse.ArgumentParser:
     create = admin_commands.add_parser("create-caseworker", help="create an inbox account")
     create.add_argument("--username", required=True)
     create.add_argument("--team", required=True, help="a team from bot/handoff/data/teams.yml")
+    commands.add_parser("figures", help="warn about yearly figures that end soon or are missing")
     bench = commands.add_parser("bench", help="measure latency, throughput and memory")
     bench.add_argument("--conversations", type=int, default=10)
     bench.add_argument("--rounds", type=int, default=3)
@@ -116,6 +117,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return evaluate_files(settings, args.files, args.min_pass_rate, args.workers, args.also)
     if args.command == "admin":
         return _create_caseworker(settings.database_url, args.username, args.team)
+    if args.command == "figures":  # warnings only: an unverified figure is hedged, not stated
+        from bot.shared.clock import today
+        from bot.tools.figures_report import report
+
+        report(today())
+        return 0
     if args.command == "bench":
         from bot.tools.bench import bench
 

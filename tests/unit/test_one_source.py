@@ -16,6 +16,7 @@ from bot.domain.checklist.builder import build_checklist
 from bot.domain.checklist.loader import load_life_events
 from bot.domain.checklist.render import checklist_answer
 from bot.domain.knowledge.answers import Answer, explain_answer, rules_answer
+from bot.domain.knowledge.figures import ending_soon, without_verified_figure
 from bot.domain.knowledge.loader import DATA_DIR, knowledge, load_knowledge
 from bot.domain.knowledge.matcher import Reading
 from bot.domain.knowledge.sources import source_answer
@@ -157,3 +158,15 @@ def test_where_it_says_so_after_a_checklist_names_the_desks_websites(renderer: R
 def test_where_it_says_so_before_any_answer_says_there_is_none_yet(renderer: Renderer) -> None:
     said = texts(renderer, source_answer(knowledge(), [], []))
     assert "nog geen antwoord" in said, said
+
+
+def test_make_figures_warns_about_values_ending_soon_and_missing_ones() -> None:
+    kb = knowledge()
+    december = {w.figure for w in ending_soon(kb, dt.date(2026, 12, 3))}
+    june = {w.figure for w in ending_soon(kb, dt.date(2026, 6, 1))}
+    assert "huurtoeslag_vermogensgrens" in december and "huurtoeslag_vermogensgrens" not in june
+    missing = {w.figure: w.used_by for w in without_verified_figure(kb, dt.date(2026, 12, 3))}
+    assert "volunteering × bijstand" in missing["vrijwilligersvergoeding_maand"]
+    assert "vrijwilligersvergoeding_maand" not in {
+        w.figure for w in without_verified_figure(kb, dt.date(2025, 6, 1))
+    }
