@@ -96,8 +96,8 @@ def knowledge_keys(knowledge: Knowledge) -> Iterable[tuple[str, str]]:
     for rule in knowledge.rules.values():
         yield rule.why_key, f"why, rule {rule.id} ({rule.source.ref})"
         yield rule.todo_key, f"what to do, rule {rule.id}"
-        for name, benefits in rule.lines.items():
-            yield f"rule.{rule.id}.{name}", f"a line for people with {', '.join(benefits)} only"
+        for name in rule.lines:
+            yield f"rule.{rule.id}.{name}", f"a line of rule {rule.id} for some people only"
     for figure in knowledge.figures.values():
         if not any(value.open_ended for value in figure.values):
             yield f"figure.{figure.id}", "what the figure is, used inside figure.* sentences"

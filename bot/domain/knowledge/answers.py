@@ -19,6 +19,7 @@ from bot.domain.knowledge.reporting import agency_reporting, every_reporting, ru
 from bot.domain.knowledge.sums import sums_for
 from bot.domain.knowledge.vocabulary import grouped_terms
 from bot.shared.text_keys import N_
+from bot.shared.words import has_any, normalise
 
 # Words for a relative (vocabulary.yml household), each with a catalog key
 # relative.<word> ("je zus", "your sister") used in "dit gaat over de WW van je zus".
@@ -106,10 +107,12 @@ def _rule_messages(
     benefits: list[str] | None,
     today: dt.date,
     change: bool = False,
+    said: str = "",
 ) -> list[Message]:
     """Two short messages: the verdict and why, then what to do (with any figures).
 
-    `benefits`: the person's benefits this rule answers for (None: a general rule).
+    `benefits`: the person's benefits this rule answers for (None: a general rule); `said`:
+    the person's words, for lines meant for some people only.
     """
     inline: dict[str, Any] = rule_reporting(knowledge, rule)
     notes: Message = []
@@ -139,8 +142,9 @@ def _rule_messages(
         verdict = f"verdict.change.{rule.verdict}" if change else f"verdict.{rule.verdict}"
         first.append(keyed(verdict, benefits={"keys": names}))
     first.append(keyed(rule.why_key, **inline))
-    for name, only_for in rule.lines.items():  # lines for some of the person's benefits
-        if benefits and set(only_for) & set(benefits):
+    for name, line in rule.lines.items():  # lines for some people only
+        has_benefit = bool(benefits and set(line.benefits) & set(benefits))
+        if has_benefit or (line.words and has_any(normalise(said), line.words)):
             first.append(keyed(f"rule.{rule.id}.{name}", **inline))
     messages = [first, [keyed(rule.todo_key, **inline)]]
     return [*messages, notes] if notes else messages
@@ -175,7 +179,8 @@ def rules_answer(
         if benefit not in groups.setdefault(rule.id, []):
             groups[rule.id].append(benefit)
     for rule_id, group in groups.items():  # one message per rule: fewer buzzes on a phone
-        said = _rule_messages(knowledge, knowledge.rules[rule_id], group, today, change)
+        rule = knowledge.rules[rule_id]
+        said = _rule_messages(knowledge, rule, group, today, change, reading.raw_text)
         said.append(sums_for(knowledge, rule_id, facts or {}, today) or [])
         messages.append(_joined(said))
     applied = list(groups)

@@ -23,6 +23,7 @@ from bot.domain.knowledge.model import (
     FigureValue,
     Knowledge,
     Rule,
+    RuleLine,
     Situation,
     Source,
     Variant,
@@ -65,6 +66,16 @@ def _source(raw: Any, where: str) -> Source:
         site=str(raw.get("site") or ""),
         url=str(raw.get("url") or ""),
         law=str(raw.get("law") or ""),
+    )
+
+
+def _line(raw: Any) -> RuleLine:
+    """A rule's line for some people: a list of benefits, or {benefits, words}."""
+    if isinstance(raw, list):
+        return RuleLine(benefits=tuple(str(b) for b in raw))
+    return RuleLine(
+        benefits=tuple(str(b) for b in raw.get("benefits") or ()),
+        words=tuple(str(w) for w in raw.get("words") or ()),
     )
 
 
@@ -126,10 +137,7 @@ def load_knowledge(data_dir: Path = DATA_DIR) -> Knowledge:
             source=_source(item["source"], f"rules.yml {key}"),
             deadline=item.get("deadline"),
             channel=item.get("channel"),
-            lines={
-                str(name): tuple(str(benefit) for benefit in benefits)
-                for name, benefits in (item.get("lines") or {}).items()
-            },
+            lines={str(name): _line(raw) for name, raw in (item.get("lines") or {}).items()},
             figures=dict(item.get("figures") or {}),
             variants=tuple(
                 Variant(**{**variant, "members": tuple(variant.get("members") or ())})
@@ -210,8 +218,8 @@ def check_references(knowledge: Knowledge) -> None:
             rule.channel is None or rule.channel in knowledge.channels,
             f"rule {rule.id}: unknown channel {rule.channel!r}",
         )
-        for benefits in rule.lines.values():
-            for benefit_id in benefits:
+        for line in rule.lines.values():
+            for benefit_id in line.benefits:
                 require(benefit_id in knowledge.benefits, f"rule {rule.id}: unknown {benefit_id}")
         for figure in rule.figures.values():
             require(figure in knowledge.figures, f"rule {rule.id}: unknown figure {figure!r}")

@@ -128,6 +128,15 @@ def _within(value: int, low: int | None, high: int | None) -> bool:
 
 
 @dataclass(frozen=True)
+class RuleLine:
+    """Who a rule's extra line is for: people with one of `benefits`, or who said one of
+    `words` ("alleenstaande moeder")."""
+
+    benefits: tuple[str, ...] = ()
+    words: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Rule:
     id: str
     verdict: Verdict
@@ -141,9 +150,9 @@ class Rule:
     # By when and how to report it (reporting.yml ids; None: the agency's own).
     deadline: str | None = None
     channel: str | None = None
-    # Lines said only to people with one of these benefits (text rule.<id>.<name>): "Was je
-    # alleenstaande ouder?" is for someone with kindgebonden budget, not for everyone.
-    lines: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Lines said only to some people (text rule.<id>.<name>): "Was je alleenstaande ouder?"
+    # is for someone with kindgebonden budget, not for everyone.
+    lines: dict[str, RuleLine] = field(default_factory=dict)
 
     @property
     def by_age(self) -> bool:
