@@ -793,3 +793,9 @@ def test_the_words_do_not_overrule_an_unsure_reading_of_the_current_situation() 
     assert read_ranking(ranking, "gifts").label == "gifts"
     assert read_ranking(ranking, "gifts", current="volunteering").label == "volunteering"
     assert read_ranking(ranking, "gifts", current="abroad").label == "gifts"
+
+
+def test_no_condolences_for_a_birth_whose_words_hold_a_loss_word() -> None:
+    assert feeling_first("grief", "mijn vrouw is net bevallen, moet ik de svb bellen?") is None
+    assert feeling_first("grief", "ik ben doodmoe van al die formulieren") is None
+    assert feeling_first("grief", "mijn vrouw is vorige maand overleden") is not None

@@ -37,10 +37,11 @@ def private_data_warning(text: str) -> Answer | None:
 
 # Condolences only where someone died or is missed: "ze gaat bij oma in spanje wonen" is
 # no loss, however often grandmothers come up in messages about grief.
+# Whole words ("vrouw" holds "rouw"), and no "dood" inside "doodmoe".
 _LOSS = re.compile(
-    r"overl[ei]d|gestorven|stierf|sterft|dood|begrafenis|crematie|uitvaart|rouw|"
-    r"mis (hem|haar|hen)|weduw|nabestaand|er niet meer|niet meer leeft|verloren|"
-    r"passed|died|death|dead|funeral|widow|grie(f|ving)|loss|lost (my|her|his)|anw",
+    r"\b(?:overl[ei]d|gestorven|stierf|sterft|dood\b|begrafenis|crematie|uitvaart|rouw|"
+    r"mis (?:hem|haar|hen)|weduw|nabestaand|er niet meer|niet meer leeft|verloren|"
+    r"passed|died|death|dead\b|funeral|widow|grie(?:f|ving)|loss\b|lost (?:my|her|his)|anw\b)",
     re.I,
 )
 

@@ -184,9 +184,13 @@ def rules_answer(
         said.append(sums_for(knowledge, rule_id, facts or {}, today) or [])
         messages.append(_joined(said))
     applied = list(groups)
-    # The general rules come after the verdict for the person's own benefits: answer first.
-    for rule_id in situation.general:
-        messages.append(_joined(_rule_messages(knowledge, knowledge.rules[rule_id], None, today)))
+    # A "mag dit?" answer starts with the verdict for the person's own benefits, its general
+    # rules after; a change in life starts with what it is ("Gefeliciteerd!" for a birth).
+    general = [
+        _joined(_rule_messages(knowledge, knowledge.rules[rule_id], None, today))
+        for rule_id in situation.general
+    ]
+    messages = [*general, *messages] if change else [*messages, *general]
     applied += list(situation.general)
     details = [rule for rule in situation.details if rule in reading.details]
     families = {knowledge.benefits[benefit].family for benefit in benefits}
