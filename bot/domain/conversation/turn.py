@@ -663,7 +663,7 @@ def _answer(
         events = kept_events
     else:
         events = events_of(label, turn.pending or turn.text, data)
-    for other in turn.reading.also:
+    for other in _also_said(turn, data):
         events += [e for e in events_of(other, turn.text, data) if e not in events]
     if not (follow_up and kept_events) and any(data.events[e].kind == "life" for e in events):
         # A change at home with more news in the same message ("… en ik ga werken"): the
@@ -871,6 +871,19 @@ def _news_named(text: str, data: Any) -> list[str]:
         if not _how_things_are(sentence):
             named += [e for e in detect_events(sentence, data) if e not in named]
     return named
+
+
+def _also_said(turn: TurnInput, data: Any) -> list[str]:
+    """The reader's further labels that the message bears out: words name them, one of its
+    sentences reads as one, or it names a place for a trip. "i found a job for 3 days a
+    week" is no trip, however much "3 days" sounds like one."""
+    borne_out = {label_of_event(event, data) for event in _news_named(turn.text, data)}
+    borne_out |= {label for label, _, _ in turn.sentence_labels}
+    if turn.hint:
+        borne_out.add(turn.hint)
+    if turn.facts.destinations:
+        borne_out |= {TRIP, "abroad_long"}
+    return [label for label in turn.reading.also if label in borne_out]
 
 
 def _heard_anywhere(turn: TurnInput) -> dict[str, float]:
