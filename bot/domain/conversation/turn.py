@@ -813,11 +813,17 @@ def _earlier_still_holds(
 
 
 _SINCE = frozenset({"sinds", "since"})
+# Who someone is ("ik ben alleenstaande moeder, mijn dochter is 6"), not what changes.
+_STATUS = frozenset({"alleenstaand", "alleenstaande", "single"})
 
 
 def _how_things_are(sentence: str) -> bool:
-    """ "ik ben sinds vorig jaar mijn baan kwijt": a "since" sentence is context, not news."""
-    return bool(_SINCE & set(normalise(sentence)))
+    """ "ik ben sinds vorig jaar mijn baan kwijt": a "since" sentence is context, not news;
+    so is a sentence that says who someone is and names no change."""
+    words = set(normalise(sentence))
+    if _SINCE & words:
+        return True
+    return bool(_STATUS & words) and not detect_events(sentence, life_events())
 
 
 # A stay abroad for a while is a trip, also when a child goes or someone "moves" there.
