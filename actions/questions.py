@@ -27,6 +27,7 @@ from bot.domain.conversation.turn import (
     age_would_refine,
     answer_again,
     answer_turn,
+    answer_yes_no,
 )
 from bot.domain.knowledge.answers import Answer, explain_answer, in_short, part
 from bot.domain.knowledge.loader import knowledge
@@ -226,4 +227,25 @@ class ActionRepeatAnswer(Action):
         result = answer_again(frame, tracker.get_slot("checklist"), today())
         if result.answer is not None:
             send(dispatcher, in_short(result.answer) if simpler else result.answer)
+        return frame_events(result.frame)
+
+
+class ActionAnswerYesNo(Action):
+    """A bare "ja" or "nee" right after an answer: the answer to its closing question ("Ben
+    je alleenstaande ouder?"), or, when it asked none, a yes that asks what more and a no
+    that is fine."""
+
+    def name(self) -> str:
+        return "action_answer_yes_no"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        yes = (tracker.latest_message.get("intent") or {}).get("name") == "affirm"
+        frame = Frame.from_slots(tracker.get_slot)
+        result = answer_yes_no(frame, yes, today())
+        if result is None or result.answer is None:
+            dispatcher.utter_message(response="utter_what_more" if yes else "utter_nothing_more")
+            return []
+        send(dispatcher, result.answer)
         return frame_events(result.frame)

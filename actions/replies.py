@@ -9,10 +9,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.domain.knowledge.answers import OFFER_KEY, Answer, Message
 from bot.shared.text_keys import COMPOSED_RESPONSE
 
+CLOSING_KEYS = (OFFER_KEY, "condition.")
+
 
 def as_sent(messages: list[Message]) -> list[Message]:
-    """The messages as they go out: an offer on its own joins the message before it."""
-    if len(messages) >= 2 and [p.get("key") for p in messages[-1]] == [OFFER_KEY]:
+    """The messages as they go out: an offer or a question on its own joins the message
+    before it."""
+    closing = [str(p.get("key")) for p in messages[-1]] if messages else []
+    if len(messages) >= 2 and len(closing) == 1 and closing[0].startswith(CLOSING_KEYS):
         return [*messages[:-2], [*messages[-2], *messages[-1]]]
     return messages
 

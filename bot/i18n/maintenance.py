@@ -97,7 +97,10 @@ def knowledge_keys(knowledge: Knowledge) -> Iterable[tuple[str, str]]:
         yield rule.why_key, f"why, rule {rule.id} ({rule.source.ref})"
         yield rule.todo_key, f"what to do, rule {rule.id}"
         for name in rule.lines:
-            yield f"rule.{rule.id}.{name}", f"a line of rule {rule.id} for some people only"
+            yield f"rule.{rule.id}.{name}", f"a line of rule {rule.id}, said when {name} holds"
+    for condition in knowledge.conditions.values():
+        if condition.ask_for:
+            yield condition.question_key, f"one yes/no question whether {condition.id} holds"
     for figure in knowledge.figures.values():
         if not any(value.open_ended for value in figure.values):
             yield f"figure.{figure.id}", "what the figure is, used inside figure.* sentences"

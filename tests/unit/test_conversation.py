@@ -13,7 +13,12 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.questions import ActionAnswerQuestion, ActionExplainAnswer, ActionRepeatAnswer
+from actions.questions import (
+    ActionAnswerQuestion,
+    ActionAnswerYesNo,
+    ActionExplainAnswer,
+    ActionRepeatAnswer,
+)
 from bot.domain.conversation.entities import MessageFacts, entities_in
 from bot.domain.conversation.facts import Amount, amount_in, bare_amount
 from bot.domain.conversation.readings import read_ranking
@@ -67,7 +72,11 @@ class Conversation:
             if event["event"] == "slot":
                 self.slots[event["name"]] = event["value"]
         self.events += result
-        return [part["key"] for message in dispatcher.messages for part in message["parts"]]
+        return [
+            part["key"] if "parts" in message else message["response"]
+            for message in dispatcher.messages
+            for part in message.get("parts") or [message]
+        ]
 
 
 async def test_a_changed_amount_is_answered_for_the_same_situation_with_the_sum() -> None:
@@ -799,3 +808,47 @@ def test_no_condolences_for_a_birth_whose_words_hold_a_loss_word() -> None:
     assert feeling_first("grief", "mijn vrouw is net bevallen, moet ik de svb bellen?") is None
     assert feeling_first("grief", "ik ben doodmoe van al die formulieren") is None
     assert feeling_first("grief", "mijn vrouw is vorige maand overleden") is not None
+
+
+async def test_a_line_for_single_parents_is_one_question_when_not_known() -> None:
+    talk = Conversation()
+    keys = await talk.say(
+        "ik ben 34, heb bijstand en kan 12 uur per week gaan werken in een bakkerij",
+        "ask_rules",
+        [("side_job", 0.9)],
+    )
+    assert "rule.work_bijstand_27plus.why" in keys
+    assert "rule.work_bijstand_27plus.single_parent" not in keys
+    assert keys[-1] == "condition.single_parent.question"  # instead of the offer
+    yes = await talk.say("ja", "affirm", action=ActionAnswerYesNo())
+    assert yes[:2] == ["condition.yes", "rule.work_bijstand_27plus.single_parent"]
+    # Known now: the next answer has the line and asks nothing.
+    again = await talk.say("en als het 20 uur wordt?", "what_if", [("none", 0.7)])
+    assert "rule.work_bijstand_27plus.single_parent" in again
+    assert "condition.single_parent.question" not in again
+    done = await talk.say("ja", "affirm", action=ActionAnswerYesNo())
+    assert done == ["utter_what_more"]  # nothing was asked: a yes asks what more
+
+
+async def test_no_to_the_question_leaves_the_line_out_for_good() -> None:
+    talk = Conversation()
+    await talk.say("ik heb bijstand, ik ben 40 en ga werken", "ask_rules", [("side_job", 0.9)])
+    no = await talk.say("nee", "deny", action=ActionAnswerYesNo())
+    assert no[0] == "condition.no"
+    again = await talk.say("en als ik 10 uur werk?", "what_if", [("none", 0.7)])
+    assert not any(key.endswith(".single_parent") or key.startswith("condition.") for key in again)
+
+
+async def test_who_says_they_are_a_single_parent_gets_the_line_without_a_question() -> None:
+    keys = await Conversation().say(
+        "alleenstaande moeder met bijstand, ik kan 3 ochtenden werken",
+        "ask_rules",
+        [("side_job", 0.9)],
+    )
+    assert "rule.work_bijstand.single_parent" in keys
+    assert "condition.single_parent.question" not in keys
+    # Someone who has no such line (WW) is asked nothing.
+    ww = await Conversation().say(
+        "ik heb ww en ga 2 dagen werken", "ask_rules", [("side_job", 0.9)]
+    )
+    assert not any(key.startswith("condition.") for key in ww)

@@ -17,7 +17,7 @@ HOUSEHOLD_SLOT = "household"
 LAST_ANSWER_SLOT = "last_answer"
 SAID_SLOT = "said"
 # Facts about the person, not the situation: they stay when the topic changes.
-PERSONAL_FACTS = ("age", "gemeente")
+PERSONAL_FACTS = ("age", "gemeente", "conditions")
 
 
 @dataclass

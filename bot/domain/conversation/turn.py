@@ -49,6 +49,7 @@ from bot.domain.knowledge.answers import (
     assumption_answer,
     benefit_noted,
     clarify_answer,
+    condition_answer,
     eligibility_answer,
     keyed,
     mistake_answer,
@@ -60,6 +61,7 @@ from bot.domain.knowledge.answers import (
     unclear_question_answer,
     with_offer,
 )
+from bot.domain.knowledge.conditions import Person, said_conditions
 from bot.domain.knowledge.loader import knowledge
 from bot.domain.knowledge.matcher import (
     OTHER_PERSON,
@@ -418,6 +420,9 @@ def answer_turn(turn: TurnInput, age_answer: int | None = None) -> TurnResult:
     frame.benefits = merge(frame.benefits, reading.had)
     if gemeente is not None:
         frame.facts["gemeente"] = gemeente
+    said = said_conditions(kb, turn.text)  # "ik ben alleenstaande moeder": for every answer
+    if said:
+        frame.facts["conditions"] = {**(frame.facts.get("conditions") or {}), **said}
     notes = [note for note in (private_data_warning(turn.text),) if note is not None]
     feeling = feeling_first(turn.feeling, turn.text)
     if feeling is not None:
@@ -726,7 +731,13 @@ def _answer(
         return TurnResult("answered", no_benefit_answer(kb), frame)
     change = (label in data.events and data.events[label].kind == "life") or label == "inheritance"
     before = dict(frame.last_answer)
-    answer = rules_answer(kb, reading, benefits, turn.today, facts, change)
+    person = Person(
+        benefits=merge(frame.benefits, benefits),
+        known=dict(facts.get("conditions") or {}),
+        said=turn.text,
+        household=tuple(frame.household),
+    )
+    answer = rules_answer(kb, reading, benefits, turn.today, facts, change, person)
     said_sum = any(p["key"].startswith("sum.") for message in answer.messages for p in message)
     same = follow_up and answer.rules == before.get("rules") and not said_sum
     note = _same_rule_note(facts, before.get("facts") or {}) if same else None
@@ -769,6 +780,8 @@ def _answer(
         "events": events,
         "facts": facts,
     }
+    if answer.asks:
+        frame.last_answer["asks"] = answer.asks
     return TurnResult("answered", answer, frame)
 
 
@@ -1094,6 +1107,18 @@ def _dates_per_event(
             if event in events and event not in days:
                 days[event] = day
     return days
+
+
+def answer_yes_no(frame: Frame, yes: bool, today: dt.date) -> TurnResult | None:
+    """ "Ja" or "nee" to the question the last answer ended with ("Ben je alleenstaande
+    ouder?"); None when it asked none (then a yes or no only closes the answer)."""
+    asked = frame.last_answer.get("asks")
+    if not isinstance(asked, str) or asked not in knowledge().conditions:
+        return None
+    frame.facts["conditions"] = {**(frame.facts.get("conditions") or {}), asked: yes}
+    frame.last_answer = {k: v for k, v in frame.last_answer.items() if k != "asks"}
+    rules = [str(rule) for rule in frame.last_answer.get("rules") or []]
+    return TurnResult("answered", condition_answer(knowledge(), rules, asked, yes, today), frame)
 
 
 def answer_again(frame: Frame, kept_checklist: Any, today: dt.date) -> TurnResult:

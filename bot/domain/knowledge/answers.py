@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.domain.knowledge.conditions import Person
 from bot.domain.knowledge.figures import choose
 from bot.domain.knowledge.matcher import Reading
 from bot.domain.knowledge.model import Knowledge, Rule
@@ -19,7 +20,6 @@ from bot.domain.knowledge.reporting import agency_reporting, every_reporting, ru
 from bot.domain.knowledge.sums import sums_for
 from bot.domain.knowledge.vocabulary import grouped_terms
 from bot.shared.text_keys import N_
-from bot.shared.words import has_any, normalise
 
 # Words for a relative (vocabulary.yml household), each with a catalog key
 # relative.<word> ("je zus", "your sister") used in "dit gaat over de WW van je zus".
@@ -33,6 +33,7 @@ OFFER_BUTTONS = (
     (N_("answer.button.person"), "/request_human"),
     (N_("answer.button.more"), "/ask_capabilities"),
 )
+YES_NO_BUTTONS = ((N_("answer.button.yes"), "/affirm"), (N_("answer.button.no"), "/deny"))
 ASK_BENEFIT_BUTTONS = (
     ("bijstand", "benefit.bijstand"),
     ("ww", "benefit.ww"),
@@ -58,6 +59,7 @@ class Answer:
     messages: list[Message] = field(default_factory=list)
     buttons: list[tuple[str, str]] = field(default_factory=list)
     rules: list[str] = field(default_factory=list)  # the rules it applied ("waarom?")
+    asks: str | None = None  # the condition whose question ends it ("ja" / "nee" answer it)
 
 
 OFFER_KEY = N_("answer.offer")
@@ -101,19 +103,11 @@ def _families_in_order(knowledge: Knowledge, benefits: list[str]) -> list[str]:
     return order
 
 
-def _rule_messages(
-    knowledge: Knowledge,
-    rule: Rule,
-    benefits: list[str] | None,
-    today: dt.date,
-    change: bool = False,
-    said: str = "",
-) -> list[Message]:
-    """Two short messages: the verdict and why, then what to do (with any figures).
-
-    `benefits`: the person's benefits this rule answers for (None: a general rule); `said`:
-    the person's words, for lines meant for some people only.
-    """
+def _figures(
+    knowledge: Knowledge, rule: Rule, benefits: list[str] | None, today: dt.date
+) -> tuple[dict[str, Any], Message]:
+    """The rule's deadline, channel and standing figures for its texts, and a note per
+    yearly figure (with its year)."""
     inline: dict[str, Any] = rule_reporting(knowledge, rule)
     notes: Message = []
     for name, figure_id in rule.figures.items():
@@ -136,18 +130,60 @@ def _rule_messages(
             )
     if any(note["key"].startswith("figure.last_known.") for note in notes):
         notes.append(part("figure.not_sure", this_year=today.year))
+    return inline, notes
+
+
+def _rule_messages(
+    knowledge: Knowledge,
+    rule: Rule,
+    benefits: list[str] | None,
+    today: dt.date,
+    change: bool = False,
+    person: Person | None = None,
+    asks: list[str] | None = None,
+) -> list[Message]:
+    """Two short messages: the verdict and why, then what to do (with any figures).
+
+    `benefits`: the person's benefits this rule answers for (None: a general rule);
+    `person`: what is known about them, for lines meant for some people only; a line whose
+    condition is unknown and may be asked about goes on `asks` instead.
+    """
+    inline, notes = _figures(knowledge, rule, benefits, today)
     first: Message = []
     if benefits is not None:
         names = [knowledge.benefits[benefit].name_key for benefit in benefits]
         verdict = f"verdict.change.{rule.verdict}" if change else f"verdict.{rule.verdict}"
         first.append(keyed(verdict, benefits={"keys": names}))
     first.append(keyed(rule.why_key, **inline))
-    for name, line in rule.lines.items():  # lines for some people only
-        has_benefit = bool(benefits and set(line.benefits) & set(benefits))
-        if has_benefit or (line.words and has_any(normalise(said), line.words)):
+    person = person or Person(benefits=list(benefits or []))
+    families = {knowledge.benefits[b].family for b in benefits or ()}
+    for name in rule.lines:  # lines for some people only
+        condition = knowledge.conditions[name]
+        holds = person.holds(condition)
+        if holds:
             first.append(keyed(f"rule.{rule.id}.{name}", **inline))
+        elif holds is None and asks is not None and families & set(condition.ask_for):
+            asks.append(name)
     messages = [first, [keyed(rule.todo_key, **inline)]]
     return [*messages, notes] if notes else messages
+
+
+def condition_answer(
+    knowledge: Knowledge, rules: list[str], condition: str, holds: bool, today: dt.date
+) -> Answer:
+    """ "Ja" / "nee" to "Ben je alleenstaande ouder?": the lines of the last answer's rules
+    that this condition adds, or that it stays as it was said."""
+    if not holds:
+        return with_offer("condition", [[part(N_("condition.no"))]])
+    lines: Message = [part(N_("condition.yes"))]
+    for rule_id in rules:
+        rule = knowledge.rules.get(rule_id)
+        if rule is not None and condition in rule.lines:
+            inline, _ = _figures(knowledge, rule, None, today)
+            lines.append(keyed(f"rule.{rule.id}.{condition}", **inline))
+    answer = with_offer("condition", [lines])
+    answer.rules = [rule for rule in rules if rule in knowledge.rules]
+    return answer
 
 
 def _joined(messages: list[Message]) -> Message:
@@ -161,9 +197,13 @@ def rules_answer(
     today: dt.date,
     facts: dict[str, Any] | None = None,
     change: bool = False,
+    person: Person | None = None,
 ) -> Answer:
     """`change`: the message tells of a change in life (also a situation that is otherwise a
-    "mag dit?", like an inheritance), so the verdict is "dit moet je doorgeven"."""
+    "mag dit?", like an inheritance), so the verdict is "dit moet je doorgeven"; `person`:
+    what is known about them (by default: these benefits and this message)."""
+    person = person or Person(benefits=list(benefits), said=reading.raw_text)
+    asks: list[str] = []
     assert reading.situation is not None
     situation = knowledge.situations[reading.situation]
     change = change or situation.kind == "change"
@@ -180,7 +220,7 @@ def rules_answer(
             groups[rule.id].append(benefit)
     for rule_id, group in groups.items():  # one message per rule: fewer buzzes on a phone
         rule = knowledge.rules[rule_id]
-        said = _rule_messages(knowledge, rule, group, today, change, reading.raw_text)
+        said = _rule_messages(knowledge, rule, group, today, change, person, asks)
         said.append(sums_for(knowledge, rule_id, facts or {}, today) or [])
         messages.append(_joined(said))
     applied = list(groups)
@@ -202,6 +242,11 @@ def rules_answer(
         messages.append([part("answer.growing")])
     answer = with_offer("rules", messages)
     answer.rules = applied
+    if asks:  # one question instead of the offer: "ja" or "nee" answers it
+        answer.asks = asks[0]
+        question = knowledge.conditions[asks[0]].question_key
+        answer.messages[-1] = [keyed(question)]
+        answer.buttons = list(YES_NO_BUTTONS)
     return answer
 
 

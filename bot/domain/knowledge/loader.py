@@ -18,12 +18,12 @@ from bot.domain.knowledge.model import (
     Agency,
     Benefit,
     Channel,
+    Condition,
     Deadline,
     Figure,
     FigureValue,
     Knowledge,
     Rule,
-    RuleLine,
     Situation,
     Source,
     Variant,
@@ -69,14 +69,20 @@ def _source(raw: Any, where: str) -> Source:
     )
 
 
-def _line(raw: Any) -> RuleLine:
-    """A rule's line for some people: a list of benefits, or {benefits, words}."""
-    if isinstance(raw, list):
-        return RuleLine(benefits=tuple(str(b) for b in raw))
-    return RuleLine(
-        benefits=tuple(str(b) for b in raw.get("benefits") or ()),
-        words=tuple(str(w) for w in raw.get("words") or ()),
-    )
+def _conditions(data_dir: Path) -> dict[str, Condition]:
+    def strings(raw: Any) -> tuple[str, ...]:
+        return tuple(str(item) for item in raw or ())
+
+    return {
+        key: Condition(
+            id=key,
+            benefits=strings(item.get("benefits")),
+            words=strings(item.get("words")),
+            ruled_out_by=strings(item.get("ruled_out_by")),
+            ask_for=strings(item.get("ask_for")),
+        )
+        for key, item in _read(data_dir, "conditions").items()
+    }
 
 
 def _reporting(data_dir: Path) -> tuple[dict[str, Deadline], dict[str, Channel]]:
@@ -137,7 +143,7 @@ def load_knowledge(data_dir: Path = DATA_DIR) -> Knowledge:
             source=_source(item["source"], f"rules.yml {key}"),
             deadline=item.get("deadline"),
             channel=item.get("channel"),
-            lines={str(name): _line(raw) for name, raw in (item.get("lines") or {}).items()},
+            lines=tuple(str(name) for name in item.get("lines") or ()),
             figures=dict(item.get("figures") or {}),
             variants=tuple(
                 Variant(**{**variant, "members": tuple(variant.get("members") or ())})
@@ -191,7 +197,9 @@ def load_knowledge(data_dir: Path = DATA_DIR) -> Knowledge:
         )
         only = tuple(str(benefit) for benefit in item.get("benefits") or ())
         figures[key] = Figure(id=key, unit=item["unit"], values=tuple(values), benefits=only)
-    knowledge = Knowledge(agencies, benefits, situations, rules, figures, deadlines, channels)
+    knowledge = Knowledge(
+        agencies, benefits, situations, rules, figures, deadlines, channels, _conditions(data_dir)
+    )
     check_references(knowledge)
     return knowledge
 
@@ -218,9 +226,8 @@ def check_references(knowledge: Knowledge) -> None:
             rule.channel is None or rule.channel in knowledge.channels,
             f"rule {rule.id}: unknown channel {rule.channel!r}",
         )
-        for line in rule.lines.values():
-            for benefit_id in line.benefits:
-                require(benefit_id in knowledge.benefits, f"rule {rule.id}: unknown {benefit_id}")
+        for line in rule.lines:
+            require(line in knowledge.conditions, f"rule {rule.id}: unknown condition {line!r}")
         for figure in rule.figures.values():
             require(figure in knowledge.figures, f"rule {rule.id}: unknown figure {figure!r}")
         for variant in rule.variants:

@@ -128,12 +128,20 @@ def _within(value: int, low: int | None, high: int | None) -> bool:
 
 
 @dataclass(frozen=True)
-class RuleLine:
-    """Who a rule's extra line is for: people with one of `benefits`, or who said one of
-    `words` ("alleenstaande moeder")."""
+class Condition:
+    """A fact about a person that a rule's extra line depends on (conditions.yml): true for
+    people with one of `benefits` or who said one of `words` ("alleenstaande moeder");
+    asked about, when unknown, in answers for the `ask_for` benefit families."""
 
+    id: str
     benefits: tuple[str, ...] = ()
     words: tuple[str, ...] = ()
+    ruled_out_by: tuple[str, ...] = ()
+    ask_for: tuple[str, ...] = ()
+
+    @property
+    def question_key(self) -> str:
+        return f"condition.{self.id}.question"
 
 
 @dataclass(frozen=True)
@@ -150,9 +158,9 @@ class Rule:
     # By when and how to report it (reporting.yml ids; None: the agency's own).
     deadline: str | None = None
     channel: str | None = None
-    # Lines said only to some people (text rule.<id>.<name>): "Was je alleenstaande ouder?"
-    # is for someone with kindgebonden budget, not for everyone.
-    lines: dict[str, RuleLine] = field(default_factory=dict)
+    # Lines said only to some people (text rule.<id>.<condition>): the single-parent
+    # vrijlating is for a single parent, not for everyone (condition ids, conditions.yml).
+    lines: tuple[str, ...] = ()
 
     @property
     def by_age(self) -> bool:
@@ -230,6 +238,7 @@ class Knowledge:
     figures: dict[str, Figure]
     deadlines: dict[str, Deadline] = field(default_factory=dict)
     channels: dict[str, Channel] = field(default_factory=dict)
+    conditions: dict[str, Condition] = field(default_factory=dict)
 
     def deadline_of(self, rule: Rule) -> Deadline | None:
         """The rule's deadline, else the usual one of the agency it is reported to."""
