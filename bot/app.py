@@ -1,13 +1,14 @@
 """The app service (ASGI): health, the NLG hook for Rasa, and the channels.
 
 Every channel goes through one gateway (bot/channels/gateway.py). Background tasks send the
-Twilio outbox and answer messages kept while Rasa was down.
+outbox (SMS, WhatsApp, Telegram) and answer messages kept while Rasa was down.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import gc
 import hashlib
 import logging
@@ -22,10 +23,11 @@ from starlette.middleware.sessions import SessionMiddleware
 from bot.channels import chat_api, kiosk, telegram_channel, twilio_channel
 from bot.channels.gateway import Deliverer, Gateway
 from bot.channels.kiosk import KioskDeliverer
+from bot.channels.outbox import OutboxDeliverer, OutboxRunner, Sender, telegram_body
 from bot.channels.rasa_client import RasaClient
-from bot.channels.store import ChannelStore
+from bot.channels.store import ChannelStore, ContactView
 from bot.channels.telegram_channel import TelegramChannel
-from bot.channels.twilio_channel import TwilioDeliverer, TwilioSender
+from bot.channels.twilio_channel import TwilioSender, sms_body
 from bot.db.calls import DatabaseCalls
 from bot.db.crypto import Cipher
 from bot.db.session import make_engine, make_session_factory
@@ -92,17 +94,37 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     outbox_wake = asyncio.Event()
     deliverers: dict[str, Deliverer] = {"kiosk": KioskDeliverer()}
-    sender = None
+    senders: dict[str, Sender] = {}
     if settings.twilio is not None:
-        twilio_deliverer = TwilioDeliverer(store, gateway, outbox_wake)
-        deliverers["sms"] = deliverers["wa"] = twilio_deliverer
-        sender = TwilioSender(settings.twilio, store, settings)
+        body = sms_body(catalogs, gateway.language)
+        deliverers["sms"] = deliverers["wa"] = OutboxDeliverer(
+            store, database_calls, outbox_wake, body
+        )
+        senders["sms"] = senders["wa"] = TwilioSender(settings.twilio, settings)
     telegram = None
     if settings.telegram is not None:
         telegram = TelegramChannel(
-            settings.telegram, gateway, polling=settings.public_base_url is None
+            settings.telegram,
+            gateway,
+            polling=settings.public_base_url is None,
+            deliverer=OutboxDeliverer(
+                store, database_calls, outbox_wake, lambda _, reply: telegram_body(reply)
+            ),
+            timeout=settings.provider_timeout_seconds,
         )
         deliverers["tg"] = telegram.deliverer
+        senders["tg"] = telegram.sender
+
+    async def tell_caseworker(contact: ContactView, error: str) -> None:
+        await database_calls(app.state.handoffs.note_undelivered, contact.sender_id, error)
+
+    outbox = OutboxRunner(
+        store,
+        database_calls,
+        senders,
+        dt.timedelta(seconds=settings.outbox_longest_wait_seconds),
+        on_failed=tell_caseworker,
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -126,12 +148,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 )
             )
         )
-        if sender is not None:
-            tasks.append(
-                asyncio.create_task(
-                    _repeat(RETRY_INTERVAL, lambda: asyncio.to_thread(sender.send_due), outbox_wake)
-                )
-            )
+        if senders:
+            tasks.append(asyncio.create_task(_repeat(RETRY_INTERVAL, outbox.send_due, outbox_wake)))
         if telegram is not None:
             try:
                 await telegram.start(settings)
@@ -160,7 +178,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.tracker_store = make_engine(settings.tracker_store_url)
     app.state.gateway = gateway
     app.state.deliverers = deliverers
-    app.state.twilio_sender = sender
+    app.state.outbox = outbox
     app.state.outbox_wake = outbox_wake
     app.state.handoffs = HandoffService(
         sessions, cipher, store, routing(), settings.public_base_url

@@ -16,7 +16,7 @@ from contextvars import ContextVar
 from typing import Protocol
 
 from bot.channels.rasa_client import RasaClient, RasaUnavailableError
-from bot.channels.store import ChannelStore, ContactView
+from bot.channels.store import ChannelStore, ContactView, Received
 from bot.channels.text_format import Option, Reply, match_option, replies_from_rasa
 from bot.db.calls import DatabaseCalls
 from bot.i18n.catalogs import MessageCatalogs
@@ -112,7 +112,12 @@ class Gateway:
         *,
         media: bool = False,
     ) -> None:
-        """Everything that happens to one inbound message; never raises for bad input."""
+        """Everything that happens to one inbound message; never raises for bad input.
+
+        Raises DatabaseBusyError only when the message could not be stored (the channel
+        then asks the provider to send it again); once stored, nothing is lost: a failure
+        after that leaves it pending, and `retry_pending` answers it.
+        """
         text = text.replace("\x00", "").strip()
         received = await self.db(
             self.store.receive, channel, external_id, address, text, detect_language(text)
@@ -120,7 +125,16 @@ class Gateway:
         if received.inbound_id is None:
             log.info("duplicate %s message ignored", channel)
             return
+        try:
+            await self._after_storing(received, text, deliverer, media)
+        except Exception:
+            log.exception("handling a stored %s message failed; it stays pending", channel)
+
+    async def _after_storing(
+        self, received: Received, text: str, deliverer: Deliverer, media: bool
+    ) -> None:
         contact, inbound_id = received.contact, received.inbound_id
+        assert inbound_id is not None
         language = self.language(contact, text)
         command = text.lower().strip(" .!")
         if command in STOP_WORDS:

@@ -24,6 +24,7 @@ from bot.channels.rasa_client import RasaUnavailableError
 from bot.channels.store import ContactView
 from bot.channels.text_format import Reply
 from bot.channels.tracker_store import forget_tracker
+from bot.db.calls import DatabaseBusyError
 from bot.domain.checklist.builder import checklist_from_slot
 from bot.domain.checklist.loader import life_events
 from bot.domain.checklist.render import checklist_answer
@@ -141,7 +142,11 @@ async def message(body: KioskMessage, request: Request) -> JSONResponse:
     message_key = f"{body.session}:{external_id}"
     started = time.perf_counter()
     RASA_SECONDS.set(0.0)
-    await gateway.handle(CHANNEL, message_key, body.session, body.text, deliverer)
+    try:
+        await gateway.handle(CHANNEL, message_key, body.session, body.text, deliverer)
+    except DatabaseBusyError:  # not stored: the page may send it again (same message id)
+        text = state.catalogs.text("error.unavailable", state.settings.kiosk.languages[0])
+        return JSONResponse({"messages": [{"text": text, "buttons": []}]}, status_code=503)
     app_ms = (time.perf_counter() - started) * 1000
     timing = f"rasa;dur={RASA_SECONDS.get() * 1000:.1f}, app;dur={app_ms:.1f}"
     return JSONResponse(

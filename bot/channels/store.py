@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Row, Table, and_, bindparam, delete, insert, or_, select, update
+from sqlalchemy import Row, Table, and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -17,7 +17,10 @@ from bot.channels.text_format import Option
 from bot.db.crypto import Cipher
 from bot.db.models import Contact, InboundMessage, OutboxMessage
 
-OUTBOX_MAX_ATTEMPTS = 8
+# A reply is retried for a day with back-off (at most every 5 minutes), then given up and
+# the caseworker told; an alert to a contact team is never given up for an outage.
+OUTBOX_GIVE_UP_AFTER = dt.timedelta(hours=24)
+OUTBOX_LONGEST_WAIT = dt.timedelta(minutes=5)
 SENDER_KEY_LENGTH = 32  # a sender id is "<channel>:" and this much of the keyed hash
 # A message still "received" (in flight) after this long was interrupted: answer it again.
 STUCK_AFTER = dt.timedelta(minutes=2)
@@ -276,16 +279,35 @@ class ChannelStore:
             next_attempt_at=now(),
         )
 
-    def due(self, limit: int = 20) -> list[OutboxMessage]:
+    def due(self, limit: int = 50) -> list[OutboxMessage]:
+        """Per contact its oldest queued message, when it is due: a message that could not
+        be sent yet holds back the ones after it for that person only (they stay in order)."""
+        heads = (
+            select(func.min(OutboxMessage.id))
+            .where(OutboxMessage.status == "queued")
+            .group_by(OutboxMessage.contact_id)
+        )
         with self.sessions() as session:
             return list(
                 session.scalars(
                     select(OutboxMessage)
-                    .where(OutboxMessage.status == "queued", OutboxMessage.next_attempt_at <= now())
+                    .where(OutboxMessage.id.in_(heads), OutboxMessage.next_attempt_at <= now())
                     .order_by(OutboxMessage.id)
                     .limit(limit)
                 ).all()
             )
+
+    def next_due(self, contact_id: int) -> OutboxMessage | None:
+        """The contact's oldest queued message, when it is due (after one was sent)."""
+        with self.sessions() as session:
+            head = session.scalar(
+                select(OutboxMessage)
+                .where(OutboxMessage.contact_id == contact_id, OutboxMessage.status == "queued")
+                .order_by(OutboxMessage.id)
+                .limit(1)
+            )
+            due = aware(head.next_attempt_at) if head is not None else None
+            return head if due is not None and due <= now() else None
 
     def sent(self, message_id: int, provider_id: str | None) -> None:
         with self.sessions.begin() as session:
@@ -295,22 +317,31 @@ class ChannelStore:
                 .values(status="sent", provider_id=provider_id, updated_at=now(), last_error=None)
             )
 
-    def retry_later(self, message_id: int, error: str, permanent: bool = False) -> None:
-        """Back off 1, 2, 4 … 60 s; give up after OUTBOX_MAX_ATTEMPTS or a permanent error.
-        An alert to a contact team is never given up on for an outage (at most every 5 min)."""
+    def retry_later(
+        self,
+        message_id: int,
+        error: str,
+        permanent: bool = False,
+        give_up_after: dt.timedelta = OUTBOX_GIVE_UP_AFTER,
+        longest_wait: dt.timedelta = OUTBOX_LONGEST_WAIT,
+    ) -> bool:
+        """Back off 1, 2, 4 … s up to `longest_wait`; give up on a permanent error, or on a
+        reply still not sent after `give_up_after`. True when the message has failed now."""
         with self.sessions.begin() as session:
             message = session.get(OutboxMessage, message_id)
             if message is None:
-                return
+                return False
             message.attempts += 1
             message.last_error = error[:200]
             message.updated_at = now()
-            keeps_trying = message.kind == "alert"
-            if permanent or (message.attempts >= OUTBOX_MAX_ATTEMPTS and not keeps_trying):
+            created = aware(message.created_at) or now()
+            too_late = message.kind != "alert" and now() - created >= give_up_after
+            if permanent or too_late:
                 message.status = "failed"
-            else:
-                delay = min(300.0 if keeps_trying else 60.0, 2.0 ** (message.attempts - 1))
-                message.next_attempt_at = now() + dt.timedelta(seconds=delay)
+                return True
+            wait = min(longest_wait.total_seconds(), 2.0 ** min(message.attempts - 1, 20))
+            message.next_attempt_at = now() + dt.timedelta(seconds=wait)
+            return False
 
     def block(self, message_id: int, reason: str) -> None:
         with self.sessions.begin() as session:

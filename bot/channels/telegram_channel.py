@@ -8,6 +8,7 @@ so every channel shares one way of choosing.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import secrets
@@ -15,7 +16,7 @@ import secrets
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import TelegramError
+from telegram.error import BadRequest, Forbidden, InvalidToken, TelegramError
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -25,9 +26,12 @@ from telegram.ext import (
     filters,
 )
 
-from bot.channels.gateway import Gateway
+from bot.channels.gateway import Deliverer, Gateway
+from bot.channels.outbox import Outcome
 from bot.channels.store import ContactView
-from bot.channels.text_format import Option, Reply, plain_markdown
+from bot.channels.text_format import Option, plain_markdown
+from bot.db.calls import DatabaseBusyError
+from bot.db.models import OutboxMessage
 from bot.shared.settings import Settings, TelegramSettings
 from bot.shared.text_keys import N_
 
@@ -41,34 +45,56 @@ LANGUAGE_OPTIONS = {"nl": "Nederlands", "en": "English"}
 router = APIRouter()
 
 
-class TelegramDeliverer:
-    def __init__(self, application: Application) -> None:  # type: ignore[type-arg]
-        self.application = application
+class TelegramSender:
+    """Sends one outbox message with python-telegram-bot, its buttons as an inline keyboard."""
 
-    async def deliver(self, contact: ContactView, replies: list[Reply]) -> None:
-        for reply in replies:
-            markup = None
-            if reply.options:
-                markup = InlineKeyboardMarkup(
-                    [
-                        [InlineKeyboardButton(option.title, callback_data=str(number))]
-                        for number, option in enumerate(reply.options, start=1)
-                    ]
-                )
-            try:
-                await self.application.bot.send_message(
-                    chat_id=int(contact.address),
-                    text=plain_markdown(reply.text, CHANNEL) or "…",
-                    reply_markup=markup,
-                )
-            except TelegramError as error:
-                log.warning("Telegram send failed: %s", error)
+    def __init__(self, application: Application, timeout: float) -> None:  # type: ignore[type-arg]
+        self.application = application
+        self.timeout = timeout
+
+    async def send(self, message: OutboxMessage, contact: ContactView, body: str) -> Outcome:
+        try:
+            stored = json.loads(body)
+            text, titles = str(stored["text"]), [str(title) for title in stored["options"]]
+            chat_id = int(contact.address)
+        except (ValueError, TypeError, KeyError):
+            return Outcome.refused("not a Telegram message")
+        markup = None
+        if titles:
+            markup = InlineKeyboardMarkup(
+                [
+                    [InlineKeyboardButton(title, callback_data=str(number))]
+                    for number, title in enumerate(titles, start=1)
+                ]
+            )
+        try:
+            sent = await self.application.bot.send_message(
+                chat_id=chat_id,
+                text=plain_markdown(text, CHANNEL) or "…",
+                reply_markup=markup,
+                connect_timeout=self.timeout,
+                read_timeout=self.timeout,
+                write_timeout=self.timeout,
+                pool_timeout=self.timeout,
+            )
+        except (BadRequest, Forbidden, InvalidToken) as error:  # trying again would not help
+            return Outcome.failed(f"{type(error).__name__}: {error}", permanent=True)
+        except TelegramError as error:  # network, time-out, RetryAfter, a 5xx of the API
+            return Outcome.failed(f"{type(error).__name__}: {error}")
+        return Outcome.sent(str(getattr(sent, "message_id", "")) or None)
 
 
 class TelegramChannel:
     """The python-telegram-bot application and its handlers, wired to the gateway."""
 
-    def __init__(self, config: TelegramSettings, gateway: Gateway, polling: bool) -> None:
+    def __init__(
+        self,
+        config: TelegramSettings,
+        gateway: Gateway,
+        polling: bool,
+        deliverer: Deliverer,
+        timeout: float = 10.0,
+    ) -> None:
         builder = (
             Application.builder()
             .token(config.bot_token)
@@ -81,7 +107,12 @@ class TelegramChannel:
         self.config = config
         self.gateway = gateway
         self.polling = polling
-        self.deliverer = TelegramDeliverer(self.application)
+        self.deliverer = deliverer  # the outbox (bot/channels/outbox.py)
+        self.sender = TelegramSender(self.application, timeout)
+        # Updates that could not be stored: the webhook answers 503, so Telegram sends
+        # them again; in polling mode they are tried again here.
+        self.not_stored: set[int] = set()
+        self._retries: set[asyncio.Task[None]] = set()
         add = self.application.add_handler
         add(CommandHandler(["start", "help"], self.on_command))
         add(CommandHandler("taal", self.on_language))
@@ -94,9 +125,33 @@ class TelegramChannel:
         chat = update.effective_chat
         if chat is None:
             return
-        await self.gateway.handle(
-            CHANNEL, str(update.update_id), str(chat.id), text, self.deliverer, media=media
-        )
+        try:
+            await self.gateway.handle(
+                CHANNEL, str(update.update_id), str(chat.id), text, self.deliverer, media=media
+            )
+        except DatabaseBusyError:
+            log.error("a Telegram update could not be stored; it is tried again")
+            if not self.polling:
+                self.not_stored.add(update.update_id)
+                return
+            task = asyncio.create_task(self._again(update, text, media))
+            self._retries.add(task)
+            task.add_done_callback(self._retries.discard)
+
+    async def _again(self, update: Update, text: str, media: bool) -> None:
+        """Polling mode: Telegram will not send it again, so keep trying to store it."""
+        for _ in range(30):
+            await asyncio.sleep(2)
+            try:
+                chat = update.effective_chat
+                assert chat is not None
+                await self.gateway.handle(
+                    CHANNEL, str(update.update_id), str(chat.id), text, self.deliverer, media=media
+                )
+                return
+            except DatabaseBusyError:
+                continue
+        log.error("a Telegram update could not be stored for a minute; it is lost")
 
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
@@ -182,4 +237,7 @@ async def webhook(request: Request) -> Response:
         await channel.application.process_update(update)
     except Exception:
         log.exception("handling a Telegram update failed; it stays pending if it was stored")
+    if update.update_id in channel.not_stored:  # Telegram sends it again after a 5xx
+        channel.not_stored.discard(update.update_id)
+        return Response(status_code=503, headers={"Retry-After": "5"})
     return Response(status_code=200)

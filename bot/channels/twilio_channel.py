@@ -1,6 +1,6 @@
-"""SMS and WhatsApp through Twilio: the signed webhooks, and the outbox that sends replies
-with the real `twilio` client, retrying with back-off, never to an opted-out number, and on
-WhatsApp only inside the 24-hour window (outside it: the approved template, or nothing).
+"""SMS and WhatsApp through Twilio: the signed webhooks, and the sender the outbox
+(bot/channels/outbox.py) uses, with the real `twilio` client: on WhatsApp only inside the
+24-hour window (outside it: the approved template, or nothing).
 """
 
 from __future__ import annotations
@@ -8,18 +8,21 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from requests.exceptions import RequestException
 from twilio.base.exceptions import TwilioException, TwilioRestException
+from twilio.http.http_client import TwilioHttpClient
 from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 
-from bot.channels.gateway import Gateway
-from bot.channels.store import ChannelStore, ContactView, now
+from bot.channels.outbox import Outcome
+from bot.channels.store import ContactView, now
 from bot.channels.text_format import Reply, numbered
+from bot.db.calls import DatabaseBusyError
 from bot.db.models import OutboxMessage
 from bot.i18n.catalogs import MessageCatalogs
 from bot.shared.settings import Settings, TwilioSettings
@@ -43,38 +46,32 @@ def public_url(request: Request, settings: Settings) -> str:
     return f"{settings.public_base_url}{request.url.path}{query}"
 
 
-class TwilioDeliverer:
-    """Replies go into the outbox; the sender task sends them."""
+def sms_body(
+    catalogs: MessageCatalogs, language_of: Callable[[ContactView], str]
+) -> Callable[[ContactView, Reply], str]:
+    """An SMS or WhatsApp text: the reply with its choices numbered ("Stuur 1 of 2")."""
 
-    def __init__(self, store: ChannelStore, gateway: Gateway, wake: asyncio.Event) -> None:
-        self.store = store
-        self.gateway = gateway
-        self.catalogs: MessageCatalogs = gateway.catalogs
-        self.wake = wake
+    def body(contact: ContactView, reply: Reply) -> str:
+        return numbered(reply, contact.channel, language_of(contact), catalogs)
 
-    async def deliver(self, contact: ContactView, replies: list[Reply]) -> None:
-        language = self.gateway.language(contact)
-        for reply in replies:
-            body = numbered(reply, contact.channel, language, self.catalogs)
-            await self.gateway.db(self.store.enqueue, contact.id, contact.channel, body)
-        self.wake.set()
+    return body
 
 
 class TwilioSender:
-    """Sends due outbox messages through the Twilio Messages API."""
+    """Sends one outbox message through the Twilio Messages API, with a timeout."""
 
-    def __init__(self, config: TwilioSettings, store: ChannelStore, settings: Settings) -> None:
+    def __init__(self, config: TwilioSettings, settings: Settings) -> None:
         self.config = config
-        self.store = store
         self.status_callback = (
             f"{settings.public_base_url}/channels/twilio/status"
             if settings.public_base_url
             else None
         )
-        self.client = Client(config.account_sid, config.auth_token)
+        http = TwilioHttpClient(timeout=settings.provider_timeout_seconds)
+        self.client = Client(config.account_sid, config.auth_token, http_client=http)
         self.client.api.base_url = config.api_base
 
-    def _send(self, message: OutboxMessage, contact: ContactView) -> None:
+    async def send(self, message: OutboxMessage, contact: ContactView, body: str) -> Outcome:
         args: dict[str, Any] = {"to": contact.address}
         if self.status_callback:
             args["status_callback"] = self.status_callback
@@ -83,40 +80,23 @@ class TwilioSender:
             last = contact.last_inbound_at
             if last is None or now() - last > WHATSAPP_WINDOW:
                 if not self.config.whatsapp_template_sid:
-                    self.store.block(message.id, "outside the WhatsApp 24-hour window")
-                    return
+                    return Outcome.refused("outside the WhatsApp 24-hour window")
                 args["content_sid"] = self.config.whatsapp_template_sid
             else:
-                args["body"] = self.store.outbox_body(message)
+                args["body"] = body
         else:
             args["from_"] = self.config.sms_from
-            args["body"] = self.store.outbox_body(message)
+            args["body"] = body
         if not args["from_"]:
-            self.store.block(message.id, f"no sender number for {contact.channel}")
-            return
-        try:
-            sent = self.client.messages.create(**args)
+            return Outcome.refused(f"no sender number for {contact.channel}")
+        try:  # the twilio client blocks: in a thread, so the event loop goes on
+            sent = await asyncio.to_thread(self.client.messages.create, **args)
         except TwilioRestException as error:
-            permanent = 400 <= error.status < 500 and error.status != 429
-            self.store.retry_later(message.id, f"{error.status} {error.msg}", permanent)
-            return
+            permanent = 400 <= error.status < 500 and error.status not in (408, 429)
+            return Outcome.failed(f"{error.status} {error.msg}", permanent)
         except (TwilioException, RequestException) as error:
-            self.store.retry_later(message.id, str(error))
-            return
-        self.store.sent(message.id, getattr(sent, "sid", None))
-
-    def send_due(self) -> int:
-        """Send what is due now; returns how many were tried."""
-        due = self.store.due()
-        for message in due:
-            contact = self.store.contact_by_id(message.contact_id)
-            if contact is None:
-                self.store.block(message.id, "contact is gone")
-            elif contact.opted_out:
-                self.store.block(message.id, "opted out")
-            else:
-                self._send(message, contact)
-        return len(due)
+            return Outcome.failed(str(error) or type(error).__name__)
+        return Outcome.sent(getattr(sent, "sid", None))
 
 
 def _validator(request: Request) -> RequestValidator | None:
@@ -150,7 +130,8 @@ async def inbound(request: Request) -> Response:
     if not sender or not sid:
         return JSONResponse({"error": "From and MessageSid are required"}, status_code=400)
     state = request.app.state
-    media = int(params.get("NumMedia", "0") or 0) > 0 or "Latitude" in params
+    num_media = params.get("NumMedia", "0") or "0"
+    media = (not num_media.isdigit() or int(num_media) > 0) or "Latitude" in params
     try:
         await state.gateway.handle(
             channel_of(sender),
@@ -160,8 +141,9 @@ async def inbound(request: Request) -> Response:
             state.deliverers[channel_of(sender)],
             media=media,
         )
-    except Exception:  # the message is stored: retry_pending answers it later
-        log.exception("handling a Twilio message failed; it stays pending")
+    except DatabaseBusyError:  # not stored: Twilio sends it again after a 5xx
+        log.error("a Twilio message could not be stored; asking Twilio to send it again")
+        return Response(status_code=503, headers={"Retry-After": "5"})
     return Response(EMPTY_TWIML, media_type="application/xml")
 
 

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import sessionmaker
+
+# How long a connection waits for another writer's lock: briefly in the event loop's thread
+# (bot/db/calls.py retries without blocking it), longer in worker threads (inbox pages,
+# command-line tools), where waiting blocks nobody else.
+LOOP_BUSY_MS, THREAD_BUSY_MS = 100, 5000
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:
@@ -13,7 +19,20 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
     cursor = connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def _in_event_loop() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+def _sqlite_busy_timeout(connection: Any, _record: Any, _proxy: Any) -> None:
+    cursor = connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout={LOOP_BUSY_MS if _in_event_loop() else THREAD_BUSY_MS}")
     cursor.close()
 
 
@@ -24,6 +43,7 @@ def make_engine(database_url: str) -> Engine:
         return create_engine(database_url, pool_pre_ping=True)
     engine = create_engine(database_url, connect_args={"check_same_thread": False})
     event.listen(engine, "connect", _sqlite_pragmas)
+    event.listen(engine, "checkout", _sqlite_busy_timeout)
     return engine
 
 

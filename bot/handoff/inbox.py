@@ -40,6 +40,7 @@ PAGE_KEYS = (
     N_("inbox.outcome.hobby_became_work"), N_("inbox.outcome.needs_money_help"),
     N_("inbox.outcome.other"),
     N_("inbox.messages"), N_("inbox.from_person"), N_("inbox.to_person"), N_("inbox.hand_back"),
+    N_("inbox.undelivered"),
     N_("handoff.bot_back"), N_("inbox.transcript"), N_("inbox.person"), N_("inbox.bot"),
 )  # fmt: skip
 _templates = Environment(loader=FileSystemLoader(PAGES), autoescape=select_autoescape(["html"]))

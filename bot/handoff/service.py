@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import secrets
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -38,6 +39,8 @@ CLAIMED_HANDOFF = select(HANDOFFS.c.id).where(
     HANDOFFS.c.status == "claimed",
 )
 ALERT_LANGUAGE = "nl"  # the contact teams work in Dutch
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,25 @@ class HandoffService:
                     handoff_id=handoff_id, direction=direction, text_enc=self.cipher.encrypt(text)
                 )
             )
+
+    def note_undelivered(self, conversation: str, error: str) -> int | None:
+        """A message to this person could not be delivered for a day: the caseworker sees
+        it in the person's newest handoff (an open one first). Returns its id, if any."""
+        with self.sessions() as session:
+            handoff_id = session.scalar(
+                select(Handoff.id)
+                .where(
+                    (Handoff.conversation == conversation)
+                    | (Handoff.reply_conversation == conversation)
+                )
+                .order_by(Handoff.status.in_(OPEN_STATUSES).desc(), Handoff.id.desc())
+                .limit(1)
+            )
+        if handoff_id is None:
+            log.error("a message could not be delivered and the person has no handoff")
+            return None
+        self.record(handoff_id, "undelivered", error[:200])
+        return handoff_id
 
     def messages(self, handoff_id: int) -> list[tuple[str, str, dt.datetime]]:
         with self.sessions() as session:

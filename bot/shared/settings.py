@@ -74,6 +74,10 @@ class Settings:
     kiosk: KioskSettings = KioskSettings("Bibliotheek", None, SUPPORTED_LANGUAGES, 180)
     rate_limit_per_minute: int = 20
     handoff_retention_days: int = 90
+    # The outbox: longest wait between two tries of one message, and how long one call to
+    # Twilio or Telegram may take before it counts as failed (and is tried again).
+    outbox_longest_wait_seconds: int = 300
+    provider_timeout_seconds: int = 10
     actions_url_override: str | None = None  # WEGWIJS_ACTION_SERVER_URL, when it runs elsewhere
 
     @property
@@ -289,6 +293,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         kiosk=_kiosk(env),
         rate_limit_per_minute=_positive(env, "WEGWIJS_RATE_LIMIT_PER_MINUTE", 20),
         handoff_retention_days=_positive(env, "WEGWIJS_HANDOFF_RETENTION_DAYS", 90),
+        outbox_longest_wait_seconds=_positive(env, "WEGWIJS_OUTBOX_LONGEST_WAIT_SECONDS", 300),
+        provider_timeout_seconds=_positive(env, "WEGWIJS_PROVIDER_TIMEOUT_SECONDS", 10),
         actions_url_override=(
             _url(env, "WEGWIJS_ACTION_SERVER_URL", "", ("http", "https")).rstrip("/")
             if _optional(env, "WEGWIJS_ACTION_SERVER_URL")

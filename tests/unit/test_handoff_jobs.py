@@ -11,7 +11,7 @@ from sqlalchemy import select, text, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.channels.store import OUTBOX_MAX_ATTEMPTS, ChannelStore
+from bot.channels.store import OUTBOX_GIVE_UP_AFTER, ChannelStore, aware, now
 from bot.db.crypto import Cipher
 from bot.db.migrate import upgrade
 from bot.db.models import AuditEntry, ConsentRecord, Handoff, HandoffMessage, OutboxMessage
@@ -102,7 +102,7 @@ def test_closed_handoffs_are_deleted_after_the_retention_period(
         assert ids[old.reference] not in consents
 
 
-def test_an_alert_keeps_trying_through_an_outage_but_a_reply_gives_up(
+def test_an_alert_keeps_trying_through_an_outage_but_a_reply_gives_up_after_a_day(
     service: HandoffService, sessions: sessionmaker[Session]
 ) -> None:
     service.create(request(), MONDAY)
@@ -113,9 +113,21 @@ def test_an_alert_keeps_trying_through_an_outage_but_a_reply_gives_up(
         alert_id = session.scalars(
             select(OutboxMessage.id).where(OutboxMessage.kind == "alert")
         ).one()
-    for _ in range(OUTBOX_MAX_ATTEMPTS + 3):
-        store.retry_later(alert_id, "503 Service Unavailable")
-        store.retry_later(reply_id, "503 Service Unavailable")
+    for _ in range(30):  # many attempts within the day: both keep trying
+        assert not store.retry_later(alert_id, "503 Service Unavailable")
+        assert not store.retry_later(reply_id, "503 Service Unavailable")
+    with sessions() as session:
+        reply = session.get(OutboxMessage, reply_id)
+        assert reply is not None and reply.status == "queued"
+        wait = aware(reply.next_attempt_at) - now()  # type: ignore[operator]
+        assert dt.timedelta(minutes=4) < wait <= dt.timedelta(minutes=5)  # at most 5 minutes
+        reply.created_at = now() - OUTBOX_GIVE_UP_AFTER  # a day later
+        alert = session.get(OutboxMessage, alert_id)
+        assert alert is not None
+        alert.created_at = now() - 2 * OUTBOX_GIVE_UP_AFTER
+        session.commit()
+    assert store.retry_later(reply_id, "503 Service Unavailable")  # failed now
+    assert not store.retry_later(alert_id, "503 Service Unavailable")
     with sessions() as session:
         assert session.get(OutboxMessage, alert_id).status == "queued"  # type: ignore[union-attr]
         assert session.get(OutboxMessage, reply_id).status == "failed"  # type: ignore[union-attr]
