@@ -1,11 +1,16 @@
-"""Start the three services on localhost, show their logs, stop them cleanly on Ctrl-C.
+"""Start the three services on localhost, show their logs, keep them running, stop them
+cleanly on Ctrl-C.
 
 The Rasa server (REST channel), the action server (rasa-sdk, our `actions/`) and the app
-service (this package) each run as a child process; their output is prefixed per service.
+service (this package) each run as a child process in its own process group; their output
+is prefixed per service. One that dies is restarted (its whole group killed first, so no
+worker keeps its port), after a pause that grows when it keeps dying; the others go on, and
+the app's gateway keeps what people send meanwhile and answers it when Rasa is back.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -22,6 +27,8 @@ MODEL_FILE = PROJECT_ROOT / "models" / "wegwijs.tar.gz"
 APP_PYTHON = PROJECT_ROOT / ".venv" / "bin" / "python"
 RASA_BIN = PROJECT_ROOT / ".venv-rasa" / "bin" / "rasa"
 START_TIMEOUT_SECONDS = 300.0
+FIRST_RESTART_PAUSE, LONGEST_RESTART_PAUSE = 1.0, 30.0
+STABLE_AFTER_SECONDS = 120.0  # up this long: the next death starts the pauses again
 COLOURS = {"rasa": "35", "actions": "36", "app": "32"}
 
 
@@ -121,24 +128,48 @@ class Stack:
         self.settings = settings
         self.quiet = quiet
         self.processes: dict[str, subprocess.Popen[str]] = {}
+        self.started_at: dict[str, float] = {}
+        self.pauses: dict[str, float] = {}
+        self.restarts: dict[str, int] = {}
 
     def start(self) -> None:
         if not MODEL_FILE.exists():
             raise StartupError(f"No trained model at {MODEL_FILE}; run `make train` first.")
-        env = child_environment(self.settings)
         for service in services(self.settings):
-            process = subprocess.Popen(
-                service.command,
-                cwd=PROJECT_ROOT,
-                env={**env, **service.env},
-                text=True,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-            self.processes[service.name] = process
-            threading.Thread(target=self._relay, args=(service.name, process), daemon=True).start()
+            self._spawn(service)
         self._wait_until_healthy(services(self.settings))
+
+    def _spawn(self, service: Service) -> None:
+        env = child_environment(self.settings)
+        process = subprocess.Popen(
+            service.command,
+            cwd=PROJECT_ROOT,
+            env={**env, **service.env},
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self.processes[service.name] = process
+        self.started_at[service.name] = time.monotonic()
+        threading.Thread(target=self._relay, args=(service.name, process), daemon=True).start()
+
+    def restart(self, name: str) -> None:
+        """Kill what is left of the service's process group and start it again."""
+        process = self.processes[name]
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, signal.SIGKILL)  # workers that outlived it free the port
+        process.wait()
+        up_for = time.monotonic() - self.started_at.get(name, 0.0)
+        pause = self.pauses.get(name, 0.0)
+        pause = FIRST_RESTART_PAUSE if up_for > STABLE_AFTER_SECONDS or not pause else pause
+        self.pauses[name] = min(LONGEST_RESTART_PAUSE, pause * 2)
+        _say(f"the {name} service stopped (exit code {process.returncode}); "
+             f"starting it again in {pause:.0f} s")  # fmt: skip
+        time.sleep(pause)
+        service = next(s for s in services(self.settings) if s.name == name)
+        self._spawn(service)
+        self.restarts[name] = self.restarts.get(name, 0) + 1
 
     def _relay(self, name: str, process: subprocess.Popen[str]) -> None:
         assert process.stdout is not None
@@ -180,14 +211,15 @@ class Stack:
 
     def stop(self) -> None:
         for process in self.processes.values():
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(process.pid, signal.SIGTERM)  # also workers of a dead leader
         deadline = time.monotonic() + 15
         for process in self.processes.values():
             try:
                 process.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
 
 
@@ -219,12 +251,11 @@ def run(settings: Settings) -> int:
             f"  health: {settings.app_url}/health  {settings.actions_url}/health  "
             f"{settings.rasa_url}/"
         )
-        while True:
+        while True:  # supervise: a service that dies is started again, the others go on
             failed = stack.failed_service()
             if failed:
-                _say(f"the {failed} service stopped unexpectedly; stopping the others.")
-                return 1
-            time.sleep(1)
+                stack.restart(failed)
+            time.sleep(0.5)
     except KeyboardInterrupt:
         return 0
     except StartupError as error:

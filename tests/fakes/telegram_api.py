@@ -24,7 +24,13 @@ class FakeTelegram:
     calls: list[str] = field(default_factory=list)
     updates: list[dict[str, Any]] = field(default_factory=list)
     webhook: dict[str, Any] = field(default_factory=dict)
+    down_until: float = 0.0  # time.monotonic(): sendMessage answers 502 until then
+    failed_sends: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def down_for(self, seconds: float) -> None:
+        with self.lock:
+            self.down_until = time.monotonic() + seconds
 
     def queue(self, update: dict[str, Any]) -> None:
         with self.lock:
@@ -47,6 +53,11 @@ class FakeTelegram:
             form = {key: str(value) for key, value in (await request.form()).items()}
             with self.lock:
                 self.calls.append(method)
+                down = method == "sendMessage" and time.monotonic() < self.down_until
+                self.failed_sends += 1 if down else 0
+            if down:
+                failure = {"ok": False, "error_code": 502, "description": "Bad Gateway"}
+                return JSONResponse(failure, 502)
             return JSONResponse({"ok": True, "result": self._answer(method, form)})
 
         return app
