@@ -37,7 +37,8 @@ from bot.handoff.service import HandoffService
 from bot.i18n.catalogs import MessageCatalogs
 from bot.nlg import endpoint as nlg_endpoint
 from bot.nlg.renderer import Renderer
-from bot.nlg.responses import load_responses
+from bot.nlg.responses import load_intents, load_responses
+from bot.security_headers import SecurityHeaders
 from bot.shared.settings import Settings, load_settings
 
 log = logging.getLogger(__name__)
@@ -91,6 +92,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings.default_language,
         settings.rate_limit_per_minute,
         db=database_calls,
+        intents=load_intents(),
     )
     outbox_wake = asyncio.Event()
     deliverers: dict[str, Deliverer] = {"kiosk": KioskDeliverer()}
@@ -168,7 +170,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine.dispose()
         app.state.tracker_store.dispose()
 
-    app = FastAPI(title="Wegwijs app service", lifespan=lifespan)
+    production = settings.environment == "production"
+    app = FastAPI(  # no API pages in production: nothing to learn the surface from
+        title="Wegwijs app service",
+        lifespan=lifespan,
+        docs_url=None if production else "/docs",
+        redoc_url=None if production else "/redoc",
+        openapi_url=None if production else "/openapi.json",
+    )
     app.state.settings = settings
     app.state.catalogs = catalogs
     app.state.renderer = Renderer(load_responses(), catalogs, settings.default_language)
@@ -215,6 +224,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         same_site="strict",
         https_only=(settings.public_base_url or "").startswith("https://"),
     )
+    https = (settings.public_base_url or "").startswith("https://")
+    app.add_middleware(SecurityHeaders, https=https)
     return app
 
 

@@ -21,6 +21,7 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "internal-token", help="print the action server's token for the app's /internal API"
     )
+    commands.add_parser("nlg-token", help="print the token Rasa sends to the app's /nlg")
     chat = commands.add_parser("chat", help="chat in this terminal through the running stack")
     chat.add_argument("--sender", help="conversation id (a new one by default)")
     db = commands.add_parser("db", help="database migrations")
@@ -90,6 +91,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "internal-token":
         print(settings.internal_api_token)
+        return 0
+    if args.command == "nlg-token":
+        print(settings.nlg_token)
         return 0
     if args.command == "run":
         from bot.launcher import run

@@ -32,6 +32,11 @@ MAX_MESSAGE_LENGTH = 1000
 STOP_WORDS = frozenset({"stop", "stoppen", "afmelden", "unsubscribe", "uitschrijven"})
 START_WORDS = frozenset({"start", "aanmelden"})
 LANGUAGE_PAYLOAD = re.compile(r'^/switch_language\{"language": ?"(nl|en)"\}$')
+# "/intent" or "/intent{...}": Rasa reads it as that intent, not as words.
+PAYLOAD = re.compile(r"^/([A-Za-z_]+)(\{.*\})?$", re.S)
+# Rasa's own intents: typed by a person ("/session_start", "/restart") they would reset
+# the conversation or leave the person without an answer.
+RASA_INTENTS = frozenset({"session_start", "restart", "back", "nlu_fallback"})
 CHANNEL_NAMES = {"wa": "whatsapp", "sms": "sms", "tg": "telegram", "kiosk": "kiosk"}
 
 
@@ -85,6 +90,7 @@ class Gateway:
         default_language: str,
         per_minute: int,
         db: DatabaseCalls | None = None,
+        intents: frozenset[str] = frozenset(),
     ) -> None:
         self.store = store
         self.db = db or DatabaseCalls()
@@ -92,6 +98,7 @@ class Gateway:
         self.catalogs = catalogs
         self.default_language = default_language
         self.limiter = RateLimiter(per_minute)
+        self.intents = intents - RASA_INTENTS  # what a typed "/intent" may name
         self._lock = asyncio.Lock()  # one retry round at a time
         # Set by the app: while a caseworker has taken over, messages go to the inbox.
         self.handoffs: TakeOver | None = None
@@ -189,7 +196,7 @@ class Gateway:
         first_try: bool = False,
     ) -> bool:
         """Ask Rasa and deliver the answer; False (message kept) when Rasa is unavailable."""
-        message = match_option(text, contact.options) or text
+        message = match_option(text, contact.options) or self.words_only(text)
         chosen = LANGUAGE_PAYLOAD.match(message)
         if chosen:  # remember it for the gateway's own notices
             await self.db(self.store.set_language, contact.id, chosen.group(1))
@@ -215,6 +222,16 @@ class Gateway:
         await self.db(self.store.answered, inbound_id, contact.id, options)
         await deliverer.deliver(contact, replies)
         return True
+
+    def words_only(self, text: str) -> str:
+        """A typed "/intent" is only an intent when the domain has it and it is not one of
+        Rasa's own; anything else is read as the words it is ("/foo" → "foo")."""
+        if not text.startswith("/"):
+            return text
+        payload = PAYLOAD.match(text)
+        if payload is not None and payload.group(1) in self.intents:
+            return text
+        return text.lstrip("/ ").strip() or "?"
 
     async def offer(
         self, contact: ContactView, key: str, options: list[Option], deliverer: Deliverer

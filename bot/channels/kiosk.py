@@ -138,6 +138,9 @@ async def message(body: KioskMessage, request: Request) -> JSONResponse:
     state = request.app.state
     gateway: Gateway = state.gateway
     deliverer: KioskDeliverer = state.deliverers[CHANNEL]
+    if await gateway.db(state.channel_store.is_closed, CHANNEL, body.session):
+        # A session that was reset: a message sent again for it is not answered twice.
+        return JSONResponse({"messages": [], "ended": True}, status_code=410)
     external_id = body.message_id or secrets.token_hex(12)
     message_key = f"{body.session}:{external_id}"
     started = time.perf_counter()

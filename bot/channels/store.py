@@ -369,7 +369,9 @@ class ChannelStore:
         return self.cipher.decrypt(message.body_enc)
 
     def forget_contact(self, channel: str, address: str) -> None:
-        """Delete everything kept about one contact (the kiosk's "Begin opnieuw")."""
+        """Delete everything kept about one contact (the kiosk's "Begin opnieuw"). The row
+        itself stays, emptied and closed, so a message the page sends again for the old
+        session is recognised and not answered a second time."""
         key = self._key(channel, address)
         with self.sessions.begin() as session:
             contact = session.scalar(select(Contact).where(Contact.sender_hash == key))
@@ -377,4 +379,16 @@ class ChannelStore:
                 return
             session.execute(delete(InboundMessage).where(InboundMessage.contact_id == contact.id))
             session.execute(delete(OutboxMessage).where(OutboxMessage.contact_id == contact.id))
-            session.delete(contact)
+            contact.address_enc = self.cipher.encrypt("")
+            contact.options = None
+            contact.language = None
+            contact.last_inbound_at = None
+            contact.opted_out = True
+            contact.opted_out_at = now()
+
+    def is_closed(self, channel: str, address: str) -> bool:
+        """A kiosk session that was reset (see `forget_contact`)."""
+        key = self._key(channel, address)
+        with self.sessions() as session:
+            closed = session.scalar(select(Contact.opted_out).where(Contact.sender_hash == key))
+            return bool(closed)

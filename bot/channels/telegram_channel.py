@@ -118,6 +118,7 @@ class TelegramChannel:
         add(CommandHandler("taal", self.on_language))
         add(CommandHandler("stop", self.on_stop))
         add(CallbackQueryHandler(self.on_button))
+        add(MessageHandler(filters.COMMAND, self.on_unknown_command))  # /foo: the menu
         add(MessageHandler(filters.TEXT & ~filters.COMMAND, self.on_text))
         add(MessageHandler(~filters.TEXT & ~filters.COMMAND, self.on_media))
 
@@ -171,14 +172,31 @@ class TelegramChannel:
                 return
         await self._handle(update, COMMAND_PAYLOADS.get(command, "/greet"))
 
+    async def on_unknown_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A command Wegwijs does not have (/foo, or Rasa's /session_start typed): said
+        what Wegwijs can do, as /help does; never passed on as an intent."""
+        await self._handle(update, COMMAND_PAYLOADS["help"])
+
     async def on_language(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         payload = '/switch_language{"language": "%s"}'
         chat = update.effective_chat
         if chat is None:
             return
-        contact = await self.gateway_contact(str(chat.id))
+        store, db = self.gateway.store, self.gateway.db
+        try:  # stored like any message, so a retried /taal is offered once
+            received = await db(
+                store.receive, CHANNEL, str(update.update_id), str(chat.id), "/taal", None
+            )
+        except DatabaseBusyError:
+            self.not_stored.add(update.update_id)
+            return
+        if received.inbound_id is None:
+            return
         options = [Option(title, payload % code) for code, title in LANGUAGE_OPTIONS.items()]
-        await self.gateway.offer(contact, N_("channel.choose_language"), options, self.deliverer)
+        await self.gateway.offer(
+            received.contact, N_("channel.choose_language"), options, self.deliverer
+        )
+        await db(store.finish, received.inbound_id, "language")
 
     async def on_stop(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await self._handle(update, "stop")
@@ -229,7 +247,8 @@ async def webhook(request: Request) -> Response:
     try:
         data = json.loads(await request.body())
         update = Update.de_json(data, channel.application.bot)
-    except (ValueError, TypeError, KeyError, AttributeError, UnicodeDecodeError):
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
+        log.warning("a request to the Telegram webhook that is not an update refused")
         return JSONResponse({"error": "not a Telegram update"}, status_code=400)
     if update is None:
         return JSONResponse({"error": "not a Telegram update"}, status_code=400)

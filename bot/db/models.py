@@ -94,6 +94,21 @@ class OutboxMessage(Base):
     updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
+class InboxSession(Base):
+    """A caseworker's log-in; the cookie holds only the token, this row only its hash."""
+
+    __tablename__ = "inbox_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    username: Mapped[str] = mapped_column(String(64), index=True)
+    team: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
 class Caseworker(Base):
     """A contact person who answers handoffs in the inbox; the password only as an argon2
     hash. Repeated wrong passwords lock the account for a while."""

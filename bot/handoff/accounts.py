@@ -1,24 +1,33 @@
 """Caseworker accounts: created from the command line, passwords hashed with argon2
-(argon2-cffi), and locked for a while after repeated wrong passwords. Every log-in attempt
-is written to the audit log."""
+(argon2-cffi), and locked for a while after repeated wrong passwords (counted in the
+database in one statement, so wrong passwords sent at the same moment all count). Every
+log-in attempt is written to the audit log, and every answer costs one argon2 hash, so an
+unknown, a locked and a known account cannot be told apart by time.
+
+A log-in opens a session kept on the server (`inbox_sessions`): the cookie holds only a
+random token. Logging out deletes it; one unused for `IDLE` expires."""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import secrets
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.channels.store import aware, now
-from bot.db.models import AuditEntry, Caseworker
+from bot.db.models import AuditEntry, Caseworker, InboxSession
 
 MAX_FAILED_LOGINS = 5
 LOCK_OUT = dt.timedelta(minutes=15)
 MIN_PASSWORD_LENGTH = 12
+IDLE = dt.timedelta(minutes=30)  # an inbox session unused this long has ended
+SEEN_EVERY = dt.timedelta(seconds=30)  # how often a session's last use is written
 _hasher = PasswordHasher()
 
 
@@ -66,22 +75,110 @@ def log_in(
             _hasher.hash(password)  # the same work as a real check: no timing hint
             session.add(AuditEntry(actor=name or "?", action="login_failed", detail="unknown"))
             return LoginResult(False)
+        account_id, stored_hash = account.id, account.password_hash
         locked = aware(account.locked_until)
         if locked is not None and locked > moment:
+            _hasher.hash(password)  # as slow as any other answer
             session.add(AuditEntry(actor=name, action="login_locked"))
             return LoginResult(False, locked_until=locked)
-        try:
-            _hasher.verify(account.password_hash, password)
-        except (VerificationError, InvalidHashError):
-            account.failed_logins += 1
-            if account.failed_logins >= MAX_FAILED_LOGINS:
-                account.locked_until = moment + LOCK_OUT
-                account.failed_logins = 0
+    try:
+        _hasher.verify(stored_hash, password)
+        right = True
+    except (VerificationError, InvalidHashError):
+        right = False
+    with sessions.begin() as session:
+        if not right:  # counted in the database: parallel wrong passwords all count
+            failed = session.scalar(
+                update(Caseworker)
+                .where(Caseworker.id == account_id)
+                .values(failed_logins=Caseworker.failed_logins + 1)
+                .returning(Caseworker.failed_logins)
+            )
+            until = None
+            if failed is not None and failed >= MAX_FAILED_LOGINS:
+                until = moment + LOCK_OUT
+                session.execute(
+                    update(Caseworker)
+                    .where(Caseworker.id == account_id)
+                    .values(locked_until=until, failed_logins=0)
+                )
             session.add(AuditEntry(actor=name, action="login_failed"))
-            return LoginResult(False, locked_until=aware(account.locked_until))
-        account.failed_logins = 0
-        account.locked_until = None
+            return LoginResult(False, locked_until=until)
+        # Right, unless the account was locked meanwhile by wrong passwords sent with it.
+        opened = session.execute(
+            update(Caseworker)
+            .where(
+                Caseworker.id == account_id,
+                (Caseworker.locked_until.is_(None)) | (Caseworker.locked_until <= moment),
+            )
+            .values(failed_logins=0, locked_until=None)
+        )
+        if opened.rowcount == 0:  # type: ignore[attr-defined]
+            session.add(AuditEntry(actor=name, action="login_locked"))
+            account = session.get(Caseworker, account_id)
+            return LoginResult(False, locked_until=aware(account.locked_until) if account else None)
+        account = session.get(Caseworker, account_id)
+        assert account is not None
         if _hasher.check_needs_rehash(account.password_hash):
             account.password_hash = _hasher.hash(password)
         session.add(AuditEntry(actor=name, action="login"))
         return LoginResult(True, team=account.team)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def open_session(
+    sessions: sessionmaker[Session], username: str, team: str, moment: dt.datetime | None = None
+) -> str:
+    """A new inbox session; returns the token for the cookie."""
+    token = secrets.token_urlsafe(32)
+    with sessions.begin() as session:
+        session.add(
+            InboxSession(
+                token_hash=_token_hash(token),
+                username=username,
+                team=team,
+                last_seen_at=moment or now(),
+            )
+        )
+    return token
+
+
+def session_user(
+    sessions: sessionmaker[Session], token: str, moment: dt.datetime | None = None
+) -> tuple[str, str] | None:
+    """(username, team) of a live session: not logged out, not idle too long, and the
+    account still active. An expired session is deleted."""
+    moment = moment or now()
+    if not token:
+        return None
+    with sessions.begin() as session:
+        found = session.execute(
+            select(InboxSession, Caseworker.active)
+            .join(Caseworker, Caseworker.username == InboxSession.username)
+            .where(InboxSession.token_hash == _token_hash(token))
+        ).first()
+        if found is None:
+            return None
+        row, active = found
+        seen = aware(row.last_seen_at) or moment
+        if not active or moment - seen > IDLE:
+            session.delete(row)
+            return None
+        if moment - seen > SEEN_EVERY:
+            row.last_seen_at = moment
+        return row.username, row.team
+
+
+def close_session(sessions: sessionmaker[Session], token: str) -> None:
+    with sessions.begin() as session:
+        session.execute(delete(InboxSession).where(InboxSession.token_hash == _token_hash(token)))
+
+
+def close_sessions_of(sessions: sessionmaker[Session], username: str) -> int:
+    """End every session of one caseworker (a new password, a deactivated account)."""
+    with sessions.begin() as session:
+        done = session.execute(delete(InboxSession).where(InboxSession.username == username))
+        return int(done.rowcount)  # type: ignore[attr-defined]

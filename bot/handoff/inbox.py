@@ -9,16 +9,17 @@ import asyncio
 import datetime as dt
 import secrets
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi import Path as PathParam
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from bot.channels.rasa_client import RasaUnavailableError
 from bot.channels.store import now
 from bot.domain.knowledge.topics import topic_key
-from bot.handoff.accounts import log_in
+from bot.handoff.accounts import close_session, log_in, open_session, session_user
 from bot.handoff.service import OUTCOMES, CaseBook, OtherTeamError
 from bot.shared.text_keys import N_
 
@@ -72,20 +73,29 @@ async def _form(request: Request) -> dict[str, str] | None:
     return form
 
 
-def _render(request: Request, page: str, status: int = 200, **values: Any) -> HTMLResponse:
+def _render(
+    request: Request,
+    page: str,
+    status: int = 200,
+    who: tuple[str, str] | None = None,
+    **values: Any,
+) -> HTMLResponse:
     html = _templates.get_template(page).render(
         t=lambda key, **args: _t(request, key, **args),
         csrf=_csrf(request),
-        user=request.session.get("user"),
-        team=request.session.get("team"),
+        user=who[0] if who else None,
+        team=who[1] if who else None,
         **values,
     )
     return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
 
 
-def _who(request: Request) -> tuple[str, str] | None:
-    user, team = request.session.get("user"), request.session.get("team")
-    return (str(user), str(team)) if user and team else None
+async def _who(request: Request) -> tuple[str, str] | None:
+    """The logged-in caseworker, from the server-side session the cookie's token names."""
+    token = str(request.session.get("sid") or "")
+    if not token:
+        return None
+    return await asyncio.to_thread(session_user, request.app.state.sessions, token)
 
 
 def _to_login() -> RedirectResponse:
@@ -94,6 +104,12 @@ def _to_login() -> RedirectResponse:
 
 def _book(request: Request) -> CaseBook:
     return CaseBook(request.app.state.handoffs)
+
+
+@router.get("/static/inbox.css")
+async def stylesheet() -> FileResponse:
+    """The inbox's styles, served here: the pages allow no inline styles (CSP)."""
+    return FileResponse(PAGES / "inbox.css", media_type="text/css")
 
 
 @router.get("/login", response_class=HTMLResponse)
@@ -116,27 +132,27 @@ async def login(request: Request) -> Response:
         else:
             error = _t(request, "inbox.wrong_login")
         return _render(request, "login.html", status=401, error=error)
+    assert result.team is not None
+    user = form["username"].strip().lower()
+    token = await asyncio.to_thread(open_session, request.app.state.sessions, user, result.team)
     request.session.clear()
-    request.session.update(
-        {
-            "user": form["username"].strip().lower(),
-            "team": result.team,
-            "csrf": secrets.token_urlsafe(24),
-        }
-    )
+    request.session.update({"sid": token, "csrf": secrets.token_urlsafe(24)})
     return RedirectResponse("/inbox", status_code=303)
 
 
 @router.post("/logout")
 async def logout(request: Request) -> Response:
     if await _form(request) is not None:
+        token = str(request.session.get("sid") or "")
+        if token:  # ended on the server: a copy of the cookie no longer works
+            await asyncio.to_thread(close_session, request.app.state.sessions, token)
         request.session.clear()
     return _to_login()
 
 
 @router.get("", response_class=HTMLResponse)
 async def overview(request: Request) -> Response:
-    who = _who(request)
+    who = await _who(request)
     if who is None:
         return _to_login()
     cases = await asyncio.to_thread(_book(request).open_cases, who[1])
@@ -150,18 +166,22 @@ async def overview(request: Request) -> Response:
         }
         for case in cases
     ]  # fmt: skip
-    return _render(request, "list.html", rows=rows)
+    return _render(request, "list.html", who=who, rows=rows)
+
+
+# A row id: a database integer (ids beyond it are not found, never a database error).
+HandoffId = Annotated[int, PathParam(ge=1, le=2**63 - 1)]
 
 
 @router.get("/handoffs/{handoff_id}", response_class=HTMLResponse)
-async def case_page(handoff_id: int, request: Request) -> Response:
-    who = _who(request)
+async def case_page(handoff_id: HandoffId, request: Request) -> Response:
+    who = await _who(request)
     if who is None:
         return _to_login()
     try:
         case = await asyncio.to_thread(_book(request).open_case, handoff_id, *who)
     except OtherTeamError:
-        return _render(request, "forbidden.html", status=403)
+        return _render(request, "forbidden.html", status=403, who=who)
     messages = await asyncio.to_thread(request.app.state.handoffs.messages, handoff_id)
     # The person agreed to share their question; the conversation shows its context. It was
     # stored with the handoff (a kiosk reset deletes Rasa's copy); older handoffs ask Rasa.
@@ -174,6 +194,7 @@ async def case_page(handoff_id: int, request: Request) -> Response:
     return _render(
         request,
         "handoff.html",
+        who=who,
         case=case,
         outcomes=OUTCOMES,
         messages=messages,
@@ -182,13 +203,13 @@ async def case_page(handoff_id: int, request: Request) -> Response:
 
 
 @router.post("/handoffs/{handoff_id}/{verb}")
-async def act(handoff_id: int, verb: str, request: Request) -> Response:
-    who = _who(request)
+async def act(handoff_id: HandoffId, verb: str, request: Request) -> Response:
+    who = await _who(request)
     if who is None:
         return _to_login()
     form = await _form(request)
     if form is None:
-        return _render(request, "forbidden.html", status=403)
+        return _render(request, "forbidden.html", status=403, who=who)
     book = _book(request)
     try:
         if verb == "claim":
@@ -206,7 +227,7 @@ async def act(handoff_id: int, verb: str, request: Request) -> Response:
             await asyncio.to_thread(book.reply, handoff_id, *who, form["text"].strip())
             request.app.state.outbox_wake.set()
         else:
-            return _render(request, "forbidden.html", status=400)
+            return _render(request, "forbidden.html", status=400, who=who)
     except OtherTeamError:
-        return _render(request, "forbidden.html", status=403)
+        return _render(request, "forbidden.html", status=403, who=who)
     return RedirectResponse(f"/inbox/handoffs/{handoff_id}", status_code=303)

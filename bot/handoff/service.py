@@ -133,7 +133,7 @@ class HandoffService:
         if handoff_id is None:
             log.error("a message could not be delivered and the person has no handoff")
             return None
-        self.record(handoff_id, "undelivered", error[:200])
+        self.record(handoff_id, "err", error[:200])  # direction: 3 letters
         return handoff_id
 
     def messages(self, handoff_id: int) -> list[tuple[str, str, dt.datetime]]:
@@ -334,6 +334,10 @@ class OtherTeamError(PermissionError):
     """A caseworker asked for another team's handoff."""
 
 
+class ClaimedByOtherError(OtherTeamError):
+    """A caseworker acted on a case another caseworker of the team has claimed."""
+
+
 class CaseBook:
     """What caseworkers do with handoffs; every view and change is audited."""
 
@@ -380,6 +384,20 @@ class CaseBook:
             raise OtherTeamError(handoff_id)
         return handoff
 
+    def _owned(self, session: Session, handoff_id: int, user: str, team: str) -> Handoff:
+        """A handoff of the team that no other caseworker has claimed: only who claimed a
+        case replies to the person, hands it back or closes it."""
+        handoff = self._get(session, handoff_id, user, team)
+        if handoff.claimed_by and handoff.claimed_by != user:
+            with self.service.sessions.begin() as audit:
+                audit.add(
+                    AuditEntry(
+                        actor=user, action="forbidden", handoff_id=handoff_id, detail="claimed"
+                    )
+                )
+            raise ClaimedByOtherError(handoff_id)
+        return handoff
+
     def open_case(self, handoff_id: int, user: str, team: str) -> CaseView:
         with self.service.sessions.begin() as session:
             handoff = self._get(session, handoff_id, user, team)
@@ -397,7 +415,7 @@ class CaseBook:
         if outcome not in OUTCOMES:
             raise ValueError(f"unknown outcome {outcome!r}")
         with self.service.sessions.begin() as session:
-            handoff = self._get(session, handoff_id, user, team)
+            handoff = self._owned(session, handoff_id, user, team)
             handoff.status, handoff.outcome, handoff.resolved_at = "resolved", outcome, now()
             session.add(
                 AuditEntry(actor=user, action="resolved", handoff_id=handoff_id, detail=outcome)
@@ -429,7 +447,7 @@ class CaseBook:
         """The bot answers again; the person is told so (on SMS/WhatsApp)."""
         to_person = self._message_to_person(handoff_id, user, team, notice, "notice")
         with self.service.sessions.begin() as session:
-            handoff = self._get(session, handoff_id, user, team)
+            handoff = self._owned(session, handoff_id, user, team)
             if handoff.status != "claimed":
                 return
             handoff.status = "handed_back"
@@ -446,7 +464,7 @@ class CaseBook:
         Made before the caller's transaction: finding the contact may write a row of its own.
         """
         with self.service.sessions() as session:
-            handoff = self._get(session, handoff_id, user, team)
+            handoff = self._owned(session, handoff_id, user, team)
             way, number_enc = handoff.way, handoff.number_enc
         if way not in ("sms", "whatsapp"):
             return None

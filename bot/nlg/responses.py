@@ -30,6 +30,14 @@ class ResponseSpec:
     buttons: tuple[ButtonSpec, ...] = ()
 
 
+def load_intents(domain_file: Path = DOMAIN_FILE) -> frozenset[str]:
+    """The intents of the domain: what a button's "/intent" payload may name."""
+    with domain_file.open(encoding="utf-8") as handle:
+        domain: dict[str, Any] = yaml.safe_load(handle) or {}
+    names = (next(iter(item)) if isinstance(item, dict) else item for item in domain["intents"])
+    return frozenset(str(name) for name in names)
+
+
 def load_responses(domain_file: Path = DOMAIN_FILE) -> dict[str, ResponseSpec]:
     """Every response in the domain; only the first variant is used (one wording per text)."""
     with domain_file.open(encoding="utf-8") as handle:

@@ -76,6 +76,8 @@ class Settings:
     handoff_retention_days: int = 90
     # The outbox: longest wait between two tries of one message, and how long one call to
     # Twilio or Telegram may take before it counts as failed (and is tried again).
+    # The chat API (/api/messages) in production: only with this token, off without it.
+    chat_api_token: str | None = None
     outbox_longest_wait_seconds: int = 300
     provider_timeout_seconds: int = 10
     actions_url_override: str | None = None  # WEGWIJS_ACTION_SERVER_URL, when it runs elsewhere
@@ -84,6 +86,11 @@ class Settings:
     def rasa_api_token(self) -> str:
         """Token for Rasa's HTTP API (trackers, parse); derived so nobody has to set it."""
         return hashlib.sha256(f"rasa-api:{self.secret_key}".encode()).hexdigest()[:32]
+
+    @property
+    def nlg_token(self) -> str:
+        """Token Rasa sends to the app's /nlg (endpoints.yml); derived from the secret."""
+        return hashlib.sha256(f"nlg:{self.secret_key}".encode()).hexdigest()[:32]
 
     @property
     def internal_api_token(self) -> str:
@@ -107,6 +114,7 @@ class Settings:
         redis = urlsplit(self.redis_url)
         return {
             "WEGWIJS_NLG_URL": f"{self.app_url}/nlg",
+            "WEGWIJS_NLG_TOKEN": self.nlg_token,
             "WEGWIJS_ACTIONS_URL": f"{self.actions_url}/webhook",
             "WEGWIJS_TRACKER_STORE_URL": self.tracker_store_url,
             "WEGWIJS_LOCK_STORE": self.lock_store,
@@ -293,6 +301,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         kiosk=_kiosk(env),
         rate_limit_per_minute=_positive(env, "WEGWIJS_RATE_LIMIT_PER_MINUTE", 20),
         handoff_retention_days=_positive(env, "WEGWIJS_HANDOFF_RETENTION_DAYS", 90),
+        chat_api_token=_optional(env, "WEGWIJS_CHAT_API_TOKEN"),
         outbox_longest_wait_seconds=_positive(env, "WEGWIJS_OUTBOX_LONGEST_WAIT_SECONDS", 300),
         provider_timeout_seconds=_positive(env, "WEGWIJS_PROVIDER_TIMEOUT_SECONDS", 10),
         actions_url_override=(

@@ -184,6 +184,23 @@ def test_voice_notes_photos_and_locations_get_a_text_only_answer(
     location = f"whatsapp:{new_number()}"
     sms(stack, fakes, location, "", Latitude="52.1", Longitude="5.1")
     assert "alleen tekst" in fakes.twilio.wait_for(location, 1)[0]["body"]
+    odd = new_number()  # a signed request with a NumMedia that is no number: not a 500
+    sms(stack, fakes, odd, "", NumMedia="x")
+    assert "alleen tekst" in fakes.twilio.wait_for(odd, 1)[0]["body"]
+
+
+def test_a_typed_rasa_command_gets_an_answer(stack: RunningStack, fakes: Fakes) -> None:
+    number = new_number()
+    sms(stack, fakes, number, "/session_start")
+    assert fakes.twilio.wait_for(number, 1), "no answer to a typed /session_start"
+
+
+def test_the_nlg_endpoint_answers_only_rasa(stack: RunningStack) -> None:
+    body = {"response": "utter_greet", "tracker": {"slots": {}, "events": []}}
+    assert httpx.post(f"{stack.app_url}/nlg", json=body, timeout=30).status_code == 403
+    token = load_settings(stack.env).nlg_token
+    reply = httpx.post(f"{stack.app_url}/nlg", params={"token": token}, json=body, timeout=30)
+    assert reply.status_code == 200 and "Wegwijs" in reply.json()["text"]
 
 
 def test_outside_the_whatsapp_window_only_the_template_goes(
@@ -331,6 +348,28 @@ def test_telegram_webhook_conversation_with_inline_keyboard(
     assert sum("AOW: ja" in text for text in texts) <= 1 and answer
 
 
+def test_telegram_unknown_commands_are_answered_and_a_retried_taal_once(
+    stack: RunningStack, fakes: Fakes
+) -> None:
+    chat = random.randint(100_000, 999_999)
+    base = random.randint(1_000_000, 9_000_000)
+    unknown = telegram_update(
+        base, chat, text="/foo", entities=[{"type": "bot_command", "offset": 0, "length": 4}]
+    )
+    assert telegram_post(stack, unknown, SECRET).status_code == 200
+    assert fakes.telegram.wait_for(chat, 1), "no answer to /foo"
+    seen = len(fakes.telegram.sent_to(chat))
+    taal = telegram_update(
+        base + 1, chat, text="/taal", entities=[{"type": "bot_command", "offset": 0, "length": 5}]
+    )
+    for _ in range(2):  # Telegram sends it again: offered once
+        assert telegram_post(stack, taal, SECRET).status_code == 200
+    offers = fakes.telegram.wait_for(chat, seen + 1)
+    time.sleep(2)
+    assert len(fakes.telegram.sent_to(chat)) == seen + 1
+    assert "English" in str(offers[-1]["markup"])
+
+
 def test_telegram_checks_the_secret_and_the_body(stack: RunningStack, fakes: Fakes) -> None:
     update = telegram_update(random.randint(1, 999_999), 123, text="hoi")
     assert telegram_post(stack, update, None).status_code == 403
@@ -342,6 +381,14 @@ def test_telegram_checks_the_secret_and_the_body(stack: RunningStack, fakes: Fak
         timeout=30,
     )
     assert broken.status_code == 400
+    deep = b'{"update_id": 1, "message": ' + b"[" * 50_000 + b"]" * 50_000 + b"}"
+    nested = httpx.post(
+        f"{stack.app_url}/channels/telegram",
+        content=deep,
+        headers={"X-Telegram-Bot-Api-Secret-Token": SECRET},
+        timeout=30,
+    )
+    assert nested.status_code == 400
 
 
 def test_telegram_commands_language_media_and_stop(stack: RunningStack, fakes: Fakes) -> None:

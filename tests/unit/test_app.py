@@ -38,18 +38,37 @@ def test_nlg_renders_what_rasa_asks_for(client: TestClient) -> None:
         "tracker": {"slots": {}, "events": [{"event": "user", "text": "hoi"}]},
         "channel": {"name": "collector"},
     }
-    reply = client.post("/nlg", json=body).json()
+    token = client.app.state.settings.nlg_token  # type: ignore[attr-defined]
+    reply = client.post("/nlg", params={"token": token}, json=body).json()
     assert "Wegwijs" in reply["text"] and "BSN" in reply["text"]
     assert reply["buttons"] == []
+    for wrong in ({}, {"token": "x" * 32}):  # only Rasa may ask
+        assert client.post("/nlg", params=wrong, json=body).status_code == 403
 
 
 @pytest.mark.parametrize(
     "body", [b"not json", b"[1, 2]", b'{"response": "utter_nope", "tracker": []}']
 )
 def test_nlg_answers_junk_with_a_friendly_generic_text(client: TestClient, body: bytes) -> None:
-    response = client.post("/nlg", content=body)
+    token = client.app.state.settings.nlg_token  # type: ignore[attr-defined]
+    response = client.post("/nlg", params={"token": token}, content=body)
     assert response.status_code == 200
     assert "Er ging iets mis" in response.json()["text"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"response": "utter_greet", "tracker": {"slots": "x"}}',
+        b'{"response": "utter_greet", "tracker": {"events": [1, "a", null]}}',
+        b'{"response": "utter_greet", "tracker": {"latest_message": {"metadata": 5}}}',
+        b"[" * 100_000 + b"]" * 100_000,
+    ],
+)
+def test_nlg_refuses_a_malformed_tracker_with_a_400(client: TestClient, body: bytes) -> None:
+    token = client.app.state.settings.nlg_token  # type: ignore[attr-defined]
+    response = client.post("/nlg", params={"token": token}, content=body)
+    assert response.status_code in (200, 400), response.text
 
 
 @pytest.mark.parametrize(
@@ -83,3 +102,30 @@ def test_chat_api_when_rasa_is_down(client: TestClient, tmp_path: Path) -> None:
     assert [(row.sender_hash, row.channel, row.message_count) for row in rows] == [
         (sender_hash(key, "chat:p1"), "chat", 2)
     ]
+
+
+def test_every_response_has_the_security_headers(client: TestClient) -> None:
+    for path in ("/health", "/kiosk", "/inbox/login"):
+        headers = client.get(path).headers
+        assert "default-src 'self'" in headers["content-security-policy"], path
+        assert "frame-ancestors 'self'" in headers["content-security-policy"]
+        assert headers["x-content-type-options"] == "nosniff"
+        assert headers["referrer-policy"] == "no-referrer"
+
+
+def test_no_api_pages_in_production(tmp_path: Path) -> None:
+    env = {"WEGWIJS_DATA_DIR": str(tmp_path), "WEGWIJS_SECRET_KEY": "p" * 40}
+    upgrade(load_settings(env).database_url)
+    for environment, expected in (("production", 404), ("development", 200)):
+        app = create_app(load_settings({**env, "WEGWIJS_ENV": environment}))
+        with TestClient(app) as client:
+            for path in ("/docs", "/openapi.json"):
+                assert client.get(path).status_code == expected, (environment, path)
+    message = {"sender": "a", "message": "hoi"}
+    with TestClient(create_app(load_settings({**env, "WEGWIJS_ENV": "production"}))) as client:
+        assert client.post("/api/messages", json=message).status_code == 404  # off
+    production = {**env, "WEGWIJS_ENV": "production", "WEGWIJS_CHAT_API_TOKEN": "t" * 32}
+    with TestClient(create_app(load_settings(production))) as client:
+        assert client.post("/api/messages", json=message).status_code == 401
+        wrong = {"Authorization": "Bearer " + "x" * 32}
+        assert client.post("/api/messages", json=message, headers=wrong).status_code == 401

@@ -113,3 +113,30 @@ async def test_a_flood_is_refused_with_one_warning(
         await gateway.handle("kiosk", f"f{index}", "c" * 32, f"bericht {index}", kiosk)
     texts = [m["text"] for m in kiosk.take("c" * 32)]
     assert len(texts) == 4 and sum("veel berichten" in text for text in texts) == 1
+
+
+async def test_a_typed_slash_is_only_an_intent_when_the_domain_has_it(
+    tmp_path: Path, fake_rasa: tuple[FakeRasa, str]
+) -> None:
+    url = f"sqlite:///{tmp_path / 'slash.db'}"
+    upgrade(url)
+    store = ChannelStore(make_session_factory(make_engine(url)), Cipher(SECRET), SECRET)
+    intents = frozenset({"greet", "ask_rules", "session_start", "restart"})
+    gateway = Gateway(
+        store, RasaClient(fake_rasa[1]), MessageCatalogs(), "nl", per_minute=20, intents=intents
+    )
+    kiosk = KioskDeliverer()
+    said = [
+        "/session_start",
+        "/restart",
+        "/foo bar",
+        "/greet",
+        '/ask_rules{"topic": "abroad"}',
+        "/",
+    ]
+    for number, text in enumerate(said):
+        await gateway.handle("kiosk", f"s{number}", "c" * 32, text, kiosk)
+    assert fake_rasa[0].received == [
+        "session_start", "restart", "foo bar", "/greet", '/ask_rules{"topic": "abroad"}', "?"
+    ]  # fmt: skip
+    assert len(kiosk.take("c" * 32)) == len(said)  # every one answered

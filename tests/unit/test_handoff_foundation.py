@@ -7,6 +7,8 @@ import datetime as dt
 import os
 import subprocess
 import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -18,11 +20,16 @@ from bot.db.models import AuditEntry, Caseworker
 from bot.db.session import make_engine, make_session_factory
 from bot.domain.knowledge.loader import KnowledgeError, knowledge
 from bot.handoff.accounts import (
+    IDLE,
     LOCK_OUT,
     MAX_FAILED_LOGINS,
     AccountError,
+    close_session,
+    close_sessions_of,
     create_caseworker,
     log_in,
+    open_session,
+    session_user,
 )
 from bot.handoff.routing import load_routing, routing
 
@@ -106,6 +113,55 @@ def test_repeated_wrong_passwords_lock_the_account_for_a_while(
         actions = session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
     assert actions.count("login_failed") == MAX_FAILED_LOGINS
     assert "login_locked" in actions and actions[-1] == "login"
+
+
+def test_wrong_passwords_sent_at_the_same_moment_all_count(
+    sessions: sessionmaker[Session],
+) -> None:
+    create_caseworker(sessions, "dirk", "wegwijs-landelijk", PASSWORD, set(routing().teams))
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda _: log_in(sessions, "dirk", "not it, no"), range(19)))
+    assert not any(result.ok for result in results)
+    assert not log_in(sessions, "dirk", PASSWORD).ok  # locked, although the password is right
+
+
+def test_a_locked_account_takes_as_long_to_refuse_as_an_unknown_one(
+    sessions: sessionmaker[Session],
+) -> None:
+    create_caseworker(sessions, "erik", "wegwijs-landelijk", PASSWORD, set(routing().teams))
+    for _ in range(MAX_FAILED_LOGINS):
+        log_in(sessions, "erik", "not the password")
+
+    def slowest(name: str) -> float:
+        times = []
+        for _ in range(3):
+            started = time.perf_counter()
+            assert not log_in(sessions, name, PASSWORD).ok
+            times.append(time.perf_counter() - started)
+        return min(times)
+
+    locked, unknown = slowest("erik"), slowest("nobody-at-all")
+    assert locked > 0.5 * unknown  # both do one argon2 hash
+
+
+def test_sessions_end_at_log_out_when_idle_and_with_the_account(
+    sessions: sessionmaker[Session],
+) -> None:
+    create_caseworker(sessions, "fien", "wegwijs-landelijk", PASSWORD, set(routing().teams))
+    start = dt.datetime(2026, 12, 3, 9, 0, tzinfo=dt.UTC)
+    token = open_session(sessions, "fien", "wegwijs-landelijk", start)
+    assert session_user(sessions, token, start) == ("fien", "wegwijs-landelijk")
+    assert session_user(sessions, "a forged token", start) is None
+    busy = start + IDLE - dt.timedelta(minutes=1)
+    assert session_user(sessions, token, busy) is not None  # used: the idle time starts again
+    assert session_user(sessions, token, busy + IDLE - dt.timedelta(minutes=1)) is not None
+    assert session_user(sessions, token, busy + 3 * IDLE) is None  # idle too long: gone
+    again = open_session(sessions, "fien", "wegwijs-landelijk", start)
+    close_session(sessions, again)
+    assert session_user(sessions, again, start) is None  # logged out: the cookie is dead
+    other = open_session(sessions, "fien", "wegwijs-landelijk", start)
+    assert close_sessions_of(sessions, "fien") == 1
+    assert session_user(sessions, other, start) is None
 
 
 def test_the_admin_command_creates_an_account(tmp_path: Path) -> None:

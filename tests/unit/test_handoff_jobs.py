@@ -17,7 +17,7 @@ from bot.db.migrate import upgrade
 from bot.db.models import AuditEntry, ConsentRecord, Handoff, HandoffMessage, OutboxMessage
 from bot.db.session import make_engine, make_session_factory
 from bot.handoff.routing import routing
-from bot.handoff.service import HandoffRequest, HandoffService
+from bot.handoff.service import CaseBook, ClaimedByOtherError, HandoffRequest, HandoffService
 
 SECRET = "z" * 40
 MONDAY = dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.UTC)
@@ -178,3 +178,30 @@ def test_a_handoff_nobody_ever_picks_up_expires_and_then_falls_under_retention(
         assert statuses == {created.reference: "expired", claimed.reference: "claimed"}
         assert "expired" in session.scalars(select(AuditEntry.action)).all()
     assert service.forget_old(30, later + dt.timedelta(days=31)) == 1
+
+
+def test_only_who_claimed_a_case_replies_hands_it_back_or_closes_it(
+    service: HandoffService, sessions: sessionmaker[Session]
+) -> None:
+    created = service.create(request(), MONDAY)
+    book = CaseBook(service)
+    with sessions() as session:
+        handoff_id = session.scalar(
+            select(Handoff.id).where(Handoff.reference == created.reference)
+        )
+    assert handoff_id is not None
+    team = created.team.id
+    book.claim(handoff_id, "anna", team)
+    for act in (
+        lambda: book.reply(handoff_id, "bert", team, "ik help je"),
+        lambda: book.hand_back(handoff_id, "bert", team, "de bot weer"),
+        lambda: book.resolve(handoff_id, "bert", team, "other"),
+    ):
+        with pytest.raises(ClaimedByOtherError):
+            act()
+    assert book.reply(handoff_id, "anna", team, "ik help je")
+    with sessions() as session:
+        refused = session.scalars(
+            select(AuditEntry.actor).where(AuditEntry.action == "forbidden")
+        ).all()
+    assert refused == ["bert", "bert", "bert"]
