@@ -12,6 +12,7 @@ import datetime as dt
 import gc
 import hashlib
 import logging
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
@@ -38,12 +39,15 @@ from bot.i18n.catalogs import MessageCatalogs
 from bot.nlg import endpoint as nlg_endpoint
 from bot.nlg.renderer import Renderer
 from bot.nlg.responses import load_intents, load_responses
+from bot.privacy.erase import Eraser
+from bot.privacy.retention import prune_messages, prune_trackers
 from bot.security_headers import SecurityHeaders
 from bot.shared.settings import Settings, load_settings
 
 log = logging.getLogger(__name__)
 RETRY_INTERVAL = 1.0
 HOUSEKEEPING_INTERVAL = 60.0  # escalate unclaimed handoffs, delete old closed ones
+PRUNE_INTERVAL = 3600.0  # conversations older than the retention go
 
 
 async def _repeat(
@@ -138,10 +142,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ]
         handoffs: HandoffService = app.state.handoffs
 
+        pruned_at = [0.0]
+
         def housekeeping() -> None:
             handoffs.escalate_unclaimed()
             handoffs.expire_forgotten()
             handoffs.forget_old(settings.handoff_retention_days)
+            if time.monotonic() - pruned_at[0] > PRUNE_INTERVAL:  # a scan: once an hour
+                pruned_at[0] = time.monotonic()
+                keep = settings.conversation_retention_days
+                prune_trackers(app.state.tracker_store, keep)
+                prune_messages(sessions, keep)
 
         tasks.append(
             asyncio.create_task(
@@ -193,6 +204,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         sessions, cipher, store, routing(), settings.public_base_url
     )
     gateway.handoffs = app.state.handoffs
+    gateway.eraser = Eraser(sessions, app.state.tracker_store, settings.secret_key)
     app.state.telegram = telegram
 
     @app.get("/health")

@@ -10,7 +10,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from bot.shared.settings import SettingsError, load_settings
+from bot.shared.settings import Settings, SettingsError, load_settings
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -44,11 +44,42 @@ def _parser() -> argparse.ArgumentParser:
     create = admin_commands.add_parser("create-caseworker", help="create an inbox account")
     create.add_argument("--username", required=True)
     create.add_argument("--team", required=True, help="a team from bot/handoff/data/teams.yml")
+    erase = admin_commands.add_parser(
+        "erase", help="erase one person: our tables and Rasa's tracker store (audited)"
+    )
+    who = erase.add_mutually_exclusive_group(required=True)
+    who.add_argument("--sender", help="the conversation id, as the inbox shows it (sms:…)")
+    who.add_argument("--number", help="a phone number: its SMS and WhatsApp conversations")
     commands.add_parser("figures", help="warn about yearly figures that end soon or are missing")
     bench = commands.add_parser("bench", help="measure latency, throughput and memory")
     bench.add_argument("--conversations", type=int, default=10)
     bench.add_argument("--rounds", type=int, default=3)
     return parser
+
+
+def _erase(settings: Settings, sender: str | None, number: str | None) -> int:
+    """`admin erase`: the person's rows and tracker events go; the audit log says so."""
+    from bot.channels.store import ChannelStore
+    from bot.db.crypto import Cipher
+    from bot.db.session import make_engine, make_session_factory
+    from bot.privacy.erase import Eraser
+
+    sessions = make_session_factory(make_engine(settings.database_url))
+    eraser = Eraser(sessions, make_engine(settings.tracker_store_url), settings.secret_key)
+    senders = [sender] if sender else []
+    if number:
+        store = ChannelStore(sessions, Cipher(settings.secret_key), settings.secret_key)
+        senders = [
+            store.contact("sms", number).sender_id,
+            store.contact("wa", f"whatsapp:{number}").sender_id,
+        ]
+    for sender_id in senders:
+        erased = eraser.erase(sender_id, actor="admin")
+        print(
+            f"erased {sender_id}: {erased.contacts} contact(s), {erased.handoffs} handoff(s), "
+            f"tracker {'gone' if erased.tracker else 'NOT reachable'}"
+        )
+    return 0
 
 
 def _create_caseworker(database_url: str, username: str, team: str) -> int:
@@ -119,6 +150,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.tools.evaluate import evaluate_files
 
         return evaluate_files(settings, args.files, args.min_pass_rate, args.workers, args.also)
+    if args.command == "admin" and args.admin_command == "erase":
+        return _erase(settings, args.sender, args.number)
     if args.command == "admin":
         return _create_caseworker(settings.database_url, args.username, args.team)
     if args.command == "figures":  # warnings only: an unverified figure is hedged, not stated

@@ -6,8 +6,10 @@ right after Wegwijs showed those buttons means the button, so the message Rasa h
 that button's payload. Any other text goes through unchanged, and so does everything when
 the conversation cannot be read (a typed message is never dropped).
 
-A BSN, IBAN or DigiD code in a message is cut out here, before Rasa stores the message in
-its tracker store (bot/shared/private_numbers.py): the answer still warns about it.
+A BSN, IBAN or DigiD code, an e-mail address and a phone number in a message are cut out
+here, before Rasa stores the message in its tracker store (bot/shared/private_numbers.py):
+the answer still warns about a personal number. A phone number stays only in the answer to
+the handoff's question for one.
 
 While the action server is down, a message is not taken in at all: the answer is empty, so
 the app's gateway keeps it and sends it again later, and it is in the tracker once. A turn
@@ -39,6 +41,14 @@ HEALTH_KEPT_SECONDS = 0.5  # a healthy action server is asked again after this l
 
 class ActionServerDownError(RuntimeError):
     """Not taken in: Rasa's REST channel then answers nothing, and the gateway keeps it."""
+
+
+def asks_for_a_number(tracker: Any) -> bool:
+    """The handoff form is asking for the number to call or text back."""
+    if tracker is None:
+        return False
+    loop = (getattr(tracker, "active_loop", None) or {}).get("name")
+    return loop == "handoff_form" and tracker.get_slot("requested_slot") == "handoff_number"
 
 
 def broke_off(events: list[Any]) -> bool:
@@ -74,9 +84,9 @@ class RestWithTypedButtons(RestInput):
             agent = Sanic.get_app().ctx.agent
             if not await self._actions_up(agent):
                 raise ActionServerDownError("the action server is down; not taken in")
-            if message.text:
-                message.text = redact(message.text)
             tracker = await self._tracker(agent, message.sender_id)
+            if message.text:  # a phone number only where the handoff asks for one
+                message.text = redact(message.text, keep_phone=asks_for_a_number(tracker))
             if tracker is not None and broke_off(list(tracker.events)):
                 # Undo the broken turn, and end it, so the count of actions starts again.
                 tracker.update(UserUtteranceReverted())

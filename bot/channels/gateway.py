@@ -13,7 +13,7 @@ import re
 import time
 from collections import defaultdict, deque
 from contextvars import ContextVar
-from typing import Protocol
+from typing import Any, Protocol
 
 from bot.channels.rasa_client import RasaClient, RasaUnavailableError
 from bot.channels.store import ChannelStore, ContactView, Received
@@ -31,6 +31,14 @@ RASA_SECONDS: ContextVar[float] = ContextVar("rasa_seconds", default=0.0)
 MAX_MESSAGE_LENGTH = 1000
 STOP_WORDS = frozenset({"stop", "stoppen", "afmelden", "unsubscribe", "uitschrijven"})
 START_WORDS = frozenset({"start", "aanmelden"})
+# "Wis mijn gegevens": asked to confirm with two options, then everything is erased.
+ERASE_WORDS = frozenset(
+    {
+        "wis mijn gegevens", "verwijder mijn gegevens", "wis alles", "wis mijn data",
+        "delete my data", "erase my data", "delete my information", "forget me",
+    }
+)  # fmt: skip
+ERASE_YES, ERASE_NO = "/erase_confirm", "/erase_cancel"
 LANGUAGE_PAYLOAD = re.compile(r'^/switch_language\{"language": ?"(nl|en)"\}$')
 # "/intent" or "/intent{...}": Rasa reads it as that intent, not as words.
 PAYLOAD = re.compile(r"^/([A-Za-z_]+)(\{.*\})?$", re.S)
@@ -43,7 +51,15 @@ CHANNEL_NAMES = {"wa": "whatsapp", "sms": "sms", "tg": "telegram", "kiosk": "kio
 class Deliverer(Protocol):
     """Sends replies on one channel (Twilio outbox, Telegram Bot API, kiosk response)."""
 
-    async def deliver(self, contact: ContactView, replies: list[Reply]) -> None: ...
+    async def deliver(
+        self, contact: ContactView, replies: list[Reply], kind: str = "reply"
+    ) -> None: ...
+
+
+class Erase(Protocol):
+    """Erases a person everywhere (bot/privacy implements it; channels never import it)."""
+
+    def erase(self, sender_id: str, actor: str = "person", keep_contact: bool = False) -> Any: ...
 
 
 class TakeOver(Protocol):
@@ -102,6 +118,7 @@ class Gateway:
         self._lock = asyncio.Lock()  # one retry round at a time
         # Set by the app: while a caseworker has taken over, messages go to the inbox.
         self.handoffs: TakeOver | None = None
+        self.eraser: Erase | None = None  # set by the app: "wis mijn gegevens"
 
     def language(self, contact: ContactView, text: str = "") -> str:
         return detect_language(text) or contact.language or self.default_language
@@ -156,6 +173,10 @@ class Gateway:
         if contact.opted_out:
             await self.db(self.store.finish, inbound_id, "opted_out")
             return
+        if self.eraser is not None and await self._erase_asked(
+            contact, inbound_id, text, deliverer
+        ):
+            return
         problem = self._problem(text, media)
         if problem is not None:
             await self.db(self.store.finish, inbound_id, "refused")
@@ -175,6 +196,39 @@ class Gateway:
         if received.waiting:
             return  # older messages wait for Rasa: retry_pending answers this one after them
         await self.process(contact, inbound_id, text, deliverer, first_try=True)
+
+    async def _erase_asked(
+        self, contact: ContactView, inbound_id: int, text: str, deliverer: Deliverer
+    ) -> bool:
+        """ "Wis mijn gegevens", and the answer to "weet je het zeker?": True when handled."""
+        language = self.language(contact, text)
+        chosen = match_option(text, contact.options)
+        if text.lower().strip(" .!?") in ERASE_WORDS:
+            await self.db(self.store.finish, inbound_id, "erase_asked")
+            options = [
+                Option(self.catalogs.text(N_("privacy.erase.yes"), language), ERASE_YES),
+                Option(self.catalogs.text(N_("privacy.erase.no"), language), ERASE_NO),
+            ]
+            await self.offer(contact, N_("privacy.erase.confirm"), options, deliverer)
+            return True
+        if chosen == ERASE_NO:
+            await self.db(self.store.set_options, contact.id, [])
+            await self.db(self.store.finish, inbound_id, "erase_cancelled")
+            await deliverer.deliver(contact, self.notice(N_("privacy.erase.kept"), language))
+            return True
+        if chosen != ERASE_YES or self.eraser is None:
+            return False
+        queued = bool(getattr(deliverer, "queued", False))
+        # Everything goes now; an SMS, WhatsApp or Telegram contact stays only to send the
+        # message that says so, and goes when it is sent.
+        await self.db(self.eraser.erase, contact.sender_id, "person", queued)
+        await deliverer.deliver(
+            contact, self.notice(N_("privacy.erase.done"), language), "farewell"
+        )
+        if not queued:
+            await self.db(self.store.drop_contact, contact.id)
+        log.info("a person's data was erased on request")
+        return True
 
     @staticmethod
     def _problem(text: str, media: bool) -> str | None:

@@ -68,7 +68,9 @@ class KioskDeliverer:
     def __init__(self) -> None:
         self.mailboxes: dict[str, list[Reply]] = {}
 
-    async def deliver(self, contact: ContactView, replies: list[Reply]) -> None:
+    async def deliver(
+        self, contact: ContactView, replies: list[Reply], kind: str = "reply"
+    ) -> None:
         self.mailboxes.setdefault(contact.address, []).extend(replies)
 
     def take(self, session: str) -> list[dict[str, Any]]:

@@ -25,6 +25,7 @@ from bot.db.models import OutboxMessage
 
 log = logging.getLogger(__name__)
 PEOPLE_AT_ONCE = 4
+FAREWELL = "farewell"  # the last message to a person who asked to erase their data
 
 
 @dataclass(frozen=True)
@@ -71,11 +72,14 @@ class OutboxDeliverer:
         self.wake = wake
         self.body_of = body_of
 
-    async def deliver(self, contact: ContactView, replies: list[Reply]) -> None:
+    queued = True  # sent later by the runner (the gateway waits for nothing)
+
+    async def deliver(
+        self, contact: ContactView, replies: list[Reply], kind: str = "reply"
+    ) -> None:
         for reply in replies:
-            await self.db(
-                self.store.enqueue, contact.id, contact.channel, self.body_of(contact, reply)
-            )
+            body = self.body_of(contact, reply)
+            await self.db(self.store.enqueue, contact.id, contact.channel, body, kind)
         self.wake.set()
 
 
@@ -135,6 +139,8 @@ class OutboxRunner:
             return True
         if outcome.error is None:
             await self.db(self.store.sent, message.id, outcome.provider_id)
+            if message.kind == FAREWELL:  # "alles is gewist" went out: now the contact goes
+                await self.db(self.store.drop_contact, message.contact_id)
             return True
         log.warning("outbox message %s not sent yet: %s", message.id, outcome.error)
         failed = await self.db(

@@ -386,6 +386,13 @@ class ChannelStore:
             contact.opted_out = True
             contact.opted_out_at = now()
 
+    def drop_contact(self, contact_id: int) -> None:
+        """An erased person's contact, after the message that says all is gone was sent."""
+        with self.sessions.begin() as session:
+            session.execute(delete(OutboxMessage).where(OutboxMessage.contact_id == contact_id))
+            session.execute(delete(InboundMessage).where(InboundMessage.contact_id == contact_id))
+            session.execute(delete(Contact).where(Contact.id == contact_id))
+
     def is_closed(self, channel: str, address: str) -> bool:
         """A kiosk session that was reset (see `forget_contact`)."""
         key = self._key(channel, address)

@@ -1,8 +1,10 @@
-"""Personal numbers nobody should send to a chatbot: a BSN, an IBAN, a DigiD code.
+"""Personal numbers nobody should send to a chatbot: a BSN, an IBAN, a DigiD code; and
+contact details Wegwijs does not keep in a conversation: phone numbers and e-mail addresses.
 
 Wegwijs never needs them. They are cut out of a message before Rasa stores it (the REST
 channel calls `redact`), so no tracker store, log or transcript ever holds one in clear;
-the placeholder left in their place still lets the answer warn "deel dit niet".
+the placeholder left in their place still lets the answer warn "deel dit niet". A phone
+number is kept only where the handoff asks for one (`keep_phone`).
 """
 
 from __future__ import annotations
@@ -11,6 +13,14 @@ import re
 
 # What is left where a personal number was; caseworkers read it in transcripts too.
 PLACEHOLDER = "[privé-nummer weggelaten]"
+PHONE_PLACEHOLDER = "[telefoonnummer weggelaten]"
+EMAIL_PLACEHOLDER = "[e-mailadres weggelaten]"
+# Dutch numbers (06 12345678, 020-123 4567) and international ones (+31 6 …, 0044 …).
+_PHONE = re.compile(
+    r"(?<![\w+])(?:(?:\+|00)[1-9]\d{0,2}[\s.-]?(?:\(0\)[\s.-]?)?\d(?:[\s.-]?\d){6,11}"
+    r"|0[1-9](?:[\s.-]?\d){8})(?![\w])"
+)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 _NINE_DIGITS = re.compile(r"(?<![\d+])(\d{4}[ .]?\d{2}[ .]?\d{3}|\d{3}[ .]?\d{3}[ .]?\d{3})(?!\d)")
 _IBAN = re.compile(r"\b[a-z]{2}\d{2} ?[a-z]{4} ?(?:\d ?){9}\d\b", re.IGNORECASE)
@@ -24,7 +34,9 @@ _SECRET_AFTER = re.compile(r"\s*(?:is\s+|:\s*|=\s*)?(\w*[\d!@#$%^&*_+=?-][^\s,;]
 def without_placeholders(text: str) -> str:
     """The words the person wrote, without what `redact` left: a model that reads the
     placeholder takes "privé" for a question about privacy."""
-    return text.replace(PLACEHOLDER, " ")
+    for placeholder in (PLACEHOLDER, PHONE_PLACEHOLDER, EMAIL_PLACEHOLDER):
+        text = text.replace(placeholder, " ")
+    return text
 
 
 def is_bsn(digits: str) -> bool:
@@ -58,12 +70,17 @@ def contains_private_number(text: str) -> bool:
     return PLACEHOLDER in text or bool(_spans(text)) or _DIGID.search(text) is not None
 
 
-def redact(text: str) -> str:
-    """The message with every personal number replaced by `PLACEHOLDER`."""
+def redact(text: str, keep_phone: bool = False) -> str:
+    """The message with every personal number replaced by `PLACEHOLDER`, every e-mail
+    address and (unless `keep_phone`) every phone number by theirs."""
+    found = [(start, stop, PLACEHOLDER) for start, stop in _spans(text)]
+    found += [(*match.span(), EMAIL_PLACEHOLDER) for match in _EMAIL.finditer(text)]
+    if not keep_phone:
+        found += [(*match.span(), PHONE_PLACEHOLDER) for match in _PHONE.finditer(text)]
     pieces, end = [], 0
-    for start, stop in _spans(text):
+    for start, stop, placeholder in sorted(found):
         if start < end:  # overlapping readings of the same number
             continue
-        pieces += [text[end:start], PLACEHOLDER]
+        pieces += [text[end:start], placeholder]
         end = stop
     return "".join(pieces) + text[end:]

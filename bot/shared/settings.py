@@ -74,6 +74,7 @@ class Settings:
     kiosk: KioskSettings = KioskSettings("Bibliotheek", None, SUPPORTED_LANGUAGES, 180)
     rate_limit_per_minute: int = 20
     handoff_retention_days: int = 90
+    conversation_retention_days: int = 30
     # The outbox: longest wait between two tries of one message, and how long one call to
     # Twilio or Telegram may take before it counts as failed (and is tried again).
     # The chat API (/api/messages) in production: only with this token, off without it.
@@ -301,6 +302,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         kiosk=_kiosk(env),
         rate_limit_per_minute=_positive(env, "WEGWIJS_RATE_LIMIT_PER_MINUTE", 20),
         handoff_retention_days=_positive(env, "WEGWIJS_HANDOFF_RETENTION_DAYS", 90),
+        conversation_retention_days=_positive(env, "WEGWIJS_CONVERSATION_RETENTION_DAYS", 30),
         chat_api_token=_optional(env, "WEGWIJS_CHAT_API_TOKEN"),
         outbox_longest_wait_seconds=_positive(env, "WEGWIJS_OUTBOX_LONGEST_WAIT_SECONDS", 300),
         provider_timeout_seconds=_positive(env, "WEGWIJS_PROVIDER_TIMEOUT_SECONDS", 10),

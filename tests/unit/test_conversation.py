@@ -26,7 +26,14 @@ from bot.domain.conversation.safety import feeling_first
 from bot.domain.knowledge.loader import knowledge
 from bot.domain.knowledge.matcher import read_message
 from bot.domain.knowledge.sums import sums_for
-from bot.shared.private_numbers import PLACEHOLDER, contains_private_number, is_bsn, redact
+from bot.shared.private_numbers import (
+    EMAIL_PLACEHOLDER,
+    PHONE_PLACEHOLDER,
+    PLACEHOLDER,
+    contains_private_number,
+    is_bsn,
+    redact,
+)
 
 
 def days_in(text: str) -> int | None:
@@ -233,8 +240,17 @@ def test_private_numbers_are_cut_out_and_the_rest_of_the_message_stays() -> None
     assert said.count(PLACEHOLDER) == 2 and said.endswith("is mijn ww betaald?")
     assert contains_private_number(said)  # the warning is still given for it
     assert redact("digid wachtwoord: Zon23ne! dank") == f"digid wachtwoord: {PLACEHOLDER} dank"
-    for kept in ("ik ben mijn digid code kwijt", "bel me op 06 12345678", "klantnr 987654321"):
+    for kept in ("ik ben mijn digid code kwijt", "klantnr 987654321", "op 01-12-2026, 1200 euro"):
         assert redact(kept) == kept
+
+
+def test_phone_numbers_and_e_mail_addresses_are_cut_out_except_when_asked_for() -> None:
+    said = redact("bel me op 06 12345678 of +31 20 123 4567, mail a.jansen@example.nl")
+    assert said == (
+        f"bel me op {PHONE_PLACEHOLDER} of {PHONE_PLACEHOLDER}, mail {EMAIL_PLACEHOLDER}"
+    )
+    assert not contains_private_number(said)  # no "deel dit niet" for a phone number
+    assert redact("06 12345678", keep_phone=True) == "06 12345678"  # the handoff asked
 
 
 async def test_too_hard_says_the_last_answer_again_shorter() -> None:

@@ -1,0 +1,89 @@
+"""Erase one person: their conversation in Rasa's tracker store and every row of ours that
+belongs to that sender (contact, messages, outbox, conversation count, handoffs with their
+messages and consent). The audit log records that it happened, never what was erased.
+
+Used by "wis mijn gegevens" / "delete my data" on every channel (after a confirmation, see
+bot/channels/gateway.py) and by `python -m bot admin erase`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, delete, or_, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.channels.conversations import sender_hash
+from bot.channels.store import SENDER_KEY_LENGTH
+from bot.channels.tracker_store import forget_tracker
+from bot.db.models import (
+    AuditEntry,
+    ConsentRecord,
+    Contact,
+    Conversation,
+    Handoff,
+    HandoffMessage,
+    InboundMessage,
+    OutboxMessage,
+)
+
+
+@dataclass(frozen=True)
+class Erased:
+    tracker: bool  # the tracker store's events are gone
+    contacts: int
+    handoffs: int
+
+
+class Eraser:
+    def __init__(
+        self, sessions: sessionmaker[Session], tracker_store: Engine, secret_key: str
+    ) -> None:
+        self.sessions = sessions
+        self.tracker_store = tracker_store
+        self.secret_key = secret_key
+
+    def erase(self, sender_id: str, actor: str = "person", keep_contact: bool = False) -> Erased:
+        """Everything of `sender_id` ("sms:<key>", "kiosk:<key>", "chat:<name>"). With
+        `keep_contact` its channel contact stays, emptied, to send the one message that says
+        all is gone; the outbox removes it after that (`ChannelStore.drop_contact`)."""
+        tracker = forget_tracker(self.tracker_store, sender_id)
+        channel, _, key = sender_id.partition(":")
+        with self.sessions.begin() as session:
+            contacts: list[int] = []
+            if len(key) == SENDER_KEY_LENGTH:
+                contacts = list(
+                    session.scalars(
+                        select(Contact.id).where(
+                            Contact.channel == channel, Contact.sender_hash.startswith(key)
+                        )
+                    )
+                )
+            handoffs = list(
+                session.scalars(
+                    select(Handoff.id).where(
+                        or_(
+                            Handoff.conversation == sender_id,
+                            Handoff.reply_conversation == sender_id,
+                        )
+                    )
+                )
+            )
+            for table in (HandoffMessage, ConsentRecord):
+                session.execute(delete(table).where(table.handoff_id.in_(handoffs)))
+            session.execute(delete(Handoff).where(Handoff.id.in_(handoffs)))
+            session.execute(delete(InboundMessage).where(InboundMessage.contact_id.in_(contacts)))
+            session.execute(delete(OutboxMessage).where(OutboxMessage.contact_id.in_(contacts)))
+            if keep_contact:
+                session.execute(
+                    update(Contact).where(Contact.id.in_(contacts)).values(options=None)
+                )
+            else:
+                session.execute(delete(Contact).where(Contact.id.in_(contacts)))
+            session.execute(
+                delete(Conversation).where(
+                    Conversation.sender_hash == sender_hash(self.secret_key, sender_id)
+                )
+            )
+            session.add(AuditEntry(actor=actor[:64], action="erased", detail=channel[:20]))
+        return Erased(tracker, len(contacts), len(handoffs))
