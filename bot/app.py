@@ -21,6 +21,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.middleware.sessions import SessionMiddleware
 
+from bot import metrics
 from bot.channels import chat_api, kiosk, telegram_channel, twilio_channel
 from bot.channels.gateway import Deliverer, Gateway
 from bot.channels.kiosk import KioskDeliverer
@@ -220,6 +221,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             status_code=422,
         )
 
+    app.include_router(metrics.router)
     app.include_router(nlg_endpoint.router)
     app.include_router(chat_api.router)
     app.include_router(twilio_channel.router)

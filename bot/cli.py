@@ -22,6 +22,7 @@ def _parser() -> argparse.ArgumentParser:
         "internal-token", help="print the action server's token for the app's /internal API"
     )
     commands.add_parser("nlg-token", help="print the token Rasa sends to the app's /nlg")
+    commands.add_parser("rasa-token", help="print the token of Rasa's HTTP API (--auth-token)")
     chat = commands.add_parser("chat", help="chat in this terminal through the running stack")
     chat.add_argument("--sender", help="conversation id (a new one by default)")
     db = commands.add_parser("db", help="database migrations")
@@ -125,6 +126,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "nlg-token":
         print(settings.nlg_token)
+        return 0
+    if args.command == "rasa-token":
+        print(settings.rasa_api_token)
         return 0
     if args.command == "run":
         from bot.launcher import run

@@ -21,6 +21,7 @@ from bot.channels.text_format import Option, Reply, match_option, replies_from_r
 from bot.db.calls import DatabaseCalls
 from bot.i18n.catalogs import MessageCatalogs
 from bot.i18n.language import detect_language
+from bot.metrics import TURN_SECONDS, TURNS
 from bot.shared.text_keys import N_
 
 log = logging.getLogger(__name__)
@@ -269,6 +270,8 @@ class Gateway:
                 await deliverer.deliver(contact, self.notice(N_("channel.unavailable"), language))
             return False
         RASA_SECONDS.set(time.perf_counter() - started)
+        TURNS.labels(CHANNEL_NAMES.get(contact.channel, contact.channel)).inc()
+        TURN_SECONDS.observe(time.perf_counter() - started)
         replies = replies_from_rasa(answer)
         options = next((reply.options for reply in reversed(replies) if reply.options), [])
         # The options must be stored before the person can answer them: "1" means the

@@ -22,6 +22,7 @@ from bot.channels.store import OUTBOX_GIVE_UP_AFTER, ChannelStore, ContactView
 from bot.channels.text_format import Reply
 from bot.db.calls import DatabaseCalls
 from bot.db.models import OutboxMessage
+from bot.metrics import OUTBOX_TRIES
 
 log = logging.getLogger(__name__)
 PEOPLE_AT_ONCE = 4
@@ -134,6 +135,8 @@ class OutboxRunner:
             return True
         body = self.store.outbox_body(message)
         outcome = await sender.send(message, contact, body)
+        result = "sent" if outcome.error is None else "blocked" if outcome.blocked else "failed"
+        OUTBOX_TRIES.labels(message.channel, result).inc()
         if outcome.blocked:
             await self.db(self.store.block, message.id, outcome.error or "blocked")
             return True

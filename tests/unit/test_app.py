@@ -129,3 +129,12 @@ def test_no_api_pages_in_production(tmp_path: Path) -> None:
         assert client.post("/api/messages", json=message).status_code == 401
         wrong = {"Authorization": "Bearer " + "x" * 32}
         assert client.post("/api/messages", json=message, headers=wrong).status_code == 401
+
+
+def test_metrics_and_readiness(client: TestClient) -> None:
+    exposition = client.get("/metrics").text
+    for name in ("wegwijs_turn_seconds", "wegwijs_inbound_pending", "wegwijs_handoffs"):
+        assert name in exposition
+    ready = client.get("/readyz")  # no Rasa runs beside this test client
+    assert ready.status_code == 503
+    assert ready.json() == {"database": "ok", "rasa_and_actions": "down"}
