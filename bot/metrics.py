@@ -23,7 +23,7 @@ from prometheus_client import (
 )
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.models import Handoff, InboundMessage, OutboxMessage
@@ -96,7 +96,7 @@ async def metrics(request: Request) -> Response:
 def _database_ok(sessions: sessionmaker[Session]) -> bool:
     try:
         with sessions() as session:
-            session.execute(text("SELECT 1"))
+            session.execute(select(1))
     except Exception:  # any failure means: not ready
         return False
     return True
