@@ -9,7 +9,8 @@ the conversation cannot be read (a typed message is never dropped).
 A BSN, IBAN or DigiD code, an e-mail address and a phone number in a message are cut out
 here, before Rasa stores the message in its tracker store (bot/shared/private_numbers.py):
 the answer still warns about a personal number. A phone number stays only in the answer to
-the handoff's question for one.
+the handoff's questions
+about how to reach the person.
 
 While the action server is down, a message is not taken in at all: the answer is empty, so
 the app's gateway keeps it and sends it again later, and it is in the tracker once. A turn
@@ -44,11 +45,9 @@ class ActionServerDownError(RuntimeError):
 
 
 def asks_for_a_number(tracker: Any) -> bool:
-    """The handoff form is asking for the number to call or text back."""
-    if tracker is None:
-        return False
-    loop = (getattr(tracker, "active_loop", None) or {}).get("name")
-    return loop == "handoff_form" and tracker.get_slot("requested_slot") == "handoff_number"
+    """The handoff form is running: it asks how to reach the person, and a number may come
+    with the way ("whatsapp naar 06 …") or on its own."""
+    return tracker is not None and getattr(tracker, "active_loop_name", None) == "handoff_form"
 
 
 def broke_off(events: list[Any]) -> bool:

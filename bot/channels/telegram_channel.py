@@ -250,7 +250,7 @@ async def webhook(request: Request) -> Response:
     except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
         log.warning("a request to the Telegram webhook that is not an update refused")
         return JSONResponse({"error": "not a Telegram update"}, status_code=400)
-    if update is None:
+    if update is None or type(update.update_id) is not int:  # de_json checks no types
         return JSONResponse({"error": "not a Telegram update"}, status_code=400)
     try:
         await channel.application.process_update(update)

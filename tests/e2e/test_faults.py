@@ -162,10 +162,11 @@ def fault_app(tmp_path: Path, stack: RunningStack) -> Iterator[FaultApp]:
         subprocess.run(
             [sys.executable, "-m", "bot", "db", "upgrade"], cwd=ROOT, env=env, check=True
         )
+        log = tmp_path / "app-output.log"  # a file: a pipe nobody reads would fill and block
         process = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "bot.app:create_app", "--factory",
              "--host", "127.0.0.1", "--port", str(port)],
-            cwd=ROOT, env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            cwd=ROOT, env=env, text=True, stdout=log.open("w"), stderr=subprocess.STDOUT,
         )  # fmt: skip
         url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60
@@ -183,8 +184,8 @@ def fault_app(tmp_path: Path, stack: RunningStack) -> Iterator[FaultApp]:
             yield FaultApp(url, env, twilio, telegram)
         finally:
             process.terminate()
-            output, _ = process.communicate(timeout=30)
-            (tmp_path / "app-output.log").write_text(output)
+            process.wait(timeout=30)
+            output = log.read_text()
             assert "Traceback" not in output, output[-3000:]
 
 

@@ -199,10 +199,21 @@ def test_conversation_with_postgresql_and_redis(
         stored = connection.execute(text("SELECT number_enc FROM handoffs")).scalars().all()
         assert len(stored) == 2 and not any("612345678" in n for n in stored)  # encrypted
         assert connection.execute(text("SELECT count(*) FROM consent_records")).scalar_one() == 2
-        kiosk_rows = connection.execute(
-            text("SELECT count(*) FROM channel_contacts WHERE channel = 'kiosk'")
+        kiosk_rows = (
+            connection.execute(  # after the reset: one emptied, closed row only
+                text("SELECT opted_out FROM channel_contacts WHERE channel = 'kiosk'")
+            )
+            .scalars()
+            .all()
+        )
+        assert kiosk_rows == [True]
+        kiosk_messages = connection.execute(
+            text(
+                "SELECT count(*) FROM inbound_messages m JOIN channel_contacts c"
+                " ON c.id = m.contact_id WHERE c.channel = 'kiosk'"
+            )
         ).scalar_one()
-        assert kiosk_rows == 0
+        assert kiosk_messages == 0
     with tracker_db.connect() as connection:
         kiosk_events = connection.execute(
             text("SELECT count(*) FROM events WHERE sender_id LIKE 'kiosk:%'")
