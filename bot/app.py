@@ -21,7 +21,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.middleware.sessions import SessionMiddleware
 
-from bot import metrics
+from bot import logs, metrics
 from bot.channels import chat_api, kiosk, telegram_channel, twilio_channel
 from bot.channels.gateway import Deliverer, Gateway
 from bot.channels.kiosk import KioskDeliverer
@@ -78,9 +78,7 @@ def _freeze_startup_objects() -> None:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or load_settings()
-    if not logging.getLogger().handlers:  # under uvicorn only its own loggers are set up
-        logging.basicConfig(format="%(levelname)s %(name)s: %(message)s")
-    logging.getLogger("bot").setLevel(settings.log_level.upper())
+    logs.configure(settings.log_level)
     catalogs = MessageCatalogs()
     engine = make_engine(settings.database_url)
     sessions = make_session_factory(engine)

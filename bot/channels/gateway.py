@@ -21,6 +21,7 @@ from bot.channels.text_format import Option, Reply, match_option, replies_from_r
 from bot.db.calls import DatabaseCalls
 from bot.i18n.catalogs import MessageCatalogs
 from bot.i18n.language import detect_language
+from bot.logs import CONVERSATION
 from bot.metrics import TURN_SECONDS, TURNS
 from bot.shared.text_keys import N_
 
@@ -160,6 +161,7 @@ class Gateway:
     ) -> None:
         contact, inbound_id = received.contact, received.inbound_id
         assert inbound_id is not None
+        CONVERSATION.set(contact.sender_id)  # in every log line of this message
         language = self.language(contact, text)
         command = text.lower().strip(" .!")
         if command in STOP_WORDS:

@@ -22,6 +22,7 @@ from bot.channels.store import OUTBOX_GIVE_UP_AFTER, ChannelStore, ContactView
 from bot.channels.text_format import Reply
 from bot.db.calls import DatabaseCalls
 from bot.db.models import OutboxMessage
+from bot.logs import CONVERSATION
 from bot.metrics import OUTBOX_TRIES
 
 log = logging.getLogger(__name__)
@@ -133,6 +134,7 @@ class OutboxRunner:
         if contact.opted_out:
             await self.db(self.store.block, message.id, "opted out")
             return True
+        CONVERSATION.set(contact.sender_id)
         body = self.store.outbox_body(message)
         outcome = await sender.send(message, contact, body)
         result = "sent" if outcome.error is None else "blocked" if outcome.blocked else "failed"

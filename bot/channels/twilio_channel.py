@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -30,6 +31,7 @@ from bot.shared.settings import Settings, TwilioSettings
 log = logging.getLogger(__name__)
 
 WHATSAPP_WINDOW = dt.timedelta(hours=24)
+MESSAGE_SID = re.compile(r"^[A-Za-z]{2}[A-Za-z0-9]{8,62}$")
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 router = APIRouter()
 
@@ -129,6 +131,9 @@ async def inbound(request: Request) -> Response:
     sender, sid = params.get("From", ""), params.get("MessageSid", "")
     if not sender or not sid:
         return JSONResponse({"error": "From and MessageSid are required"}, status_code=400)
+    if not MESSAGE_SID.match(sid):  # Twilio's own are "SM" or "MM" and 32 hex digits
+        log.warning("a Twilio request with an unusual MessageSid refused")
+        return JSONResponse({"error": "MessageSid is not one of Twilio's"}, status_code=400)
     state = request.app.state
     num_media = params.get("NumMedia", "0") or "0"
     media = (not num_media.isdigit() or int(num_media) > 0) or "Latitude" in params

@@ -1,5 +1,7 @@
 """The app service over HTTP (ASGI in-process), with a real SQLite database."""
 
+import json
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +14,7 @@ from bot.app import create_app
 from bot.channels.conversations import sender_hash
 from bot.db.migrate import upgrade
 from bot.db.models import Conversation
+from bot.logs import CONVERSATION, JsonFormatter
 from bot.shared.settings import load_settings
 from tests.fakes.servers import free_port
 
@@ -138,3 +141,14 @@ def test_metrics_and_readiness(client: TestClient) -> None:
     ready = client.get("/readyz")  # no Rasa runs beside this test client
     assert ready.status_code == 503
     assert ready.json() == {"database": "ok", "rasa_and_actions": "down"}
+
+
+def test_log_lines_are_json_with_the_conversation_and_no_text() -> None:
+    record = logging.LogRecord("bot.x", logging.WARNING, __file__, 1, "kept: %s", ("why",), None)
+    token = CONVERSATION.set("sms:" + "a" * 32)
+    try:
+        line = json.loads(JsonFormatter().format(record))
+    finally:
+        CONVERSATION.reset(token)
+    assert line["message"] == "kept: why" and line["level"] == "warning"
+    assert line["conversation"] == "sms:" + "a" * 32
