@@ -40,6 +40,7 @@ from bot.i18n.catalogs import MessageCatalogs
 from bot.nlg import endpoint as nlg_endpoint
 from bot.nlg.renderer import Renderer
 from bot.nlg.responses import load_intents, load_responses
+from bot.privacy import pages as statements
 from bot.privacy.erase import Eraser
 from bot.privacy.retention import prune_messages, prune_trackers
 from bot.security_headers import SecurityHeaders
@@ -220,6 +221,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
 
     app.include_router(metrics.router)
+    app.include_router(statements.router)
     app.include_router(nlg_endpoint.router)
     app.include_router(chat_api.router)
     app.include_router(twilio_channel.router)

@@ -37,6 +37,8 @@ PAGE_DIR = Path(__file__).resolve().parent / "kiosk_page"
 STATIC_FILES = {"kiosk.js": "text/javascript", "kiosk.css": "text/css"}
 SESSION = re.compile(r"^[a-f0-9]{32}$")
 UI_KEYS = (
+    N_("kiosk.link.privacy"),
+    N_("kiosk.link.access"),
     N_("kiosk.title"),
     N_("kiosk.intro"),
     N_("kiosk.input_label"),

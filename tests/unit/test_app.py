@@ -152,3 +152,12 @@ def test_log_lines_are_json_with_the_conversation_and_no_text() -> None:
         CONVERSATION.reset(token)
     assert line["message"] == "kept: why" and line["level"] == "warning"
     assert line["conversation"] == "sms:" + "a" * 32
+
+
+def test_the_privacy_and_accessibility_statements_are_plain_pages(client: TestClient) -> None:
+    privacy = client.get("/privacy").text
+    assert "30 dagen" in privacy and "wis mijn gegevens" in privacy
+    assert "delete my data" in client.get("/privacy", params={"lang": "en"}).text
+    assert "toetsenbord" in client.get("/toegankelijkheid").text
+    kiosk = client.get("/kiosk").text
+    assert 'href="/privacy?lang=nl"' in kiosk and 'href="/toegankelijkheid?lang=nl"' in kiosk
