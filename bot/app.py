@@ -83,7 +83,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     catalogs = MessageCatalogs()
     engine = make_engine(settings.database_url)
     sessions = make_session_factory(engine)
-    cipher = Cipher(settings.secret_key)
+    cipher = Cipher(settings.secret_key, settings.previous_secret_keys)
     store = ChannelStore(sessions, cipher, settings.secret_key)
     rasa = RasaClient(
         settings.rasa_url, api_token=settings.rasa_api_token, actions_url=settings.actions_url

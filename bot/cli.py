@@ -51,11 +51,31 @@ def _parser() -> argparse.ArgumentParser:
     who = erase.add_mutually_exclusive_group(required=True)
     who.add_argument("--sender", help="the conversation id, as the inbox shows it (sms:…)")
     who.add_argument("--number", help="a phone number: its SMS and WhatsApp conversations")
+    admin_commands.add_parser(
+        "rotate-key",
+        help="write everything again with WEGWIJS_SECRET_KEY (old: WEGWIJS_PREVIOUS_SECRET_KEYS)",
+    )
     commands.add_parser("figures", help="warn about yearly figures that end soon or are missing")
     bench = commands.add_parser("bench", help="measure latency, throughput and memory")
     bench.add_argument("--conversations", type=int, default=10)
     bench.add_argument("--rounds", type=int, default=3)
     return parser
+
+
+def _rotate_key(settings: Settings) -> int:
+    """`admin rotate-key`: run with the services stopped (see bot/privacy/rotation.py)."""
+    from bot.db.session import make_engine, make_session_factory
+    from bot.privacy.rotation import rotate_key
+
+    if not settings.previous_secret_keys:
+        print("Set WEGWIJS_PREVIOUS_SECRET_KEYS to the old key first.", file=sys.stderr)
+        return 2
+    sessions = make_session_factory(make_engine(settings.database_url))
+    tracker = make_engine(settings.tracker_store_url)
+    done = rotate_key(sessions, tracker, settings.secret_key, settings.previous_secret_keys)
+    print(f"rotate-key | {done.values} values written again, {done.people} conversation ids new")
+    print("rotate-key | now restart every service with the new key")
+    return 0
 
 
 def _erase(settings: Settings, sender: str | None, number: str | None) -> int:
@@ -69,7 +89,8 @@ def _erase(settings: Settings, sender: str | None, number: str | None) -> int:
     eraser = Eraser(sessions, make_engine(settings.tracker_store_url), settings.secret_key)
     senders = [sender] if sender else []
     if number:
-        store = ChannelStore(sessions, Cipher(settings.secret_key), settings.secret_key)
+        cipher = Cipher(settings.secret_key, settings.previous_secret_keys)
+        store = ChannelStore(sessions, cipher, settings.secret_key)
         senders = [
             store.contact("sms", number).sender_id,
             store.contact("wa", f"whatsapp:{number}").sender_id,
@@ -154,6 +175,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.tools.evaluate import evaluate_files
 
         return evaluate_files(settings, args.files, args.min_pass_rate, args.workers, args.also)
+    if args.command == "admin" and args.admin_command == "rotate-key":
+        return _rotate_key(settings)
     if args.command == "admin" and args.admin_command == "erase":
         return _erase(settings, args.sender, args.number)
     if args.command == "admin":

@@ -74,6 +74,9 @@ class Settings:
     kiosk: KioskSettings = KioskSettings("Bibliotheek", None, SUPPORTED_LANGUAGES, 180)
     rate_limit_per_minute: int = 20
     handoff_retention_days: int = 90
+    # Earlier secret keys, newest first: what they encrypted stays readable until
+    # `python -m bot admin rotate-key` has written it again with the current key.
+    previous_secret_keys: tuple[str, ...] = ()
     conversation_retention_days: int = 30
     # The outbox: longest wait between two tries of one message, and how long one call to
     # Twilio or Telegram may take before it counts as failed (and is tried again).
@@ -286,6 +289,11 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         lock_store=lock_store,
         redis_url=_url(env, "REDIS_URL", "redis://127.0.0.1:6379/0", ("redis", "rediss")),
         secret_key=_secret_key(env, environment, data_dir),
+        previous_secret_keys=tuple(
+            key.strip()
+            for key in env.get("WEGWIJS_PREVIOUS_SECRET_KEYS", "").split(",")
+            if key.strip()
+        ),
         default_language=_choice(env, "WEGWIJS_DEFAULT_LANGUAGE", "nl", SUPPORTED_LANGUAGES),
         log_level=_choice(env, "WEGWIJS_LOG_LEVEL", "info", ("debug", "info", "warning", "error")),
         data_dir=data_dir,
