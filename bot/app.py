@@ -27,6 +27,7 @@ from bot.channels.gateway import Deliverer, Gateway
 from bot.channels.kiosk import KioskDeliverer
 from bot.channels.outbox import OutboxDeliverer, OutboxRunner, Sender, telegram_body
 from bot.channels.rasa_client import RasaClient
+from bot.channels.rasa_replicas import RasaReplicas
 from bot.channels.store import ChannelStore, ContactView
 from bot.channels.telegram_channel import TelegramChannel
 from bot.channels.twilio_channel import TwilioSender, sms_body
@@ -85,8 +86,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     sessions = make_session_factory(engine)
     cipher = Cipher(settings.secret_key, settings.previous_secret_keys)
     store = ChannelStore(sessions, cipher, settings.secret_key)
-    rasa = RasaClient(
-        settings.rasa_url, api_token=settings.rasa_api_token, actions_url=settings.actions_url
+    rasa = RasaReplicas(
+        [
+            (
+                url,
+                RasaClient(
+                    url, api_token=settings.rasa_api_token, actions_url=settings.actions_url
+                ),
+            )
+            for url in settings.rasa_replica_urls or (settings.rasa_url,)
+        ]
     )
     database_calls = DatabaseCalls.for_url(settings.database_url)
     gateway = Gateway(

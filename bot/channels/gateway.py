@@ -16,6 +16,7 @@ from contextvars import ContextVar
 from typing import Any, Protocol
 
 from bot.channels.rasa_client import RasaClient, RasaUnavailableError
+from bot.channels.rasa_replicas import RasaReplicas
 from bot.channels.store import ChannelStore, ContactView, Received
 from bot.channels.text_format import Option, Reply, match_option, replies_from_rasa
 from bot.db.calls import DatabaseCalls
@@ -103,7 +104,7 @@ class Gateway:
     def __init__(
         self,
         store: ChannelStore,
-        rasa: RasaClient,
+        rasa: RasaClient | RasaReplicas,
         catalogs: MessageCatalogs,
         default_language: str,
         per_minute: int,

@@ -69,6 +69,9 @@ class Settings:
     data_dir: Path
     rasa_url: str
     public_base_url: str | None = None
+    # Several Rasa replicas (WEGWIJS_RASA_URLS, comma-separated): conversations are spread
+    # over them by consistent hashing (bot/channels/rasa_replicas.py). Empty: rasa_url only.
+    rasa_replica_urls: tuple[str, ...] = ()
     twilio: TwilioSettings | None = None
     telegram: TelegramSettings | None = None
     kiosk: KioskSettings = KioskSettings("Bibliotheek", None, SUPPORTED_LANGUAGES, 180)
@@ -300,6 +303,11 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         rasa_url=_url(
             env, "WEGWIJS_RASA_URL", f"http://{host}:{ports['rasa']}", ("http", "https")
         ).rstrip("/"),
+        rasa_replica_urls=tuple(
+            _url({"WEGWIJS_RASA_URLS": url}, "WEGWIJS_RASA_URLS", "", ("http", "https")).rstrip("/")
+            for url in env.get("WEGWIJS_RASA_URLS", "").split(",")
+            if url.strip()
+        ),
         public_base_url=(
             _url(env, "PUBLIC_BASE_URL", "", ("http", "https")).rstrip("/")
             if _optional(env, "PUBLIC_BASE_URL")
