@@ -19,6 +19,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from redis.asyncio import Redis
 from starlette.middleware.sessions import SessionMiddleware
 
 from bot import logs, metrics
@@ -28,6 +29,12 @@ from bot.channels.kiosk import KioskDeliverer
 from bot.channels.outbox import OutboxDeliverer, OutboxRunner, Sender, telegram_body
 from bot.channels.rasa_client import RasaClient
 from bot.channels.rasa_replicas import RasaReplicas
+from bot.channels.shared_state import (
+    MemoryMailboxes,
+    MemoryRateLimiter,
+    RedisMailboxes,
+    RedisRateLimiter,
+)
 from bot.channels.store import ChannelStore, ContactView
 from bot.channels.telegram_channel import TelegramChannel
 from bot.channels.twilio_channel import TwilioSender, sms_body
@@ -98,6 +105,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ]
     )
     database_calls = DatabaseCalls.for_url(settings.database_url)
+    # Several app processes share the rate limit and the kiosk mailboxes through Redis.
+    redis = Redis.from_url(settings.redis_url) if settings.lock_store == "redis" else None
+    limiter = (
+        RedisRateLimiter(redis, settings.rate_limit_per_minute)
+        if redis is not None
+        else MemoryRateLimiter(settings.rate_limit_per_minute)
+    )
     gateway = Gateway(
         store,
         rasa,
@@ -106,9 +120,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings.rate_limit_per_minute,
         db=database_calls,
         intents=load_intents(),
+        limiter=limiter,
     )
     outbox_wake = asyncio.Event()
-    deliverers: dict[str, Deliverer] = {"kiosk": KioskDeliverer()}
+    mailboxes = RedisMailboxes(redis) if redis is not None else MemoryMailboxes()
+    deliverers: dict[str, Deliverer] = {"kiosk": KioskDeliverer(mailboxes)}
     senders: dict[str, Sender] = {}
     if settings.twilio is not None:
         body = sms_body(catalogs, gateway.language)
@@ -186,6 +202,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             with contextlib.suppress(Exception):
                 await telegram.stop()
         await rasa.close()
+        if redis is not None:
+            await redis.aclose()
         database_calls.close()
         engine.dispose()
         app.state.tracker_store.dispose()

@@ -11,12 +11,12 @@ import asyncio
 import logging
 import re
 import time
-from collections import defaultdict, deque
 from contextvars import ContextVar
 from typing import Any, Protocol
 
 from bot.channels.rasa_client import RasaClient, RasaUnavailableError
 from bot.channels.rasa_replicas import RasaReplicas
+from bot.channels.shared_state import MemoryRateLimiter, RedisRateLimiter
 from bot.channels.store import ChannelStore, ContactView, Received
 from bot.channels.text_format import Option, Reply, match_option, replies_from_rasa
 from bot.db.calls import DatabaseCalls
@@ -73,33 +73,6 @@ class TakeOver(Protocol):
     def record(self, handoff_id: int, direction: str, text: str) -> None: ...
 
 
-class RateLimiter:
-    """At most `per_minute` messages per sender in any 60 seconds (in this process)."""
-
-    def __init__(self, per_minute: int) -> None:
-        self.per_minute = per_minute
-        self._seen: dict[str, deque[float]] = defaultdict(deque)
-        self._warned: dict[str, float] = {}
-
-    def allow(self, sender: str) -> bool:
-        moment = time.monotonic()
-        window = self._seen[sender]
-        while window and moment - window[0] > 60:
-            window.popleft()
-        if len(window) >= self.per_minute:
-            return False
-        window.append(moment)
-        return True
-
-    def first_refusal(self, sender: str) -> bool:
-        """True once per minute of refusals, so the warning is not itself a flood."""
-        moment = time.monotonic()
-        if moment - self._warned.get(sender, -120.0) > 60:
-            self._warned[sender] = moment
-            return True
-        return False
-
-
 class Gateway:
     def __init__(
         self,
@@ -110,13 +83,14 @@ class Gateway:
         per_minute: int,
         db: DatabaseCalls | None = None,
         intents: frozenset[str] = frozenset(),
+        limiter: MemoryRateLimiter | RedisRateLimiter | None = None,
     ) -> None:
         self.store = store
         self.db = db or DatabaseCalls()
         self.rasa = rasa
         self.catalogs = catalogs
         self.default_language = default_language
-        self.limiter = RateLimiter(per_minute)
+        self.limiter = limiter or MemoryRateLimiter(per_minute)
         self.intents = intents - RASA_INTENTS  # what a typed "/intent" may name
         self._lock = asyncio.Lock()  # one retry round at a time
         # Set by the app: while a caseworker has taken over, messages go to the inbox.
@@ -186,9 +160,9 @@ class Gateway:
             await self.db(self.store.finish, inbound_id, "refused")
             await deliverer.deliver(contact, self.notice(problem, language))
             return
-        if not self.limiter.allow(contact.sender_id):
+        if not await self.limiter.allow(contact.sender_id):
             await self.db(self.store.finish, inbound_id, "limited")
-            if self.limiter.first_refusal(contact.sender_id):
+            if await self.limiter.first_refusal(contact.sender_id):
                 await deliverer.deliver(contact, self.notice(N_("channel.slow_down"), language))
             return
         if self.handoffs is not None:

@@ -21,6 +21,7 @@ from pydantic import BaseModel, Field
 
 from bot.channels.gateway import MAX_MESSAGE_LENGTH, RASA_SECONDS, Gateway
 from bot.channels.rasa_client import RasaUnavailableError
+from bot.channels.shared_state import MemoryMailboxes, RedisMailboxes
 from bot.channels.store import ContactView
 from bot.channels.text_format import Reply
 from bot.channels.tracker_store import forget_tracker
@@ -65,28 +66,31 @@ _templates = Environment(
 
 
 class KioskDeliverer:
-    """Collects replies per session; the page fetches them (now, or after Rasa is back)."""
+    """Collects replies per session; the page fetches them (now, or after Rasa is back).
+    The mailboxes are in the process, or in Redis for several app processes."""
 
-    def __init__(self) -> None:
-        self.mailboxes: dict[str, list[Reply]] = {}
+    def __init__(self, mailboxes: MemoryMailboxes | RedisMailboxes | None = None) -> None:
+        self.mailboxes = mailboxes or MemoryMailboxes()
 
     async def deliver(
         self, contact: ContactView, replies: list[Reply], kind: str = "reply"
     ) -> None:
-        self.mailboxes.setdefault(contact.address, []).extend(replies)
+        await self.mailboxes.put(
+            contact.address,
+            [
+                {
+                    "text": reply.text,
+                    "buttons": [{"title": o.title, "payload": o.payload} for o in reply.options],
+                }
+                for reply in replies
+            ],
+        )
 
-    def take(self, session: str) -> list[dict[str, Any]]:
-        replies = self.mailboxes.pop(session, [])
-        return [
-            {
-                "text": reply.text,
-                "buttons": [{"title": o.title, "payload": o.payload} for o in reply.options],
-            }
-            for reply in replies
-        ]
+    async def take(self, session: str) -> list[dict[str, Any]]:
+        return await self.mailboxes.take(session)
 
-    def forget(self, session: str) -> None:
-        self.mailboxes.pop(session, None)
+    async def forget(self, session: str) -> None:
+        await self.mailboxes.forget(session)
 
 
 class KioskMessage(BaseModel):
@@ -157,7 +161,7 @@ async def message(body: KioskMessage, request: Request) -> JSONResponse:
     app_ms = (time.perf_counter() - started) * 1000
     timing = f"rasa;dur={RASA_SECONDS.get() * 1000:.1f}, app;dur={app_ms:.1f}"
     return JSONResponse(
-        {"messages": deliverer.take(body.session)}, headers={"Server-Timing": timing}
+        {"messages": await deliverer.take(body.session)}, headers={"Server-Timing": timing}
     )
 
 
@@ -165,7 +169,7 @@ async def message(body: KioskMessage, request: Request) -> JSONResponse:
 async def updates(session: str, request: Request) -> JSONResponse:
     if not SESSION.match(session):
         return JSONResponse({"error": "invalid session"}, status_code=422)
-    return JSONResponse({"messages": request.app.state.deliverers[CHANNEL].take(session)})
+    return JSONResponse({"messages": await request.app.state.deliverers[CHANNEL].take(session)})
 
 
 @router.post("/kiosk/api/reset")
@@ -173,7 +177,7 @@ async def reset(body: KioskSession, request: Request) -> JSONResponse:
     """Forget the conversation everywhere and hand out a new anonymous session."""
     state = request.app.state
     contact = await state.gateway.db(state.channel_store.contact, CHANNEL, body.session)
-    state.deliverers[CHANNEL].forget(body.session)
+    await state.deliverers[CHANNEL].forget(body.session)
     forgotten = True
     try:
         await state.rasa.forget(contact.sender_id)

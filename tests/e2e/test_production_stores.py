@@ -18,8 +18,10 @@ from typing import Any
 
 import httpx
 import pytest
+from redis.asyncio import Redis
 from sqlalchemy import create_engine, event, func, inspect, select, text
 
+from bot.channels.shared_state import RedisMailboxes, RedisRateLimiter
 from bot.channels.store import ChannelStore
 from bot.db.crypto import Cipher
 from bot.db.migrate import downgrade, upgrade
@@ -294,3 +296,25 @@ def test_a_new_contact_created_at_the_same_moment_loses_no_message(postgres: str
     with engine.connect() as connection:
         count = "SELECT count(*) FROM inbound_messages WHERE contact_id = :c"
         assert connection.execute(text(count), {"c": raced[0]}).scalar_one() == 2
+
+
+async def test_two_app_processes_share_the_rate_limit_and_the_kiosk_mailboxes(
+    redis_url: str,
+) -> None:
+    """With WEGWIJS_LOCK_STORE=redis, what one app process counts or keeps, the other sees
+    (two Redis clients stand for two processes)."""
+    first, second = Redis.from_url(redis_url), Redis.from_url(redis_url)
+    try:
+        limits = [RedisRateLimiter(first, 3), RedisRateLimiter(second, 3)]
+        allowed = [await limits[n % 2].allow("sms:someone") for n in range(5)]
+        assert allowed == [True, True, True, False, False]  # 3 a minute over both processes
+        assert await limits[0].first_refusal("sms:someone")
+        assert not await limits[1].first_refusal("sms:someone")  # warned once, not twice
+        assert await limits[1].allow("sms:someone-else")
+        reply = {"text": "Hoi!", "buttons": [{"title": "Hobby", "payload": "/ask_rules"}]}
+        await RedisMailboxes(first).put("session1", [reply])
+        assert await RedisMailboxes(second).take("session1") == [reply]
+        assert await RedisMailboxes(first).take("session1") == []  # taken once
+    finally:
+        await first.aclose()
+        await second.aclose()

@@ -79,14 +79,14 @@ async def test_no_answer_because_the_actions_are_down_is_kept_and_answered_later
     fake.actions_up = False
     await gateway.handle("kiosk", "m1", "a" * 32, "eerste vraag", kiosk)
     await gateway.handle("kiosk", "m2", "a" * 32, "tweede vraag", kiosk)
-    told = kiosk.take("a" * 32)
+    told = await kiosk.take("a" * 32)
     assert [m["text"] for m in told] == [
         "Ik ben even niet bereikbaar. Ik antwoord zo snel mogelijk. Je bericht is bewaard."
     ]
     assert await gateway.retry_pending({"kiosk": kiosk}) == 0  # still down: nothing lost
     fake.actions_up = True
     assert await gateway.retry_pending({"kiosk": kiosk}) == 2
-    answers = [m["text"] for m in kiosk.take("a" * 32)]
+    answers = [m["text"] for m in await kiosk.take("a" * 32)]
     assert answers == ["antwoord op: eerste vraag", "antwoord op: tweede vraag"]
     assert await gateway.retry_pending({"kiosk": kiosk}) == 0
 
@@ -98,7 +98,7 @@ async def test_a_retried_message_id_is_answered_once(
     for _ in range(3):
         await gateway.handle("kiosk", "same-id", "b" * 32, "hoi", kiosk)
     assert fake_rasa[0].received == ["hoi"]
-    assert len(kiosk.take("b" * 32)) == 1
+    assert len(await kiosk.take("b" * 32)) == 1
 
 
 async def test_a_flood_is_refused_with_one_warning(
@@ -111,7 +111,7 @@ async def test_a_flood_is_refused_with_one_warning(
     kiosk = KioskDeliverer()
     for index in range(6):
         await gateway.handle("kiosk", f"f{index}", "c" * 32, f"bericht {index}", kiosk)
-    texts = [m["text"] for m in kiosk.take("c" * 32)]
+    texts = [m["text"] for m in await kiosk.take("c" * 32)]
     assert len(texts) == 4 and sum("veel berichten" in text for text in texts) == 1
 
 
@@ -139,4 +139,4 @@ async def test_a_typed_slash_is_only_an_intent_when_the_domain_has_it(
     assert fake_rasa[0].received == [
         "session_start", "restart", "foo bar", "/greet", '/ask_rules{"topic": "abroad"}', "?"
     ]  # fmt: skip
-    assert len(kiosk.take("c" * 32)) == len(said)  # every one answered
+    assert len(await kiosk.take("c" * 32)) == len(said)  # every one answered
