@@ -164,3 +164,18 @@ def stack(tmp_path_factory: pytest.TempPathFactory, fakes: Fakes) -> Iterator[Ru
     settings = fakes.channel_settings()
     with started_stack(tmp_path_factory.mktemp("stack"), **settings) as running:
         yield running
+
+
+# The numbers the fault, fuzz and privacy tests measure, printed at the end of the run
+# (`faults | …` lines), also when pytest captures the tests' own output.
+FAULT_LINES: list[str] = []
+
+
+def report_fault(line: str) -> None:
+    FAULT_LINES.append(f"faults | {line}")
+    print(FAULT_LINES[-1], flush=True)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    for line in FAULT_LINES:
+        terminalreporter.write_line(line)

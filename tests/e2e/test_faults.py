@@ -30,7 +30,7 @@ from twilio.request_validator import RequestValidator
 from bot.db.crypto import Cipher
 from bot.db.models import Contact, InboundMessage, OutboxMessage
 from bot.shared.settings import load_settings
-from tests.e2e.conftest import PUBLIC_BASE_URL, ROOT, RunningStack
+from tests.e2e.conftest import PUBLIC_BASE_URL, ROOT, RunningStack, report_fault
 from tests.e2e.test_channels import telegram_update
 from tests.fakes.servers import free_port, serve
 from tests.fakes.telegram_api import FakeTelegram
@@ -45,7 +45,7 @@ TURNS = ("hoi", "ik heb ww en wil taarten verkopen, mag dat?", "dank je wel")
 
 
 def report(line: str) -> None:
-    print(f"faults | {line}", flush=True)
+    report_fault(line)
 
 
 @dataclass

@@ -21,7 +21,7 @@ from twilio.request_validator import RequestValidator
 
 from bot.db.models import InboundMessage
 from bot.shared.settings import load_settings
-from tests.e2e.conftest import PUBLIC_BASE_URL
+from tests.e2e.conftest import PUBLIC_BASE_URL, report_fault
 from tests.e2e.test_faults import TELEGRAM_SECRET, FaultApp, fault_app  # noqa: F401
 
 pytestmark = pytest.mark.e2e
@@ -62,14 +62,14 @@ def hammer(label: str, send: Callable[[int], httpx.Response]) -> dict[int, int]:
         try:
             return send(number).status_code
         except httpx.TimeoutException:
-            print(f"faults | fuzz {label}: request {number} got no answer in time")
+            report_fault(f"fuzz {label}: request {number} got no answer in time")
             return 0
 
     with ThreadPoolExecutor(max_workers=6) as pool:
         for status in pool.map(one, range(PER_PATH)):
             statuses[status] = statuses.get(status, 0) + 1
     errors = sum(count for status, count in statuses.items() if status >= 500 or status == 0)
-    print(f"faults | fuzz {label}: {PER_PATH} requests, {errors} 5xx, statuses {statuses}")
+    report_fault(f"fuzz {label}: {PER_PATH} requests, {errors} 5xx, statuses {statuses}")
     return statuses
 
 
@@ -149,8 +149,8 @@ def test_malformed_requests_on_every_path_get_no_5xx(fault_app: FaultApp) -> Non
             break
         time.sleep(1)
     twice = len(stored) - len(set(stored))
-    print(
-        f"faults | fuzz: {len(valid_sids)} well-formed SMS, {len(set(stored) & valid_sids)} "
+    report_fault(
+        f"fuzz: {len(valid_sids)} well-formed SMS, {len(set(stored) & valid_sids)} "
         f"stored, {len(pending)} unanswered, {twice} stored twice"
     )
     assert errors == dict.fromkeys(paths, 0)

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.db.models import AuditEntry, Contact, InboundMessage, OutboxMessage
-from tests.e2e.conftest import Fakes, RunningStack
+from tests.e2e.conftest import Fakes, RunningStack, report_fault
 from tests.e2e.test_channels import sms, store_for
 
 pytestmark = pytest.mark.e2e
@@ -59,7 +59,7 @@ def test_personal_data_is_nowhere_in_clear_and_erase_leaves_nothing(
                 found.append((name, secret))
     logs = "\n".join(stack.output)
     found += [("log", secret) for secret in SECRETS if secret in logs]
-    print(f"faults | personal data in clear after a conversation: {len(found)} places")
+    report_fault(f"personal data in clear after a conversation: {len(found)} places")
     assert found == []
 
     seen = len(fakes.twilio.sent_to(number))

@@ -18,14 +18,14 @@ import httpx
 import pytest
 
 from bot.shared.settings import load_settings
-from tests.e2e.conftest import Fakes, RunningStack, new_sender
+from tests.e2e.conftest import Fakes, RunningStack, new_sender, report_fault
 from tests.e2e.test_channels import sms, store_for
 
 pytestmark = pytest.mark.e2e
 
 
 def report(line: str) -> None:
-    print(f"faults | {line}", flush=True)
+    report_fault(line)
 
 
 def child_pids(parent: int) -> dict[int, str]:
