@@ -126,6 +126,8 @@ class OutboxRunner:
 
     async def _send(self, message: OutboxMessage) -> bool:
         """One try; True when the next message of this person may go (sent or refused)."""
+        if not await self.db(self.store.claim, message.id):
+            return False  # another app process is sending it (and the ones after it)
         contact = await self.db(self.store.contact_by_id, message.contact_id)
         sender = self.senders.get(message.channel)
         if contact is None or sender is None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
@@ -16,6 +17,7 @@ from typing import Any, TypeVar
 from bot.channels.rasa_client import RasaClient, RasaUnavailableError
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 POINTS_PER_REPLICA = 64
 DOWN_FOR_SECONDS = 5.0
 
@@ -65,6 +67,7 @@ class RasaReplicas:
                 error = failed
                 continue
             self._down_until.pop(url, None)
+            log.debug("answered by Rasa replica %d", list(self.clients).index(url))
             return result
         assert error is not None
         raise error

@@ -21,6 +21,18 @@ from bot.db.models import Contact, InboundMessage, OutboxMessage
 # the caseworker told; an alert to a contact team is never given up for an outage.
 OUTBOX_GIVE_UP_AFTER = dt.timedelta(hours=24)
 OUTBOX_LONGEST_WAIT = dt.timedelta(minutes=5)
+UNSENT = ("queued", "sending")
+SENDING_STUCK = dt.timedelta(minutes=2)  # a process that died while sending: send it again
+
+
+def _is_due() -> Any:
+    """Queued and its time has come, or claimed by a process that did not finish."""
+    return or_(
+        and_(OutboxMessage.status == "queued", OutboxMessage.next_attempt_at <= now()),
+        and_(OutboxMessage.status == "sending", OutboxMessage.updated_at < now() - SENDING_STUCK),
+    )
+
+
 SENDER_KEY_LENGTH = 32  # a sender id is "<channel>:" and this much of the keyed hash
 # A message still "received" (in flight) after this long was interrupted: answer it again.
 STUCK_AFTER = dt.timedelta(minutes=2)
@@ -280,34 +292,49 @@ class ChannelStore:
         )
 
     def due(self, limit: int = 50) -> list[OutboxMessage]:
-        """Per contact its oldest queued message, when it is due: a message that could not
-        be sent yet holds back the ones after it for that person only (they stay in order)."""
+        """Per contact its oldest unsent message, when it is due: a message that could not
+        be sent yet holds back the ones after it for that person only (they stay in order).
+        One being sent by another app process (`sending`) holds them back too, unless that
+        process died while sending (then it is due again after SENDING_STUCK)."""
         heads = (
             select(func.min(OutboxMessage.id))
-            .where(OutboxMessage.status == "queued")
+            .where(OutboxMessage.status.in_(UNSENT))
             .group_by(OutboxMessage.contact_id)
         )
         with self.sessions() as session:
             return list(
                 session.scalars(
                     select(OutboxMessage)
-                    .where(OutboxMessage.id.in_(heads), OutboxMessage.next_attempt_at <= now())
+                    .where(OutboxMessage.id.in_(heads), _is_due())
                     .order_by(OutboxMessage.id)
                     .limit(limit)
                 ).all()
             )
 
     def next_due(self, contact_id: int) -> OutboxMessage | None:
-        """The contact's oldest queued message, when it is due (after one was sent)."""
+        """The contact's oldest unsent message, when it is due (after one was sent)."""
         with self.sessions() as session:
             head = session.scalar(
                 select(OutboxMessage)
-                .where(OutboxMessage.contact_id == contact_id, OutboxMessage.status == "queued")
+                .where(OutboxMessage.contact_id == contact_id, OutboxMessage.status.in_(UNSENT))
                 .order_by(OutboxMessage.id)
                 .limit(1)
             )
-            due = aware(head.next_attempt_at) if head is not None else None
-            return head if due is not None and due <= now() else None
+            if head is None:
+                return None
+            return session.scalar(
+                select(OutboxMessage).where(OutboxMessage.id == head.id, _is_due())
+            )
+
+    def claim(self, message_id: int) -> bool:
+        """Take a due message for sending; False when another app process has it."""
+        with self.sessions.begin() as session:
+            claimed = session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == message_id, _is_due())
+                .values(status="sending", updated_at=now())
+            )
+            return bool(claimed.rowcount)  # type: ignore[attr-defined]
 
     def sent(self, message_id: int, provider_id: str | None) -> None:
         with self.sessions.begin() as session:
@@ -341,6 +368,7 @@ class ChannelStore:
                 return True
             wait = min(longest_wait.total_seconds(), 2.0 ** min(message.attempts - 1, 20))
             message.next_attempt_at = now() + dt.timedelta(seconds=wait)
+            message.status = "queued"
             return False
 
     def block(self, message_id: int, reason: str) -> None:

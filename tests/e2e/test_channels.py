@@ -81,7 +81,7 @@ def store_for(stack: RunningStack) -> ChannelStore:
 
 def wait_until_outbox_is_idle(store: ChannelStore, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
-    queued = select(OutboxMessage.id).where(OutboxMessage.status == "queued")
+    queued = select(OutboxMessage.id).where(OutboxMessage.status.in_(("queued", "sending")))
     while time.monotonic() < deadline:
         with store.sessions() as session:
             if session.scalar(queued) is None:

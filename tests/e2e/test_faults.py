@@ -125,7 +125,7 @@ class FaultApp:
         while True:
             rows = self.outbox()
             statuses = [status for per in rows.values() for status, _ in per]
-            if len(statuses) >= count and "queued" not in statuses:
+            if len(statuses) >= count and not {"queued", "sending"} & set(statuses):
                 return rows
             if time.monotonic() > deadline:
                 return rows
