@@ -15,6 +15,25 @@ class RasaUnavailableError(RuntimeError):
     """Rasa (or the action server behind it) did not answer properly."""
 
 
+def transcript_lines(events: list[Any]) -> list[tuple[str, str]]:
+    """(who, text) per message. A "rewind" (a turn that broke off and was undone, see
+    rasa_channels/rest.py) takes back that turn, so a message sent again shows once."""
+    lines: list[tuple[str, str]] = []
+    for event in events:
+        if not isinstance(event, dict):
+            continue
+        if event.get("event") == "rewind":
+            while lines and lines[-1][0] == "bot":
+                lines.pop()
+            if lines:
+                lines.pop()  # the person's message of the undone turn
+            continue
+        text = str(event.get("text") or "")
+        if event.get("event") in ("user", "bot") and text and not text.startswith("/"):
+            lines.append((str(event["event"]), text))
+    return lines
+
+
 class RasaClient:
     def __init__(
         self,
@@ -68,12 +87,7 @@ class RasaClient:
             events = response.json().get("events") or []
         except (httpx.HTTPError, ValueError, AttributeError) as error:
             raise RasaUnavailableError(str(error)) from error
-        lines = []
-        for event in events:
-            text = str(event.get("text") or "") if isinstance(event, dict) else ""
-            if event.get("event") in ("user", "bot") and text and not text.startswith("/"):
-                lines.append((str(event["event"]), text))
-        return lines
+        return transcript_lines(events)
 
     async def forget(self, sender_id: str) -> None:
         """Restart the conversation in Rasa (its stored events are deleted separately)."""

@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse
 
 from bot.channels.gateway import Gateway
 from bot.channels.kiosk import KioskDeliverer
-from bot.channels.rasa_client import RasaClient
+from bot.channels.rasa_client import RasaClient, transcript_lines
 from bot.channels.store import ChannelStore
 from bot.db.crypto import Cipher
 from bot.db.migrate import upgrade
@@ -140,3 +140,23 @@ async def test_a_typed_slash_is_only_an_intent_when_the_domain_has_it(
         "session_start", "restart", "foo bar", "/greet", '/ask_rules{"topic": "abroad"}', "?"
     ]  # fmt: skip
     assert len(await kiosk.take("c" * 32)) == len(said)  # every one answered
+
+
+def test_a_turn_undone_after_an_outage_shows_once_in_the_transcript() -> None:
+    events = [
+        {"event": "user", "text": "hoi"},
+        {"event": "bot", "text": "Hoi! Ik ben Wegwijs."},
+        {"event": "user", "text": "mag ik werken?"},  # the action server died here
+        {"event": "action", "name": "action_answer_question"},
+        {"event": "rewind"},
+        {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": "mag ik werken?"},
+        {"event": "bot", "text": "WW: ja, dat mag."},
+        {"event": "user", "text": "/affirm"},
+    ]
+    assert transcript_lines(events) == [
+        ("user", "hoi"),
+        ("bot", "Hoi! Ik ben Wegwijs."),
+        ("user", "mag ik werken?"),
+        ("bot", "WW: ja, dat mag."),
+    ]
