@@ -256,6 +256,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(kiosk.router)
     app.include_router(inbox.router)
     app.include_router(internal_api.router)
+    https = (settings.public_base_url or "").startswith("https://")
     app.add_middleware(
         SessionMiddleware,
         secret_key=hashlib.sha256(f"inbox-session:{settings.secret_key}".encode()).hexdigest(),
@@ -263,9 +264,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_age=8 * 3600,
         path="/inbox",
         same_site="strict",
-        https_only=(settings.public_base_url or "").startswith("https://"),
+        https_only=https,
     )
-    https = (settings.public_base_url or "").startswith("https://")
     app.add_middleware(SecurityHeaders, https=https)
     return app
 

@@ -246,9 +246,10 @@ class Gateway:
                 language = self.language(contact, text)
                 await deliverer.deliver(contact, self.notice(N_("channel.unavailable"), language))
             return False
-        RASA_SECONDS.set(time.perf_counter() - started)
+        took = time.perf_counter() - started
+        RASA_SECONDS.set(took)
         TURNS.labels(CHANNEL_NAMES.get(contact.channel, contact.channel)).inc()
-        TURN_SECONDS.observe(time.perf_counter() - started)
+        TURN_SECONDS.observe(took)
         replies = replies_from_rasa(answer)
         options = next((reply.options for reply in reversed(replies) if reply.options), [])
         # The options must be stored before the person can answer them: "1" means the

@@ -122,33 +122,32 @@ class TelegramChannel:
         add(MessageHandler(filters.TEXT & ~filters.COMMAND, self.on_text))
         add(MessageHandler(~filters.TEXT & ~filters.COMMAND, self.on_media))
 
+    async def _pass_on(self, update: Update, chat_id: int, text: str, media: bool) -> None:
+        await self.gateway.handle(
+            CHANNEL, str(update.update_id), str(chat_id), text, self.deliverer, media=media
+        )
+
     async def _handle(self, update: Update, text: str, media: bool = False) -> None:
         chat = update.effective_chat
         if chat is None:
             return
         try:
-            await self.gateway.handle(
-                CHANNEL, str(update.update_id), str(chat.id), text, self.deliverer, media=media
-            )
+            await self._pass_on(update, chat.id, text, media)
         except DatabaseBusyError:
             log.error("a Telegram update could not be stored; it is tried again")
             if not self.polling:
                 self.not_stored.add(update.update_id)
                 return
-            task = asyncio.create_task(self._again(update, text, media))
+            task = asyncio.create_task(self._again(update, chat.id, text, media))
             self._retries.add(task)
             task.add_done_callback(self._retries.discard)
 
-    async def _again(self, update: Update, text: str, media: bool) -> None:
+    async def _again(self, update: Update, chat_id: int, text: str, media: bool) -> None:
         """Polling mode: Telegram will not send it again, so keep trying to store it."""
         for _ in range(30):
             await asyncio.sleep(2)
             try:
-                chat = update.effective_chat
-                assert chat is not None
-                await self.gateway.handle(
-                    CHANNEL, str(update.update_id), str(chat.id), text, self.deliverer, media=media
-                )
+                await self._pass_on(update, chat_id, text, media)
                 return
             except DatabaseBusyError:
                 continue
