@@ -44,13 +44,18 @@ class AppService:
         reference = response.json().get("reference") if response.status_code == 200 else None
         return str(reference) if reference else None
 
-    async def own_number(self, conversation: str) -> str | None:
-        """The number the person writes from (SMS/WhatsApp), as the gateway stored it."""
+    async def own_number(self, conversation: str) -> dict[str, str] | None:
+        """The number the person writes from (SMS/WhatsApp), sealed and masked."""
         response = await self._call(
             "GET", f"/internal/contacts/{quote(conversation, safe='')}/number"
         )
-        number = response.json().get("number") if response.status_code == 200 else None
-        return str(number) if number else None
+        return _number(response)
+
+    async def check_number(self, sealed: str) -> dict[str, str] | None:
+        """A number Rasa's REST channel sealed, checked by the app: sealed again and masked
+        ("shown"), or None when it is no valid phone number."""
+        response = await self._call("POST", "/internal/numbers/check", json={"sealed": sealed})
+        return _number(response)
 
     async def create_handoff(self, request: dict[str, Any]) -> dict[str, Any]:
         """Store the handoff (and the conversation so far); the app answers with the
@@ -59,6 +64,13 @@ class AppService:
         if response.status_code != 201:
             raise AppServiceError(f"POST /internal/handoffs: HTTP {response.status_code}")
         return dict(response.json())
+
+
+def _number(response: httpx.Response) -> dict[str, str] | None:
+    if response.status_code != 200:
+        return None
+    body = response.json()
+    return {"sealed": str(body["sealed"]), "shown": str(body["shown"])}
 
 
 @cache

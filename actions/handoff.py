@@ -24,14 +24,15 @@ from bot.domain.checklist.loader import life_events
 from bot.domain.knowledge.answers import Answer, agencies_of, keyed, part
 from bot.domain.knowledge.loader import knowledge
 from bot.domain.knowledge.matcher import read_message
-from bot.shared.phones import EXAMPLE_NUMBER, phone_number, spoken
-from bot.shared.private_numbers import contains_private_number
+from bot.shared.phones import EXAMPLE_NUMBER
+from bot.shared.private_numbers import PHONE_PLACEHOLDER, contains_private_number
+from bot.shared.sealed_numbers import SEALED, without_sealed
 from bot.shared.text_keys import N_
 
 log = logging.getLogger(__name__)
 FORM = "handoff_form"
 FORM_SLOTS = ("handoff_consent", "handoff_way", "handoff_number", "handoff_confirmed")
-STATE_SLOTS = ("handoff_outcome", "handoff_number_tries")
+STATE_SLOTS = ("handoff_outcome", "handoff_number_tries", "handoff_number_shown")
 WAYS = ("sms", "whatsapp", "call")
 DECLINED = "declined"  # the value `deny` gives at the way and number steps
 OWN_NUMBER = "own"  # the value of "dit nummer" (entity contact_number)
@@ -71,7 +72,23 @@ def agency_of(tracker: Tracker) -> str | None:
     return agencies[0] if agencies else None
 
 
-def corrections(tracker: Tracker) -> dict[str, Any]:
+async def checked_number(said: str) -> dict[str, Any] | None:
+    """The number in `said`, as the slots it fills. Rasa's REST channel sealed it (the
+    action server never sees a number in clear); the app opens and checks it, and gives it
+    back sealed, with a masked form to read back."""
+    if SEALED.search(said) is None:
+        return None
+    try:
+        checked = await app_service().check_number(said)
+    except AppServiceError as error:
+        log.warning("could not check a number: %s", error)
+        return None
+    if checked is None:
+        return None
+    return {"handoff_number": checked["sealed"], "handoff_number_shown": checked["shown"]}
+
+
+async def corrections(tracker: Tracker) -> dict[str, Any]:
     """A way or a valid number given in the latest message, as the slots they fill."""
     found: dict[str, Any] = {}
     for entity in tracker.latest_message.get("entities") or []:
@@ -79,9 +96,7 @@ def corrections(tracker: Tracker) -> dict[str, Any]:
         if entity.get("entity") == "contact_way" and value in WAYS:
             found["handoff_way"] = value
         elif entity.get("entity") == "phone_number" and isinstance(value, str):
-            number = phone_number(value)
-            if number is not None:
-                found["handoff_number"] = number
+            found.update(await checked_number(value) or {})
     return found
 
 
@@ -147,12 +162,13 @@ def ask_number(offer_own: bool, tries: int) -> Answer:
     )
 
 
-def read_back(way: str, number: str) -> Answer:
+def read_back(way: str, shown: str) -> Answer:
+    """The way and the number, masked: the gateway shows the person the whole number."""
     key = N_("handoff.read_back.call") if way == "call" else N_("handoff.read_back.text")
     way_name = {"key": "handoff.way." + way}
     return Answer(
         kind="handoff",
-        messages=[[part(key, way=way_name, number=spoken(number))]],
+        messages=[[part(key, way=way_name, number=shown)]],
         buttons=list(CONFIRM_BUTTONS),
     )
 
@@ -191,7 +207,10 @@ def the_question(tracker: Tracker) -> str:
 def transcript(tracker: Tracker) -> list[dict[str, str]]:
     """The conversation so far, as the person and Wegwijs said it (buttons left out)."""
     lines = [
-        {"who": str(event["event"]), "text": str(event.get("text"))[:1000]}
+        {
+            "who": str(event["event"]),
+            "text": without_sealed(str(event.get("text")), PHONE_PLACEHOLDER)[:1000],
+        }
         for event in tracker.events
         if event.get("event") in ("user", "bot")
         and event.get("text")
@@ -264,7 +283,9 @@ class ActionAskHandoffConfirmed(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         way = str(tracker.get_slot("handoff_way") or "call")
-        send(dispatcher, read_back(way, str(tracker.get_slot("handoff_number"))))
+        shown = str(tracker.get_slot("handoff_number_shown") or "")
+        sealed = str(tracker.get_slot("handoff_number") or "")
+        send(dispatcher, read_back(way, shown), reveal={"shown": shown, "sealed": sealed})
         return []
 
 
@@ -284,7 +305,7 @@ class ValidateHandoffForm(FormValidationAction):
     ) -> list[str]:
         return [] if tracker.get_slot("handoff_outcome") else domain_slots
 
-    def validate_handoff_consent(
+    async def validate_handoff_consent(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         if value is None:  # emptied when the form starts: nothing was said yet
@@ -293,9 +314,9 @@ class ValidateHandoffForm(FormValidationAction):
         if agreed is False:
             return {"handoff_consent": False, "handoff_outcome": "declined"}
         # "ja, whatsapp op 06 …": the way and number said with the yes are kept too.
-        return {"handoff_consent": agreed, **(corrections(tracker) if agreed else {})}
+        return {"handoff_consent": agreed, **(await corrections(tracker) if agreed else {})}
 
-    def validate_handoff_way(
+    async def validate_handoff_way(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         if value is None:  # emptied when the form starts: nothing was said yet
@@ -303,7 +324,7 @@ class ValidateHandoffForm(FormValidationAction):
         if value == DECLINED:
             return {"handoff_way": None, "handoff_outcome": "stopped"}
         if value in WAYS:  # "sms naar 06 …": the number said with it is kept too
-            return {**corrections(tracker), "handoff_way": value}
+            return {**await corrections(tracker), "handoff_way": value}
         if wants_to_stop(tracker):
             return {"handoff_way": None, "handoff_outcome": "stopped"}
         send(dispatcher, Answer("handoff", [[part("handoff.way_unclear")]]))
@@ -319,16 +340,19 @@ class ValidateHandoffForm(FormValidationAction):
         number = None
         if value == OWN_NUMBER and channel_of(tracker) in TEXT_CHANNELS:
             try:
-                number = await app_service().own_number(tracker.sender_id or "")
+                own = await app_service().own_number(tracker.sender_id or "")
             except AppServiceError as error:
                 log.warning("could not look up the person's own number: %s", error)
+                own = None
+            if own is not None:
+                number = {"handoff_number": own["sealed"], "handoff_number_shown": own["shown"]}
         elif isinstance(value, str):
             if contains_private_number(value):  # a BSN or IBAN where the number was asked
                 send(dispatcher, Answer("private_data", [[part("safety.private_data")]]))
                 return {"handoff_number": None}
-            number = phone_number(value)
+            number = await checked_number(value)
         if number is not None:
-            return {"handoff_number": number, "handoff_number_tries": 0}
+            return {**number, "handoff_number_tries": 0}
         tries = int(tracker.get_slot("handoff_number_tries") or 0) + 1
         if tries >= MAX_NUMBER_TRIES:
             return {
@@ -338,14 +362,14 @@ class ValidateHandoffForm(FormValidationAction):
             }
         return {"handoff_number": None, "handoff_number_tries": tries}
 
-    def validate_handoff_confirmed(
+    async def validate_handoff_confirmed(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         if value is None:  # emptied when the form starts: nothing was said yet
             return {"handoff_confirmed": None}
         # "nee, toch liever whatsapp op 06 …": a way or number in the answer is a correction,
         # whatever else it says, and the form reads back again.
-        corrected = corrections(tracker) if value is not True else {}
+        corrected = await corrections(tracker) if value is not True else {}
         if corrected:
             return {"handoff_confirmed": None, **corrected}
         right = yes_or_no(value, dispatcher)

@@ -21,13 +21,21 @@ def as_sent(messages: list[Message]) -> list[Message]:
     return messages
 
 
-def send(dispatcher: CollectingDispatcher, answer: Answer) -> None:
+def send(
+    dispatcher: CollectingDispatcher, answer: Answer, reveal: dict[str, str] | None = None
+) -> None:
+    """`reveal` ({"shown", "sealed"}) lets the app's gateway show the person the whole
+    number where the text shows it masked (bot/shared/sealed_numbers.py)."""
     messages = as_sent(answer.messages)
     last = len(messages) - 1
     for index, message in enumerate(messages):
         options = [
             {"title_key": title_key, "payload": payload} for title_key, payload in answer.buttons
         ]
+        extra = {"reveal": reveal} if reveal and index == last else {}
         dispatcher.utter_message(
-            response=COMPOSED_RESPONSE, parts=message, options=options if index == last else []
+            response=COMPOSED_RESPONSE,
+            parts=message,
+            options=options if index == last else [],
+            **extra,
         )

@@ -25,7 +25,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from bot import logs, metrics
 from bot.channels import chat_api, kiosk, telegram_channel, twilio_channel
 from bot.channels.gateway import Deliverer, Gateway
-from bot.channels.kiosk import KioskDeliverer
+from bot.channels.mailbox_delivery import MailboxDeliverer
 from bot.channels.outbox import OutboxDeliverer, OutboxRunner, Sender, telegram_body
 from bot.channels.rasa_client import RasaClient
 from bot.channels.rasa_replicas import RasaReplicas
@@ -105,7 +105,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ]
     )
     database_calls = DatabaseCalls.for_url(settings.database_url)
-    # Several app processes share the rate limit and the kiosk mailboxes through Redis.
+    # Several app processes share the rate limit and the reply mailboxes through Redis.
     redis = Redis.from_url(settings.redis_url) if settings.lock_store == "redis" else None
     limiter = (
         RedisRateLimiter(redis, settings.rate_limit_per_minute)
@@ -121,10 +121,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         db=database_calls,
         intents=load_intents(),
         limiter=limiter,
+        secret_keys=(settings.secret_key, *settings.previous_secret_keys),
     )
     outbox_wake = asyncio.Event()
     mailboxes = RedisMailboxes(redis) if redis is not None else MemoryMailboxes()
-    deliverers: dict[str, Deliverer] = {"kiosk": KioskDeliverer(mailboxes)}
+    deliverers: dict[str, Deliverer] = {
+        box: MailboxDeliverer(box, mailboxes) for box in ("kiosk", "chat")
+    }
     senders: dict[str, Sender] = {}
     if settings.twilio is not None:
         body = sms_body(catalogs, gateway.language)
@@ -231,7 +234,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         sessions, cipher, store, routing(), settings.public_base_url
     )
     gateway.handoffs = app.state.handoffs
-    gateway.eraser = Eraser(sessions, app.state.tracker_store, settings.secret_key)
+    gateway.eraser = Eraser(sessions, app.state.tracker_store)
     app.state.telegram = telegram
 
     @app.get("/health")

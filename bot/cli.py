@@ -10,6 +10,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from bot.shared.number_sealing import public_key
 from bot.shared.settings import Settings, SettingsError, load_settings
 
 
@@ -23,6 +24,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands.add_parser("nlg-token", help="print the token Rasa sends to the app's /nlg")
     commands.add_parser("rasa-token", help="print the token of Rasa's HTTP API (--auth-token)")
+    commands.add_parser(
+        "seal-key", help="print the public key Rasa seals the handoff's phone numbers with"
+    )
     chat = commands.add_parser("chat", help="chat in this terminal through the running stack")
     chat.add_argument("--sender", help="conversation id (a new one by default)")
     db = commands.add_parser("db", help="database migrations")
@@ -86,7 +90,7 @@ def _erase(settings: Settings, sender: str | None, number: str | None) -> int:
     from bot.privacy.erase import Eraser
 
     sessions = make_session_factory(make_engine(settings.database_url))
-    eraser = Eraser(sessions, make_engine(settings.tracker_store_url), settings.secret_key)
+    eraser = Eraser(sessions, make_engine(settings.tracker_store_url))
     senders = [sender] if sender else []
     if number:
         cipher = Cipher(settings.secret_key, settings.previous_secret_keys)
@@ -150,6 +154,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "rasa-token":
         print(settings.rasa_api_token)
+        return 0
+    if args.command == "seal-key":
+        print(public_key(settings.secret_key))
         return 0
     if args.command == "run":
         from bot.launcher import run

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from bot.shared.number_sealing import SEAL_KEY_VARIABLE, public_key
 from bot.shared.settings import PROJECT_ROOT, Settings, process_environment
 
 MODEL_FILE = PROJECT_ROOT / "models" / "wegwijs.tar.gz"
@@ -113,6 +114,8 @@ def services(settings: Settings) -> list[Service]:
 def child_environment(settings: Settings) -> dict[str, str]:
     env = process_environment()
     env.update(settings.rasa_environment())
+    # Rasa's REST channel seals the handoff's phone numbers with it; only the app opens them.
+    env[SEAL_KEY_VARIABLE] = public_key(settings.secret_key)
     env["SANIC_HOST"] = settings.host  # rasa-sdk binds 0.0.0.0 unless told otherwise
     env["PYTHONUNBUFFERED"] = "1"
     env["PYTHONWARNINGS"] = "ignore"  # Rasa's dependencies print pages of deprecation notes

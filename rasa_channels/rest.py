@@ -8,9 +8,10 @@ the conversation cannot be read (a typed message is never dropped).
 
 A BSN, IBAN or DigiD code, an e-mail address and a phone number in a message are cut out
 here, before Rasa stores the message in its tracker store (bot/shared/private_numbers.py):
-the answer still warns about a personal number. A phone number stays only in the answer to
-the handoff's questions
-about how to reach the person.
+the answer still warns about a personal number. A phone number given while the handoff asks
+how to reach the person is sealed instead (bot/shared/sealed_numbers.py, with the app's
+public key in WEGWIJS_NUMBER_SEAL_KEY): only the app can open it. Without that key the
+number is cut out like any other.
 
 While the action server is down, a message is not taken in at all: the answer is empty, so
 the app's gateway keeps it and sends it again later, and it is in the tracker once. A turn
@@ -22,6 +23,7 @@ person for good ("circuit breaker tripped").
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -34,6 +36,7 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, UserUtteranceRev
 from sanic import Blueprint, Sanic
 
 from bot.shared.buttons import Option, match_option, options_from
+from bot.shared.number_sealing import SEAL_KEY_VARIABLE, seal
 from bot.shared.private_numbers import redact
 
 logger = logging.getLogger(__name__)
@@ -84,8 +87,9 @@ class RestWithTypedButtons(RestInput):
             if not await self._actions_up(agent):
                 raise ActionServerDownError("the action server is down; not taken in")
             tracker = await self._tracker(agent, message.sender_id)
-            if message.text:  # a phone number only where the handoff asks for one
-                message.text = redact(message.text, keep_phone=asks_for_a_number(tracker))
+            if message.text:  # a phone number only where the handoff asks for one, sealed
+                sealer = self._sealer() if asks_for_a_number(tracker) else None
+                message.text = redact(message.text, seal_phone=sealer)
             if tracker is not None and broke_off(list(tracker.events)):
                 # Undo the broken turn, and end it, so the count of actions starts again.
                 tracker.update(UserUtteranceReverted())
@@ -97,6 +101,14 @@ class RestWithTypedButtons(RestInput):
             await on_new_message(message)
 
         return super().blueprint(pressing_buttons)
+
+    @staticmethod
+    def _sealer() -> Callable[[str], str] | None:
+        key = os.environ.get(SEAL_KEY_VARIABLE, "").strip()
+        if len(key) != 64:
+            logger.warning("no WEGWIJS_NUMBER_SEAL_KEY: a phone number is cut out, not sealed")
+            return None
+        return lambda number: seal(number, key)
 
     async def _actions_up(self, agent: Any) -> bool:
         endpoint = getattr(agent, "action_endpoint", None)

@@ -11,6 +11,7 @@ import asyncio
 import logging
 import re
 import time
+from collections.abc import Sequence
 from contextvars import ContextVar
 from typing import Any, Protocol
 
@@ -24,6 +25,7 @@ from bot.i18n.catalogs import MessageCatalogs
 from bot.i18n.language import detect_language
 from bot.logs import CONVERSATION
 from bot.metrics import TURN_SECONDS, TURNS
+from bot.shared.number_sealing import unseal
 from bot.shared.text_keys import N_
 
 log = logging.getLogger(__name__)
@@ -48,7 +50,7 @@ PAYLOAD = re.compile(r"^/([A-Za-z_]+)(\{.*\})?$", re.S)
 # Rasa's own intents: typed by a person ("/session_start", "/restart") they would reset
 # the conversation or leave the person without an answer.
 RASA_INTENTS = frozenset({"session_start", "restart", "back", "nlu_fallback"})
-CHANNEL_NAMES = {"wa": "whatsapp", "sms": "sms", "tg": "telegram", "kiosk": "kiosk"}
+CHANNEL_NAMES = {"wa": "whatsapp", "sms": "sms", "tg": "telegram", "kiosk": "kiosk", "chat": "chat"}
 
 
 class Deliverer(Protocol):
@@ -84,6 +86,7 @@ class Gateway:
         db: DatabaseCalls | None = None,
         intents: frozenset[str] = frozenset(),
         limiter: MemoryRateLimiter | RedisRateLimiter | None = None,
+        secret_keys: Sequence[str] = (),
     ) -> None:
         self.store = store
         self.db = db or DatabaseCalls()
@@ -92,6 +95,7 @@ class Gateway:
         self.default_language = default_language
         self.limiter = limiter or MemoryRateLimiter(per_minute)
         self.intents = intents - RASA_INTENTS  # what a typed "/intent" may name
+        self.secret_keys = tuple(secret_keys)  # open the numbers Rasa holds sealed
         self._lock = asyncio.Lock()  # one retry round at a time
         # Set by the app: while a caseworker has taken over, messages go to the inbox.
         self.handoffs: TakeOver | None = None
@@ -112,8 +116,13 @@ class Gateway:
         deliverer: Deliverer,
         *,
         media: bool = False,
-    ) -> None:
+        language: str | None = None,
+    ) -> str:
         """Everything that happens to one inbound message; never raises for bad input.
+
+        Returns what became of it: "answered", "kept" (it waits for Rasa and will be
+        answered), "duplicate", or the status it was closed with ("limited", "refused",
+        "to_caseworker", "stop" …). `language` is a language the client chose.
 
         Raises DatabaseBusyError only when the message could not be stored (the channel
         then asks the provider to send it again); once stored, nothing is lost: a failure
@@ -121,59 +130,73 @@ class Gateway:
         """
         text = text.replace("\x00", "").strip()
         received = await self.db(
-            self.store.receive, channel, external_id, address, text, detect_language(text)
+            self.store.receive,
+            channel,
+            external_id,
+            address,
+            text,
+            language or detect_language(text),
         )
         if received.inbound_id is None:
             log.info("duplicate %s message ignored", channel)
-            return
+            return "duplicate"
         try:
-            await self._after_storing(received, text, deliverer, media)
+            return await self._after_storing(received, text, deliverer, media, language)
         except Exception:
             log.exception("handling a stored %s message failed; it stays pending", channel)
+            return "kept"
 
     async def _after_storing(
-        self, received: Received, text: str, deliverer: Deliverer, media: bool
-    ) -> None:
+        self,
+        received: Received,
+        text: str,
+        deliverer: Deliverer,
+        media: bool,
+        chosen_language: str | None,
+    ) -> str:
         contact, inbound_id = received.contact, received.inbound_id
         assert inbound_id is not None
         CONVERSATION.set(contact.sender_id)  # in every log line of this message
-        language = self.language(contact, text)
+        language = chosen_language or self.language(contact, text)
         command = text.lower().strip(" .!")
         if command in STOP_WORDS:
             await self.db(self.store.set_opt_out, contact.id, True)
             await self.db(self.store.finish, inbound_id, "stop")
-            return  # an opted-out person gets nothing, not even a confirmation
+            return "stop"  # an opted-out person gets nothing, not even a confirmation
         if command in START_WORDS and contact.opted_out:
             await self.db(self.store.set_opt_out, contact.id, False)
             await self.db(self.store.finish, inbound_id, "start")
             await deliverer.deliver(contact, self.notice(N_("channel.restarted"), language))
-            return
+            return "start"
         if contact.opted_out:
             await self.db(self.store.finish, inbound_id, "opted_out")
-            return
+            return "opted_out"
         if self.eraser is not None and await self._erase_asked(
             contact, inbound_id, text, deliverer
         ):
-            return
+            return "erase"
         problem = self._problem(text, media)
         if problem is not None:
             await self.db(self.store.finish, inbound_id, "refused")
             await deliverer.deliver(contact, self.notice(problem, language))
-            return
+            return "refused"
         if not await self.limiter.allow(contact.sender_id):
             await self.db(self.store.finish, inbound_id, "limited")
             if await self.limiter.first_refusal(contact.sender_id):
                 await deliverer.deliver(contact, self.notice(N_("channel.slow_down"), language))
-            return
+            return "limited"
         if self.handoffs is not None:
             taken = await self.db(self.handoffs.taken_over, contact.sender_id)
             if taken is not None:  # a person answers now, not the bot
                 await self.db(self.handoffs.record, taken, "in", text)
                 await self.db(self.store.finish, inbound_id, "to_caseworker")
-                return
+                return "to_caseworker"
         if received.waiting:
-            return  # older messages wait for Rasa: retry_pending answers this one after them
-        await self.process(contact, inbound_id, text, deliverer, first_try=True)
+            return "kept"  # older messages wait for Rasa: retry_pending answers it after them
+        answered = await self.process(
+            contact, inbound_id, text, deliverer, first_try=True, language=chosen_language
+        )
+        return "answered" if answered else "kept"
 
     async def _erase_asked(
         self, contact: ContactView, inbound_id: int, text: str, deliverer: Deliverer
@@ -226,13 +249,17 @@ class Gateway:
         deliverer: Deliverer,
         *,
         first_try: bool = False,
+        language: str | None = None,
     ) -> bool:
-        """Ask Rasa and deliver the answer; False (message kept) when Rasa is unavailable."""
+        """Ask Rasa and deliver the answer; False (message kept) when Rasa is unavailable.
+        `language`, chosen by the client, goes to Rasa with the message."""
         message = match_option(text, contact.options) or self.words_only(text)
         chosen = LANGUAGE_PAYLOAD.match(message)
         if chosen:  # remember it for the gateway's own notices
             await self.db(self.store.set_language, contact.id, chosen.group(1))
         metadata = {"channel": CHANNEL_NAMES.get(contact.channel, contact.channel)}
+        if language:
+            metadata["language"] = language
         started = time.perf_counter()
         try:
             answer = await self.rasa.send(contact.sender_id, message, metadata)
@@ -243,20 +270,23 @@ class Gateway:
             log.warning("Rasa unavailable, message kept: %s", error)
             await self.db(self.store.failed_attempt, inbound_id)
             if first_try:
-                language = self.language(contact, text)
-                await deliverer.deliver(contact, self.notice(N_("channel.unavailable"), language))
+                told = language or self.language(contact, text)
+                await deliverer.deliver(contact, self.notice(N_("channel.unavailable"), told))
             return False
         took = time.perf_counter() - started
         RASA_SECONDS.set(took)
         TURNS.labels(CHANNEL_NAMES.get(contact.channel, contact.channel)).inc()
         TURN_SECONDS.observe(took)
-        replies = replies_from_rasa(answer)
+        replies = replies_from_rasa(answer, self.open_sealed)
         options = next((reply.options for reply in reversed(replies) if reply.options), [])
         # The options must be stored before the person can answer them: "1" means the
         # first button of the message they just got.
         await self.db(self.store.answered, inbound_id, contact.id, options)
         await deliverer.deliver(contact, replies)
         return True
+
+    def open_sealed(self, sealed: str) -> str | None:
+        return unseal(sealed, self.secret_keys) if self.secret_keys else None
 
     def words_only(self, text: str) -> str:
         """A typed "/intent" is only an intent when the domain has it and it is not one of

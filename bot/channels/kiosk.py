@@ -12,7 +12,7 @@ import re
 import secrets
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
@@ -20,10 +20,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pydantic import BaseModel, Field
 
 from bot.channels.gateway import MAX_MESSAGE_LENGTH, RASA_SECONDS, Gateway
+from bot.channels.mailbox_delivery import MailboxDeliverer
 from bot.channels.rasa_client import RasaUnavailableError
-from bot.channels.shared_state import MemoryMailboxes, RedisMailboxes
-from bot.channels.store import ContactView
-from bot.channels.text_format import Reply
 from bot.channels.tracker_store import forget_tracker
 from bot.db.calls import DatabaseBusyError
 from bot.domain.checklist.builder import checklist_from_slot
@@ -63,34 +61,6 @@ router = APIRouter()
 _templates = Environment(
     loader=FileSystemLoader(PAGE_DIR), autoescape=select_autoescape(["html"]), auto_reload=False
 )
-
-
-class KioskDeliverer:
-    """Collects replies per session; the page fetches them (now, or after Rasa is back).
-    The mailboxes are in the process, or in Redis for several app processes."""
-
-    def __init__(self, mailboxes: MemoryMailboxes | RedisMailboxes | None = None) -> None:
-        self.mailboxes = mailboxes or MemoryMailboxes()
-
-    async def deliver(
-        self, contact: ContactView, replies: list[Reply], kind: str = "reply"
-    ) -> None:
-        await self.mailboxes.put(
-            contact.address,
-            [
-                {
-                    "text": reply.text,
-                    "buttons": [{"title": o.title, "payload": o.payload} for o in reply.options],
-                }
-                for reply in replies
-            ],
-        )
-
-    async def take(self, session: str) -> list[dict[str, Any]]:
-        return await self.mailboxes.take(session)
-
-    async def forget(self, session: str) -> None:
-        await self.mailboxes.forget(session)
 
 
 class KioskMessage(BaseModel):
@@ -145,7 +115,7 @@ async def new_session() -> dict[str, str]:
 async def message(body: KioskMessage, request: Request) -> JSONResponse:
     state = request.app.state
     gateway: Gateway = state.gateway
-    deliverer: KioskDeliverer = state.deliverers[CHANNEL]
+    deliverer: MailboxDeliverer = state.deliverers[CHANNEL]
     if await gateway.db(state.channel_store.is_closed, CHANNEL, body.session):
         # A session that was reset: a message sent again for it is not answered twice.
         return JSONResponse({"messages": [], "ended": True}, status_code=410)

@@ -1,6 +1,6 @@
 """What several app processes must share, in Redis when `WEGWIJS_LOCK_STORE=redis`: the
-per-sender rate limit and the kiosk's reply mailboxes. The embedded default keeps them in
-the process (one app process), with the same interface.
+per-sender rate limit and the reply mailboxes of the kiosk and the chat API. The embedded
+default keeps them in the process (one app process), with the same interface.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 from redis.asyncio import Redis
 
 WINDOW_SECONDS = 60
-MAILBOX_KEEP_SECONDS = 600  # replies the kiosk page has not fetched go after 10 minutes
+MAILBOX_KEEP_SECONDS = 600  # replies nobody fetched go after 10 minutes
 
 
 class MemoryRateLimiter:
@@ -70,41 +70,49 @@ class RedisRateLimiter:
 
 
 class MemoryMailboxes:
+    """Replies per mailbox, in this process; a box nobody fetched goes after 10 minutes."""
+
     def __init__(self) -> None:
-        self._boxes: dict[str, list[dict[str, Any]]] = {}
+        self._boxes: dict[str, tuple[float, list[dict[str, Any]]]] = {}
 
-    async def put(self, session: str, replies: list[dict[str, Any]]) -> None:
-        self._boxes.setdefault(session, []).extend(replies)
+    async def put(self, box: str, replies: list[dict[str, Any]]) -> None:
+        moment = time.monotonic()
+        for stale in [
+            k for k, (at, _) in self._boxes.items() if moment - at > MAILBOX_KEEP_SECONDS
+        ]:
+            del self._boxes[stale]
+        kept = self._boxes.get(box, (moment, []))[1]
+        self._boxes[box] = (moment, [*kept, *replies])
 
-    async def take(self, session: str) -> list[dict[str, Any]]:
-        return self._boxes.pop(session, [])
+    async def take(self, box: str) -> list[dict[str, Any]]:
+        return self._boxes.pop(box, (0.0, []))[1]
 
-    async def forget(self, session: str) -> None:
-        self._boxes.pop(session, None)
+    async def forget(self, box: str) -> None:
+        self._boxes.pop(box, None)
 
 
 class RedisMailboxes:
-    """A list per kiosk session: the page may fetch its replies from any app process."""
+    """A list per mailbox: the kiosk page or chat client may fetch from any app process."""
 
     def __init__(self, redis: Redis) -> None:
         self.redis = redis
 
-    async def put(self, session: str, replies: list[dict[str, Any]]) -> None:
+    async def put(self, box: str, replies: list[dict[str, Any]]) -> None:
         if not replies:
             return
-        key = f"wegwijs:kiosk:{session}"
+        key = f"wegwijs:mailbox:{box}"
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.rpush(key, *(json.dumps(reply) for reply in replies))
             pipe.expire(key, MAILBOX_KEEP_SECONDS)
             await pipe.execute()
 
-    async def take(self, session: str) -> list[dict[str, Any]]:
-        key = f"wegwijs:kiosk:{session}"
+    async def take(self, box: str) -> list[dict[str, Any]]:
+        key = f"wegwijs:mailbox:{box}"
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.lrange(key, 0, -1)
             pipe.delete(key)
             stored, _ = await pipe.execute()
         return [json.loads(item) for item in stored]
 
-    async def forget(self, session: str) -> None:
-        await self.redis.delete(f"wegwijs:kiosk:{session}")
+    async def forget(self, box: str) -> None:
+        await self.redis.delete(f"wegwijs:mailbox:{box}")

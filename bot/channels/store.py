@@ -12,9 +12,8 @@ from sqlalchemy import Row, Table, and_, bindparam, delete, func, insert, or_, s
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.channels.conversations import sender_hash
 from bot.channels.text_format import Option
-from bot.db.crypto import Cipher
+from bot.db.crypto import Cipher, sender_hash
 from bot.db.models import Contact, InboundMessage, OutboxMessage
 
 # A reply is retried for a day with back-off (at most every 5 minutes), then given up and
@@ -417,9 +416,7 @@ class ChannelStore:
     def drop_contact(self, contact_id: int) -> None:
         """An erased person's contact, after the message that says all is gone was sent."""
         with self.sessions.begin() as session:
-            session.execute(delete(OutboxMessage).where(OutboxMessage.contact_id == contact_id))
-            session.execute(delete(InboundMessage).where(InboundMessage.contact_id == contact_id))
-            session.execute(delete(Contact).where(Contact.id == contact_id))
+            delete_contacts(session, [contact_id])
 
     def is_closed(self, channel: str, address: str) -> bool:
         """A kiosk session that was reset (see `forget_contact`)."""
@@ -427,3 +424,14 @@ class ChannelStore:
         with self.sessions() as session:
             closed = session.scalar(select(Contact.opted_out).where(Contact.sender_hash == key))
             return bool(closed)
+
+
+def delete_contacts(session: Session, contact_ids: list[int], keep_contact: bool = False) -> None:
+    """The contacts' messages both ways, and the contacts themselves; with `keep_contact`
+    each stays, without its options, to send one last message."""
+    session.execute(delete(InboundMessage).where(InboundMessage.contact_id.in_(contact_ids)))
+    session.execute(delete(OutboxMessage).where(OutboxMessage.contact_id.in_(contact_ids)))
+    if keep_contact:
+        session.execute(update(Contact).where(Contact.id.in_(contact_ids)).values(options=None))
+    else:
+        session.execute(delete(Contact).where(Contact.id.in_(contact_ids)))

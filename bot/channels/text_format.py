@@ -8,6 +8,7 @@ back to the button's payload.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from babel.lists import format_list
@@ -15,6 +16,7 @@ from babel.lists import format_list
 from bot.i18n.catalogs import MessageCatalogs
 from bot.i18n.formatting import BABEL_LOCALES
 from bot.shared.buttons import Option, match_option, options_from
+from bot.shared.phones import spoken
 
 __all__ = ["Option", "Reply", "match_option", "numbered", "plain_markdown", "replies_from_rasa"]
 
@@ -33,14 +35,35 @@ class Reply:
     options: list[Option] = field(default_factory=list)
 
 
-def replies_from_rasa(messages: list[dict[str, object]]) -> list[Reply]:
+def replies_from_rasa(
+    messages: list[dict[str, object]], open_sealed: Callable[[str], str | None] | None = None
+) -> list[Reply]:
+    """Rasa's messages as replies. Where Rasa shows a number masked (it only holds it
+    sealed), `open_sealed` gives the person their whole number back."""
+    shown = _revealed(messages, open_sealed) if open_sealed else {}
     replies: list[Reply] = []
     for message in messages:
         text = str(message.get("text") or "")
+        for masked_form, number in shown.items():
+            text = text.replace(masked_form, number)
         options = options_from(message.get("buttons"))
         if text or options:
             replies.append(Reply(text, options))
     return replies
+
+
+def _revealed(
+    messages: list[dict[str, object]], open_sealed: Callable[[str], str | None]
+) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for message in messages:
+        custom = message.get("custom")
+        reveal = custom.get("reveal") if isinstance(custom, dict) else None
+        if isinstance(reveal, dict) and reveal.get("shown"):
+            number = open_sealed(str(reveal.get("sealed") or ""))
+            if number is not None:
+                found[str(reveal["shown"])] = spoken(number)
+    return found
 
 
 def plain_markdown(text: str, channel: str) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 from collections.abc import Sequence
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -42,3 +43,8 @@ class Cipher:
             return self._fernet.decrypt(token.encode()).decode()
         except InvalidToken as error:
             raise DecryptionError("cannot decrypt a stored value") from error
+
+
+def sender_hash(secret_key: str, sender_id: str) -> str:
+    """A keyed hash of a sender id: who writes is known by it, never in clear."""
+    return hmac.new(secret_key.encode(), sender_id.encode(), hashlib.sha256).hexdigest()

@@ -13,23 +13,6 @@ class Base(DeclarativeBase):
     pass
 
 
-class Conversation(Base):
-    """One person on one channel, known only by a keyed hash of the sender id."""
-
-    __tablename__ = "conversations"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    sender_hash: Mapped[str] = mapped_column(String(64), unique=True, index=True)
-    channel: Mapped[str] = mapped_column(String(20))
-    first_seen_at: Mapped[dt.datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now()
-    )
-    last_seen_at: Mapped[dt.datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now()
-    )
-    message_count: Mapped[int] = mapped_column(Integer, default=0)
-
-
 class Contact(Base):
     """Someone who writes from a channel: how to reach them back (encrypted), whether they
     opted out, when they last wrote (WhatsApp's 24-hour window) and the options just shown."""

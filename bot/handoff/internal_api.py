@@ -18,7 +18,10 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.handoff.service import HandoffRequest, HandoffService
-from bot.shared.phones import phone_number
+from bot.shared.number_sealing import public_key, seal, unseal
+from bot.shared.phones import phone_number, spoken
+from bot.shared.sealed_numbers import masked
+from bot.shared.settings import Settings
 
 log = logging.getLogger(__name__)
 FORWARDING_HEADERS = ("x-forwarded-for", "x-real-ip", "forwarded")
@@ -57,9 +60,25 @@ class NewHandoff(BaseModel):
     benefits: list[Annotated[str, Field(max_length=40)]] = Field(default=[], max_length=20)
     question: str = Field(default="", max_length=2000)
     way: Literal["sms", "whatsapp", "call"]
-    number: str = Field(max_length=40)
+    number: str = Field(max_length=400)  # sealed by Rasa's REST channel or by the app
     language: Literal["nl", "en"] = "nl"
     transcript: list[Line] = Field(default=[], max_length=200)
+
+
+class SealedNumber(BaseModel):
+    sealed: str = Field(max_length=400)
+
+
+def _opened(sealed: str, settings: Settings) -> str | None:
+    return unseal(sealed, (settings.secret_key, *settings.previous_secret_keys))
+
+
+def _for_rasa(number: str, settings: Settings) -> dict[str, str]:
+    """A checked number as Rasa's side may keep it: sealed again, and masked to show."""
+    return {
+        "sealed": seal(number, public_key(settings.secret_key)),
+        "shown": masked(spoken(number)),
+    }
 
 
 def _handoffs(request: Request) -> HandoffService:
@@ -72,7 +91,8 @@ async def create_handoff(
     new: NewHandoff, request: Request, response: Response
 ) -> dict[str, object]:
     """Store a handoff the person confirmed; the reference, the promise and office hours."""
-    number = phone_number(new.number, from_carrier=True)
+    opened = _opened(new.number, request.app.state.settings)
+    number = phone_number(opened, from_carrier=True) if opened else None
     if number is None:
         raise HTTPException(status_code=422, detail="not a phone number")
     handoffs = _handoffs(request)
@@ -117,9 +137,19 @@ async def open_handoff(conversation: Conversation, request: Request) -> dict[str
 
 @router.get("/contacts/{conversation}/number")
 async def own_number(conversation: Conversation, request: Request) -> dict[str, str]:
-    """The number an SMS/WhatsApp conversation comes from, for the read-back."""
+    """The number an SMS/WhatsApp conversation comes from, sealed, for the handoff."""
     address = await asyncio.to_thread(_handoffs(request).store.number_of, conversation)
     number = phone_number(address, from_carrier=True) if address else None
     if number is None:
         raise HTTPException(status_code=404)
-    return {"number": number}
+    return _for_rasa(number, request.app.state.settings)
+
+
+@router.post("/numbers/check")
+async def check_number(given: SealedNumber, request: Request) -> dict[str, str]:
+    """Open a number Rasa's REST channel sealed: 422 when it is no valid phone number."""
+    opened = _opened(given.sealed, request.app.state.settings)
+    number = phone_number(opened) if opened else None
+    if number is None:
+        raise HTTPException(status_code=422, detail="not a phone number")
+    return _for_rasa(number, request.app.state.settings)

@@ -108,6 +108,8 @@ class Renderer:
             raise UnknownResponseError(f"{COMPOSED_RESPONSE} without parts")
         raw_options = arguments.get("options")
         options: list[Any] = raw_options if isinstance(raw_options, list) else []
+        reveal = arguments.get("reveal")  # a masked number the gateway shows in full
+        custom = {"reveal": reveal} if isinstance(reveal, dict) else {}
         return {
             "text": "\n".join(self._text(piece, language) for piece in parts),
             "buttons": [
@@ -121,5 +123,5 @@ class Renderer:
             "image": None,
             "elements": [],
             "attachments": [],
-            "custom": {},
+            "custom": custom,
         }

@@ -1,5 +1,5 @@
 """Erase one person: their conversation in Rasa's tracker store and every row of ours that
-belongs to that sender (contact, messages, outbox, conversation count, handoffs with their
+belongs to that sender (contact, messages, outbox, handoffs with their
 messages and consent). The audit log records that it happened, never what was erased.
 
 Used by "wis mijn gegevens" / "delete my data" on every channel (after a confirmation, see
@@ -10,21 +10,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, delete, or_, select, update
+from sqlalchemy import Engine, delete, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.channels.conversations import sender_hash
-from bot.channels.store import SENDER_KEY_LENGTH
+from bot.channels.store import SENDER_KEY_LENGTH, delete_contacts
 from bot.channels.tracker_store import forget_tracker
 from bot.db.models import (
     AuditEntry,
     ConsentRecord,
     Contact,
-    Conversation,
     Handoff,
     HandoffMessage,
-    InboundMessage,
-    OutboxMessage,
 )
 
 
@@ -36,12 +32,9 @@ class Erased:
 
 
 class Eraser:
-    def __init__(
-        self, sessions: sessionmaker[Session], tracker_store: Engine, secret_key: str
-    ) -> None:
+    def __init__(self, sessions: sessionmaker[Session], tracker_store: Engine) -> None:
         self.sessions = sessions
         self.tracker_store = tracker_store
-        self.secret_key = secret_key
 
     def erase(self, sender_id: str, actor: str = "person", keep_contact: bool = False) -> Erased:
         """Everything of `sender_id` ("sms:<key>", "kiosk:<key>", "chat:<name>"). With
@@ -72,18 +65,6 @@ class Eraser:
             for table in (HandoffMessage, ConsentRecord):
                 session.execute(delete(table).where(table.handoff_id.in_(handoffs)))
             session.execute(delete(Handoff).where(Handoff.id.in_(handoffs)))
-            session.execute(delete(InboundMessage).where(InboundMessage.contact_id.in_(contacts)))
-            session.execute(delete(OutboxMessage).where(OutboxMessage.contact_id.in_(contacts)))
-            if keep_contact:
-                session.execute(
-                    update(Contact).where(Contact.id.in_(contacts)).values(options=None)
-                )
-            else:
-                session.execute(delete(Contact).where(Contact.id.in_(contacts)))
-            session.execute(
-                delete(Conversation).where(
-                    Conversation.sender_hash == sender_hash(self.secret_key, sender_id)
-                )
-            )
+            delete_contacts(session, contacts, keep_contact)
             session.add(AuditEntry(actor=actor[:64], action="erased", detail=channel[:20]))
         return Erased(tracker, len(contacts), len(handoffs))

@@ -15,12 +15,10 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, MetaData, Table, inspect, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.channels.conversations import sender_hash
 from bot.channels.store import SENDER_KEY_LENGTH
-from bot.db.crypto import Cipher
+from bot.db.crypto import Cipher, sender_hash
 from bot.db.models import (
     Contact,
-    Conversation,
     Handoff,
     HandoffMessage,
     InboundMessage,
@@ -73,12 +71,6 @@ def rotate_key(
                 .where(Handoff.reply_conversation == old_id)
                 .values(reply_conversation=new_id)
             )
-            for old_key in old_keys:
-                session.execute(
-                    update(Conversation)
-                    .where(Conversation.sender_hash == sender_hash(old_key, old_id))
-                    .values(sender_hash=sender_hash(new_key, new_id))
-                )
     _rename_trackers(tracker_store, renamed)
     return Rotated(values, len(renamed))
 

@@ -4,12 +4,15 @@ contact details Wegwijs does not keep in a conversation: phone numbers and e-mai
 Wegwijs never needs them. They are cut out of a message before Rasa stores it (the REST
 channel calls `redact`), so no tracker store, log or transcript ever holds one in clear;
 the placeholder left in their place still lets the answer warn "deel dit niet". A phone
-number is kept only where the handoff asks for one (`keep_phone`).
+number the handoff asks for is sealed instead (`seal_phone`, bot/shared/sealed_numbers.py).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+
+from bot.shared.sealed_numbers import MODEL_STAND_IN, without_sealed
 
 # What is left where a personal number was; caseworkers read it in transcripts too.
 PLACEHOLDER = "[privé-nummer weggelaten]"
@@ -33,7 +36,9 @@ _SECRET_AFTER = re.compile(r"\s*(?:is\s+|:\s*|=\s*)?(\w*[\d!@#$%^&*_+=?-][^\s,;]
 
 def without_placeholders(text: str) -> str:
     """The words the person wrote, without what `redact` left: a model that reads the
-    placeholder takes "privé" for a question about privacy."""
+    placeholder takes "privé" for a question about privacy. A sealed number reads as
+    a phone number, as in the training examples."""
+    text = without_sealed(text, f" {MODEL_STAND_IN} ")
     for placeholder in (PLACEHOLDER, PHONE_PLACEHOLDER, EMAIL_PLACEHOLDER):
         text = text.replace(placeholder, " ")
     return text
@@ -70,13 +75,15 @@ def contains_private_number(text: str) -> bool:
     return PLACEHOLDER in text or bool(_spans(text)) or _DIGID.search(text) is not None
 
 
-def redact(text: str, keep_phone: bool = False) -> str:
+def redact(text: str, seal_phone: Callable[[str], str] | None = None) -> str:
     """The message with every personal number replaced by `PLACEHOLDER`, every e-mail
-    address and (unless `keep_phone`) every phone number by theirs."""
+    address by its placeholder, and every phone number by its placeholder, or by what
+    `seal_phone` makes of it (the handoff asked for a number)."""
     found = [(start, stop, PLACEHOLDER) for start, stop in _spans(text)]
     found += [(*match.span(), EMAIL_PLACEHOLDER) for match in _EMAIL.finditer(text)]
-    if not keep_phone:
-        found += [(*match.span(), PHONE_PLACEHOLDER) for match in _PHONE.finditer(text)]
+    for match in _PHONE.finditer(text):
+        replaced = seal_phone(match.group(0)) if seal_phone else PHONE_PLACEHOLDER
+        found.append((*match.span(), replaced))
     pieces, end = [], 0
     for start, stop, placeholder in sorted(found):
         if start < end:  # overlapping readings of the same number

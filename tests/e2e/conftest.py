@@ -126,6 +126,50 @@ PUBLIC_BASE_URL = "https://wegwijs.example.org"  # as if behind a proxy
 
 
 @dataclass
+class AppBeside:
+    url: str
+    env: dict[str, str]  # the environment it runs with
+
+
+@contextmanager
+def app_beside(
+    data_dir: Path, settings: dict[str, str], leave_out: tuple[str, ...] = ()
+) -> Iterator[AppBeside]:
+    """An app service of its own (its own database and settings) beside the shared stack.
+    The environment variables starting with `leave_out` are not passed on. At the end it is
+    stopped, and a traceback in its output fails the test."""
+    port = free_port()
+    env = {key: value for key, value in os.environ.items() if not key.startswith(leave_out)}
+    env |= {"WEGWIJS_DATA_DIR": str(data_dir), "WEGWIJS_APP_PORT": str(port), **settings}
+    subprocess.run([sys.executable, "-m", "bot", "db", "upgrade"], cwd=ROOT, env=env, check=True)
+    log = data_dir / "app-output.log"  # a file: a pipe nobody reads would fill and block
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "bot.app:create_app", "--factory",
+         "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT, env=env, text=True, stdout=log.open("w"), stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline or process.poll() is not None:
+            process.kill()
+            pytest.fail(f"the app service did not start:\n{log.read_text()[-3000:]}")
+        time.sleep(0.3)
+    try:
+        yield AppBeside(url, env)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        output = log.read_text()
+        assert "Traceback" not in output, output[-3000:]
+
+
+@dataclass
 class Fakes:
     twilio: FakeTwilio
     twilio_url: str

@@ -12,8 +12,6 @@ from __future__ import annotations
 import os
 import random
 import sqlite3
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -30,9 +28,9 @@ from twilio.request_validator import RequestValidator
 from bot.db.crypto import Cipher
 from bot.db.models import Contact, InboundMessage, OutboxMessage
 from bot.shared.settings import load_settings
-from tests.e2e.conftest import PUBLIC_BASE_URL, ROOT, RunningStack, report_fault
+from tests.e2e.conftest import PUBLIC_BASE_URL, RunningStack, app_beside, report_fault
 from tests.e2e.test_channels import telegram_update
-from tests.fakes.servers import free_port, serve
+from tests.fakes.servers import serve
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.twilio_api import FakeTwilio
 
@@ -71,33 +69,24 @@ class FaultApp:
         }
         signed = f"{PUBLIC_BASE_URL}/channels/twilio"
         signature = RequestValidator(self.twilio.auth_token).compute_signature(signed, params)
+        self._until_taken(
+            "/channels/twilio", data=params, headers={"X-Twilio-Signature": signature}
+        )
+
+    def telegram_message(self, update: dict[str, Any]) -> None:
+        secret = {"X-Telegram-Bot-Api-Secret-Token": TELEGRAM_SECRET}
+        self._until_taken("/channels/telegram", json=update, headers=secret)
+
+    def _until_taken(self, path: str, **request: Any) -> None:
+        """Sent again after a 503, as Twilio and Telegram do with a webhook."""
         for _ in range(10):
-            response = httpx.post(
-                f"{self.url}/channels/twilio",
-                data=params,
-                headers={"X-Twilio-Signature": signature},
-                timeout=60,
-            )
+            response = httpx.post(f"{self.url}{path}", timeout=60, **request)
             if response.status_code == 200:
                 return
             assert response.status_code == 503, response.text
             self.resent[0] += 1
             time.sleep(1)
-        raise AssertionError(f"{body!r} was never accepted")
-
-    def telegram_message(self, update: dict[str, Any]) -> None:
-        for _ in range(10):
-            response = httpx.post(
-                f"{self.url}/channels/telegram",
-                json=update,
-                headers={"X-Telegram-Bot-Api-Secret-Token": TELEGRAM_SECRET},
-                timeout=60,
-            )
-            if response.status_code == 200:
-                return
-            assert response.status_code == 503, response.text
-            time.sleep(1)
-        raise AssertionError("a Telegram update was never accepted")
+        raise AssertionError(f"a message to {path} was never accepted")
 
     def outbox(self) -> dict[str, list[tuple[str, str]]]:
         """Per address, the outbox rows in order: (status, body)."""
@@ -136,15 +125,7 @@ class FaultApp:
 def fault_app(tmp_path: Path, stack: RunningStack) -> Iterator[FaultApp]:
     twilio, telegram = FakeTwilio(), FakeTelegram()
     with serve(twilio.app()) as twilio_url, serve(telegram.app()) as telegram_url:
-        port = free_port()
-        env = {
-            key: value
-            for key, value in os.environ.items()
-            if not key.startswith(("TWILIO_", "TELEGRAM_", "PUBLIC_BASE_URL", "DATABASE_URL"))
-        }
-        env |= {
-            "WEGWIJS_DATA_DIR": str(tmp_path),
-            "WEGWIJS_APP_PORT": str(port),
+        settings = {
             "WEGWIJS_RASA_URL": stack.rasa_url,
             "WEGWIJS_ACTION_SERVER_URL": stack.actions_url,
             "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
@@ -159,34 +140,9 @@ def fault_app(tmp_path: Path, stack: RunningStack) -> Iterator[FaultApp]:
             "WEGWIJS_OUTBOX_LONGEST_WAIT_SECONDS": "4",
             "WEGWIJS_PROVIDER_TIMEOUT_SECONDS": "2",
         }
-        subprocess.run(
-            [sys.executable, "-m", "bot", "db", "upgrade"], cwd=ROOT, env=env, check=True
-        )
-        log = tmp_path / "app-output.log"  # a file: a pipe nobody reads would fill and block
-        process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "bot.app:create_app", "--factory",
-             "--host", "127.0.0.1", "--port", str(port)],
-            cwd=ROOT, env=env, text=True, stdout=log.open("w"), stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
-                pytest.fail("the app service did not start")
-            time.sleep(0.3)
-        try:
-            yield FaultApp(url, env, twilio, telegram)
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
-            output = log.read_text()
-            assert "Traceback" not in output, output[-3000:]
+        leave_out = ("TWILIO_", "TELEGRAM_", "PUBLIC_BASE_URL", "DATABASE_URL")
+        with app_beside(tmp_path, settings, leave_out) as app:
+            yield FaultApp(app.url, app.env, twilio, telegram)
 
 
 def numbers(count: int) -> list[str]:

@@ -5,19 +5,15 @@ Telegram stub, and reaches the real Rasa through a proxy the test switches off a
 
 from __future__ import annotations
 
-import os
 import random
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import httpx
 import pytest
 
-from tests.e2e.conftest import ROOT, Fakes, RunningStack
+from tests.e2e.conftest import Fakes, RunningStack, app_beside
 from tests.e2e.test_channels import telegram_update
 from tests.fakes.servers import free_port
 from tests.fakes.tcp_proxy import SwitchableProxy
@@ -36,44 +32,14 @@ def proxy(stack: RunningStack) -> Iterator[SwitchableProxy]:
 def polling_app(
     tmp_path: Path, proxy: SwitchableProxy, fakes: Fakes, stack: RunningStack
 ) -> Iterator[tuple[str, list[str]]]:
-    port = free_port()
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("TWILIO_", "TELEGRAM_", "PUBLIC_BASE_URL"))
-    }
-    env |= {
-        "WEGWIJS_DATA_DIR": str(tmp_path),
-        "WEGWIJS_APP_PORT": str(port),
+    settings = {
         "WEGWIJS_RASA_URL": f"http://127.0.0.1:{proxy.port}",
         "WEGWIJS_ACTION_SERVER_URL": stack.actions_url,
         "TELEGRAM_BOT_TOKEN": fakes.telegram.token,
         "TELEGRAM_API_BASE": fakes.telegram_url,
     }
-    subprocess.run([sys.executable, "-m", "bot", "db", "upgrade"], cwd=ROOT, env=env, check=True)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "bot.app:create_app", "--factory",
-         "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT, env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if time.monotonic() > deadline or process.poll() is not None:
-            process.kill()
-            pytest.fail("the app service did not start")
-        time.sleep(0.3)
-    try:
-        yield url, []
-    finally:
-        process.terminate()
-        output, _ = process.communicate(timeout=30)
-        assert "Traceback" not in output, output
+    with app_beside(tmp_path, settings, ("TWILIO_", "TELEGRAM_", "PUBLIC_BASE_URL")) as app:
+        yield app.url, []
 
 
 def test_messages_kept_while_rasa_is_down_are_answered_later(

@@ -1,7 +1,8 @@
 """No personal data in clear: after a conversation with a BSN, an IBAN, a phone number and an
-e-mail address, none of them is in any file of the stack (our database, Rasa's tracker
-store, their WAL files) or in its logs. "Wis mijn gegevens" then leaves no row and no
-tracker event of that person, and the audit log says it happened."""
+e-mail address, and a handoff to which the person gives that phone number, none of them is
+in any file of the stack (our database, Rasa's tracker store, their WAL files) or in its
+logs; the person still sees their whole number read back. "Wis mijn gegevens" then leaves
+no row and no tracker event of that person, and the audit log says it happened."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from tests.e2e.test_channels import sms, store_for
 
 pytestmark = pytest.mark.e2e
 
-SECRETS = ("123456782", "0417164300", "0687654321", "piet@voorbeeld.nl")
+SECRETS = ("123456782", "0417164300", "0687654321", "87 65 43", "piet@voorbeeld.nl")
 
 
 def reply_with(fakes: Fakes, number: str, seen: int, expected: str, timeout: float = 60) -> str:
@@ -51,6 +52,17 @@ def test_personal_data_is_nowhere_in_clear_and_erase_leaves_nothing(
     )
     sms(stack, fakes, number, said)
     reply_with(fakes, number, 0, "WW")
+    # The handoff asks for a number: Rasa gets it sealed, the person sees it whole.
+    for message, expected in (
+        ("ik wil iemand spreken", "delen"),
+        ("ja", "contact"),
+        ("bellen", "nummer"),
+        ("bel me op 0687654321", "06 87 65 43 21"),
+        ("ja", "kenmerk"),
+    ):
+        seen = len(fakes.twilio.sent_to(number))
+        sms(stack, fakes, number, message)
+        reply_with(fakes, number, seen, expected)
     time.sleep(2)  # Rasa and the app have written everything
     found = []
     for name, content in files_of(stack.data_dir).items():

@@ -27,7 +27,7 @@ from twilio.request_validator import RequestValidator
 
 from bot.db.crypto import Cipher
 from bot.db.models import Contact, OutboxMessage
-from bot.launcher import MODEL_FILE, RASA_BIN, child_environment
+from bot.launcher import child_environment, services
 from bot.shared.settings import load_settings
 from tests.e2e.conftest import PUBLIC_BASE_URL, ROOT, report_fault
 from tests.e2e.test_production_stores import postgres, redis_url  # noqa: F401
@@ -106,62 +106,29 @@ def scaled(
             return process
 
         try:
+
+            def command(service: str, port_variable: str, port: str) -> list[str]:
+                """The command `make run` starts that service with, on this port."""
+                replica = load_settings({**env, port_variable: port})
+                return next(s for s in services(replica) if s.name == service).command
+
             actions = start(
                 "actions",
-                [
-                    sys.executable,
-                    "-m",
-                    "rasa_sdk",
-                    "--actions",
-                    "actions",
-                    "--port",
-                    ports["actions"],
-                ],
+                command("actions", "WEGWIJS_ACTIONS_PORT", ports["actions"]),
                 settings.actions_environment(),
             )
             replicas = [
-                start(
-                    name,
-                    [
-                        str(RASA_BIN),
-                        "run",
-                        "--enable-api",
-                        "--auth-token",
-                        settings.rasa_api_token,
-                        "--interface",
-                        "127.0.0.1",
-                        "--port",
-                        str(ports[name]),
-                        "--model",
-                        str(MODEL_FILE),
-                        "--endpoints",
-                        "endpoints.yml",
-                        "--credentials",
-                        "credentials.yml",
-                    ],
-                    {},
-                )
+                start(name, command("rasa", "WEGWIJS_RASA_PORT", ports[name]), {})
                 for name in ("rasa1", "rasa2")
             ]
-            apps = []
-            for name in ("app1", "app2"):
-                apps.append(
-                    start(
-                        name,
-                        [
-                            sys.executable,
-                            "-m",
-                            "uvicorn",
-                            "bot.app:create_app",
-                            "--factory",
-                            "--host",
-                            "127.0.0.1",
-                            "--port",
-                            str(ports[name]),
-                        ],
-                        {"WEGWIJS_APP_PORT": str(ports[name])},
-                    )
+            apps = [
+                start(
+                    name,
+                    command("app", "WEGWIJS_APP_PORT", ports[name]),
+                    {"WEGWIJS_APP_PORT": ports[name]},
                 )
+                for name in ("app1", "app2")
+            ]
             wait_up(f"http://127.0.0.1:{ports['actions']}/health", actions)
             for url, process in zip(rasa_urls, replicas, strict=True):
                 wait_up(f"{url}/", process)

@@ -11,9 +11,9 @@ from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
 from bot.app import create_app
-from bot.channels.conversations import sender_hash
+from bot.db.crypto import sender_hash
 from bot.db.migrate import upgrade
-from bot.db.models import Conversation
+from bot.db.models import Contact, InboundMessage
 from bot.logs import CONVERSATION, JsonFormatter
 from bot.shared.settings import load_settings
 from tests.fakes.servers import free_port
@@ -90,21 +90,48 @@ def test_chat_api_rejects_bad_input_clearly(client: TestClient, body: dict[str, 
     assert response.json()["error"] == "invalid request"
 
 
-def test_chat_api_when_rasa_is_down(client: TestClient, tmp_path: Path) -> None:
-    response = client.post("/api/messages", json={"sender": "p1", "message": "hoi"})
+def test_chat_api_keeps_messages_while_rasa_is_down(client: TestClient, tmp_path: Path) -> None:
+    first = {"sender": "p1", "message": "hoi", "message_id": "m1"}
+    response = client.post("/api/messages", json=first)
     assert response.status_code == 503
-    assert response.json()["messages"][0]["text"].startswith("Ik ben even niet bereikbaar")
-    english = client.post("/api/messages", json={"sender": "p1", "message": "hi", "language": "en"})
-    assert english.json()["messages"][0]["text"].startswith("I cannot be reached")
+    [told] = response.json()["messages"]
+    assert told["text"].startswith("Ik ben even niet bereikbaar")
+    assert "bewaard" in told["text"]
+    # Sent again with its id: stored once. A next message waits behind it, told nothing new.
+    assert client.post("/api/messages", json=first).json()["messages"] == []
+    later = client.post("/api/messages", json={"sender": "p1", "message": "ben je er?"})
+    assert (later.status_code, later.json()["messages"]) == (503, [])
+    english = {"sender": "p2", "message": "hi", "language": "en"}
+    assert (
+        client.post("/api/messages", json=english)
+        .json()["messages"][0]["text"]
+        .startswith("I cannot be reached")
+    )
 
-    # The conversation is recorded by keyed hash only, once, with its message count.
+    # Stored as every channel stores: the sender by keyed hash, the texts encrypted, pending.
     engine = create_engine(f"sqlite:///{tmp_path / 'wegwijs.db'}")
     with Session(engine) as session:
-        rows = session.scalars(select(Conversation)).all()
+        contacts = {row.sender_hash: row.id for row in session.scalars(select(Contact))}
+        inbound = session.scalars(select(InboundMessage)).all()
     key = load_settings({"WEGWIJS_DATA_DIR": str(tmp_path)}).secret_key
-    assert [(row.sender_hash, row.channel, row.message_count) for row in rows] == [
-        (sender_hash(key, "chat:p1"), "chat", 2)
-    ]
+    assert set(contacts) == {sender_hash(key, "chat:p1"), sender_hash(key, "chat:p2")}
+    mine = [row for row in inbound if row.contact_id == contacts[sender_hash(key, "chat:p1")]]
+    assert [row.status for row in mine] == ["pending", "pending"]
+    assert all(row.text_enc and "hoi" not in row.text_enc for row in mine)
+
+
+def test_chat_api_is_rate_limited(tmp_path: Path) -> None:
+    env = {"WEGWIJS_DATA_DIR": str(tmp_path), "WEGWIJS_RASA_PORT": str(free_port())}
+    settings = load_settings({**env, "WEGWIJS_RATE_LIMIT_PER_MINUTE": "2"})
+    upgrade(settings.database_url)
+    with TestClient(create_app(settings)) as client:
+        statuses = [
+            client.post("/api/messages", json={"sender": "fast", "message": f"hoi {n}"})
+            for n in range(4)
+        ]
+    assert [r.status_code for r in statuses] == [503, 503, 429, 429]
+    assert "Wacht even" in statuses[2].json()["messages"][0]["text"]
+    assert statuses[3].json()["messages"] == []  # warned once, not at every message
 
 
 def test_every_response_has_the_security_headers(client: TestClient) -> None:

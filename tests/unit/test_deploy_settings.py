@@ -12,9 +12,11 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = yaml.safe_load((ROOT / "deploy" / "compose.yml").read_text(encoding="utf-8"))
-SETTINGS_NAMES = set(
-    re.findall(r'"([A-Z][A-Z0-9_]+)"', (ROOT / "bot/shared/settings.py").read_text())
-)
+SETTINGS_NAMES = {
+    name
+    for module in ("bot/shared/settings.py", "bot/shared/number_sealing.py")
+    for name in re.findall(r'"([A-Z][A-Z0-9_]+)"', (ROOT / module).read_text())
+}
 ENDPOINT_NAMES = set(re.findall(r"\$\{([A-Z0-9_]+)\}", (ROOT / "endpoints.yml").read_text()))
 # Read by the programs themselves, not by our settings.
 OTHERS = {
@@ -39,7 +41,8 @@ def test_every_name_given_to_a_service_is_read_by_the_code() -> None:
 
 
 def test_rasa_gets_every_name_endpoints_yml_reads() -> None:
-    assert set(environment("rasa")) >= ENDPOINT_NAMES
+    # and the key its REST channel seals the handoff's phone numbers with
+    assert set(environment("rasa")) >= ENDPOINT_NAMES | {"WEGWIJS_NUMBER_SEAL_KEY"}
 
 
 def test_the_action_server_reaches_only_the_app() -> None:
@@ -87,7 +90,7 @@ def k8s_environment(component: str) -> set[str]:
 
 
 def test_each_component_gets_what_the_code_reads_and_the_actions_no_secrets() -> None:
-    assert k8s_environment("rasa") >= ENDPOINT_NAMES
+    assert k8s_environment("rasa") >= ENDPOINT_NAMES | {"WEGWIJS_NUMBER_SEAL_KEY"}
     assert {"WEGWIJS_SECRET_KEY", "DATABASE_URL", "WEGWIJS_TRACKER_STORE_URL"} <= k8s_environment(
         "app"
     )

@@ -14,13 +14,14 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from bot.channels.gateway import Gateway
-from bot.channels.kiosk import KioskDeliverer
+from bot.channels.mailbox_delivery import MailboxDeliverer
 from bot.channels.rasa_client import RasaClient, transcript_lines
 from bot.channels.store import ChannelStore
 from bot.db.crypto import Cipher
 from bot.db.migrate import upgrade
 from bot.db.session import make_engine, make_session_factory
 from bot.i18n.catalogs import MessageCatalogs
+from bot.shared.number_sealing import public_key, seal
 from tests.fakes.servers import serve
 
 SECRET = "s" * 40
@@ -32,6 +33,7 @@ class FakeRasa:
 
     actions_up: bool = True
     received: list[str] = field(default_factory=list)
+    scripted: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     def app(self) -> FastAPI:
         app = FastAPI()
@@ -50,6 +52,8 @@ class FakeRasa:
             if not self.actions_up:
                 return []
             self.received.append(body["message"])
+            if body["message"] in self.scripted:
+                return self.scripted[body["message"]]
             return [{"recipient_id": body["sender"], "text": f"antwoord op: {body['message']}"}]
 
         return app
@@ -68,14 +72,14 @@ def gateway(tmp_path: Path, fake_rasa: tuple[FakeRasa, str]) -> Gateway:
     upgrade(url)
     store = ChannelStore(make_session_factory(make_engine(url)), Cipher(SECRET), SECRET)
     rasa = RasaClient(fake_rasa[1], actions_url=fake_rasa[1])
-    return Gateway(store, rasa, MessageCatalogs(), "nl", per_minute=20)
+    return Gateway(store, rasa, MessageCatalogs(), "nl", per_minute=20, secret_keys=(SECRET,))
 
 
 async def test_no_answer_because_the_actions_are_down_is_kept_and_answered_later(
     gateway: Gateway, fake_rasa: tuple[FakeRasa, str]
 ) -> None:
     fake, _ = fake_rasa
-    kiosk = KioskDeliverer()
+    kiosk = MailboxDeliverer("kiosk")
     fake.actions_up = False
     await gateway.handle("kiosk", "m1", "a" * 32, "eerste vraag", kiosk)
     await gateway.handle("kiosk", "m2", "a" * 32, "tweede vraag", kiosk)
@@ -91,10 +95,32 @@ async def test_no_answer_because_the_actions_are_down_is_kept_and_answered_later
     assert await gateway.retry_pending({"kiosk": kiosk}) == 0
 
 
+async def test_a_number_rasa_holds_sealed_is_shown_whole_only_to_the_person(
+    gateway: Gateway, fake_rasa: tuple[FakeRasa, str]
+) -> None:
+    number = seal("+31612345678", public_key(SECRET))
+    reveal = {"shown": "06 •• •• •• 78", "sealed": number}
+    fake_rasa[0].scripted["ja"] = [
+        {"text": "Je krijgt een sms op 06 •• •• •• 78. Klopt dat?"},
+        {"custom": {"reveal": reveal}},
+    ]
+    fake_rasa[0].scripted["nog eens"] = [
+        {"text": "Op 06 •• •• •• 78?"},
+        {"custom": {"reveal": {**reveal, "sealed": seal("+31612345678", public_key("x" * 40))}}},
+    ]
+    kiosk = MailboxDeliverer("kiosk")
+    await gateway.handle("kiosk", "n1", "c" * 32, "ja", kiosk)
+    assert [m["text"] for m in await kiosk.take("c" * 32)] == [
+        "Je krijgt een sms op 06 12 34 56 78. Klopt dat?"
+    ]
+    await gateway.handle("kiosk", "n2", "c" * 32, "nog eens", kiosk)  # sealed for another key
+    assert [m["text"] for m in await kiosk.take("c" * 32)] == ["Op 06 •• •• •• 78?"]
+
+
 async def test_a_retried_message_id_is_answered_once(
     gateway: Gateway, fake_rasa: tuple[FakeRasa, str]
 ) -> None:
-    kiosk = KioskDeliverer()
+    kiosk = MailboxDeliverer("kiosk")
     for _ in range(3):
         await gateway.handle("kiosk", "same-id", "b" * 32, "hoi", kiosk)
     assert fake_rasa[0].received == ["hoi"]
@@ -108,7 +134,7 @@ async def test_a_flood_is_refused_with_one_warning(
     upgrade(url)
     store = ChannelStore(make_session_factory(make_engine(url)), Cipher(SECRET), SECRET)
     gateway = Gateway(store, RasaClient(fake_rasa[1]), MessageCatalogs(), "nl", per_minute=3)
-    kiosk = KioskDeliverer()
+    kiosk = MailboxDeliverer("kiosk")
     for index in range(6):
         await gateway.handle("kiosk", f"f{index}", "c" * 32, f"bericht {index}", kiosk)
     texts = [m["text"] for m in await kiosk.take("c" * 32)]
@@ -125,7 +151,7 @@ async def test_a_typed_slash_is_only_an_intent_when_the_domain_has_it(
     gateway = Gateway(
         store, RasaClient(fake_rasa[1]), MessageCatalogs(), "nl", per_minute=20, intents=intents
     )
-    kiosk = KioskDeliverer()
+    kiosk = MailboxDeliverer("kiosk")
     said = [
         "/session_start",
         "/restart",

@@ -26,13 +26,27 @@ from bot.db.crypto import Cipher
 from bot.db.migrate import upgrade
 from bot.db.models import ConsentRecord, Handoff, OutboxMessage
 from bot.db.session import make_engine, make_session_factory
+from bot.shared.number_sealing import public_key, seal, unseal
+from bot.shared.private_numbers import PHONE_PLACEHOLDER
 from bot.shared.settings import Settings, load_settings
 from tests.fakes.servers import serve
+
+SECRET = "k" * 40
+SEAL_KEY = public_key(SECRET)
+
+
+def sealed(number: str) -> str:
+    """A number as Rasa's REST channel passes it on during the handoff."""
+    return seal(number, SEAL_KEY)
+
+
+def opened(slots: dict[str, Any]) -> str | None:
+    return unseal(str(slots.get("handoff_number")), [SECRET])
 
 
 @pytest.fixture
 def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
-    env = {"WEGWIJS_DATA_DIR": str(tmp_path), "WEGWIJS_SECRET_KEY": "k" * 40}
+    env = {"WEGWIJS_DATA_DIR": str(tmp_path), "WEGWIJS_SECRET_KEY": SECRET}
     settings = load_settings(env)
     upgrade(settings.database_url)
     with serve(create_app(settings)) as url:
@@ -70,13 +84,13 @@ async def test_a_confirmed_handoff_is_stored_by_the_app_with_the_conversation(
         {"event": "bot", "text": "Dat kan gebeuren."},
         user("ik wil iemand spreken", "request_human"),
         {"event": "action", "name": "action_handoff_check"},
-        user("06 12 34 56 78", "inform"),
+        user(f"mijn nummer is {sealed('06 12 34 56 78')}", "inform"),
     ]
     slots = {
         "benefits": ["bijstand"],
         "handoff_consent": True,
         "handoff_way": "sms",
-        "handoff_number": "+31612345678",
+        "handoff_number": sealed("+31612345678"),
         "handoff_confirmed": True,
     }
     dispatcher = CollectingDispatcher()
@@ -89,7 +103,10 @@ async def test_a_confirmed_handoff_is_stored_by_the_app_with_the_conversation(
     # The question is the one before asking for a person, not the number typed later.
     assert cipher.decrypt(made.question_enc).startswith("ik heb bijstand en ben vergeten")
     assert "612345678" not in made.number_enc and made.transcript_enc
-    assert "Dat kan gebeuren." in cipher.decrypt(made.transcript_enc)
+    assert cipher.decrypt(made.number_enc) == "+31612345678"  # the app opened the sealed one
+    said = cipher.decrypt(made.transcript_enc)
+    assert "Dat kan gebeuren." in said and "nummer:" not in said
+    assert f"mijn nummer is {PHONE_PLACEHOLDER}" in said
     assert made.reply_conversation and made.reply_conversation.startswith("sms:")
     assert len(rows(app, ConsentRecord)) == 1
     assert [m.kind for m in rows(app, OutboxMessage)] == ["alert"]
@@ -116,7 +133,8 @@ async def test_when_the_app_cannot_store_the_person_hears_so(
 ) -> None:
     monkeypatch.setenv("WEGWIJS_INTERNAL_TOKEN", "wrong")  # the app refuses the request
     app_service_module.app_service.cache_clear()
-    slots = {"handoff_way": "call", "handoff_number": "+31612345678", "handoff_confirmed": True}
+    slots = {"handoff_way": "call", "handoff_number": sealed("+31612345678")}
+    slots["handoff_confirmed"] = True
     dispatcher = CollectingDispatcher()
     await ActionHandoffSubmit().run(dispatcher, tracker([user("ja", "affirm")], **slots), {})
     assert keys(dispatcher)[0] == "handoff.not_stored" and rows(app, Handoff) == []
@@ -134,53 +152,55 @@ def test_the_internal_api_wants_the_token_and_no_proxy(app: Settings) -> None:
     assert bad.status_code == 422
 
 
-@pytest.mark.parametrize(
-    ("typed", "kept"),
-    [("06 12345678", "+31612345678"), ("mijn nummer is +31 6 1234 5678", "+31612345678")],
-)
-async def test_a_typed_number_is_kept_in_e164(typed: str, kept: str) -> None:
+@pytest.mark.parametrize("typed", ["06 12345678", "+31 6 1234 5678"])
+async def test_a_typed_number_comes_back_checked_sealed_and_masked(
+    app: Settings, typed: str
+) -> None:
+    said = f"mijn nummer is {sealed(typed)}"
     form = ValidateHandoffForm()
     result = await form.validate_handoff_number(
-        typed, CollectingDispatcher(), tracker([user(typed, "inform")]), {}
+        said, CollectingDispatcher(), tracker([user(said, "inform")]), {}
     )
-    assert result == {"handoff_number": kept, "handoff_number_tries": 0}
+    assert opened(result) == "+31612345678" and result["handoff_number"] not in said
+    assert result["handoff_number_shown"] == "06 •• •• •• 78"
+    assert result["handoff_number_tries"] == 0
 
 
-async def test_three_unreadable_numbers_end_the_form() -> None:
+async def test_three_unreadable_numbers_end_the_form(app: Settings) -> None:
     form, tries = ValidateHandoffForm(), 0
-    for typed in ("0612", "123", "geheim"):
+    for typed in ("0612", sealed("12345678"), "geheim"):  # the app finds the sealed one wrong
         result = await form.validate_handoff_number(
             typed,
             CollectingDispatcher(),
             tracker([user(typed, "inform")], handoff_number_tries=tries),
             {},
         )
+        assert result["handoff_number"] is None
         tries = result["handoff_number_tries"]
     assert result.get("handoff_outcome") == "gave_up" and tries == 3
 
 
-def test_a_correction_in_the_no_at_the_read_back_is_used() -> None:
-    said = user("nee, toch whatsapp op 06 24681357", "deny")
+async def test_a_correction_in_the_no_at_the_read_back_is_used(app: Settings) -> None:
+    number = sealed("06 24681357")
+    said = user(f"nee, toch whatsapp op {number}", "deny")
     said["parse_data"]["entities"] = [
         {"entity": "contact_way", "value": "whatsapp"},
-        {"entity": "phone_number", "value": "06 24681357"},
+        {"entity": "phone_number", "value": number},
     ]
     dispatcher = CollectingDispatcher()
-    result = ValidateHandoffForm().validate_handoff_confirmed(
+    result = await ValidateHandoffForm().validate_handoff_confirmed(
         False, dispatcher, tracker([said], handoff_way="call"), {}
     )
-    assert result == {
-        "handoff_confirmed": None,
-        "handoff_way": "whatsapp",
-        "handoff_number": "+31624681357",
-    }
+    assert opened(result) == "+31624681357"
+    assert result["handoff_number_shown"] == "06 •• •• •• 57"
+    assert (result["handoff_confirmed"], result["handoff_way"]) == (None, "whatsapp")
     assert keys(dispatcher) == []  # the form reads the corrected way and number back
     # Also when the correction was not read as a "no".
     said["parse_data"]["intent"] = {"name": "inform"}
-    again = ValidateHandoffForm().validate_handoff_confirmed(
+    again = await ValidateHandoffForm().validate_handoff_confirmed(
         said["text"], CollectingDispatcher(), tracker([said], handoff_way="call"), {}
     )
-    assert again == result
+    assert opened(again) == "+31624681357" and again["handoff_way"] == "whatsapp"
 
 
 async def test_a_new_question_says_the_person_can_ask_for_a_person_again() -> None:
@@ -193,35 +213,43 @@ async def test_a_new_question_says_the_person_can_ask_for_a_person_again() -> No
         assert keys(dispatcher)[0] == expected
 
 
-def test_no_at_the_read_back_asks_the_number_again_and_keeps_the_way() -> None:
+async def test_no_at_the_read_back_asks_the_number_again_and_keeps_the_way() -> None:
     dispatcher = CollectingDispatcher()
-    result = ValidateHandoffForm().validate_handoff_confirmed(
+    result = await ValidateHandoffForm().validate_handoff_confirmed(
         False, dispatcher, tracker([user("nee", "deny")]), {}
     )
     assert result == {"handoff_confirmed": None, "handoff_number": None}
     assert keys(dispatcher) == ["handoff.correct_it"]
 
 
-async def test_the_read_back_names_the_way_and_the_number_in_pairs() -> None:
+async def test_the_read_back_shows_the_number_masked_and_lets_the_gateway_show_it() -> None:
     dispatcher = CollectingDispatcher()
-    slots = {"handoff_way": "whatsapp", "handoff_number": "+31612345678"}
+    number = sealed("+31612345678")
+    slots = {
+        "handoff_way": "whatsapp",
+        "handoff_number": number,
+        "handoff_number_shown": "06 •• •• •• 78",
+    }
     await ActionAskHandoffConfirmed().run(dispatcher, tracker([user("x", "inform")], **slots), {})
-    [part] = dispatcher.messages[0]["parts"]
-    assert part["key"] == "handoff.read_back.text" and part["args"]["number"] == "06 12 34 56 78"
+    [message] = dispatcher.messages
+    [part] = message["parts"]
+    assert part["key"] == "handoff.read_back.text" and part["args"]["number"] == "06 •• •• •• 78"
+    assert message["reveal"] == {"shown": "06 •• •• •• 78", "sealed": number}
 
 
-def test_a_number_said_with_the_way_or_the_yes_is_kept() -> None:
-    said = user("sms graag, naar 06 13572468", "inform")
+async def test_a_number_said_with_the_way_or_the_yes_is_kept(app: Settings) -> None:
+    number = sealed("06 13572468")
+    said = user(f"sms graag, naar {number}", "inform")
     said["parse_data"]["entities"] = [
         {"entity": "contact_way", "value": "sms"},
-        {"entity": "phone_number", "value": "06 13572468"},
+        {"entity": "phone_number", "value": number},
     ]
     form = ValidateHandoffForm()
-    way = form.validate_handoff_way("sms", CollectingDispatcher(), tracker([said]), {})
-    assert way == {"handoff_way": "sms", "handoff_number": "+31613572468"}
+    way = await form.validate_handoff_way("sms", CollectingDispatcher(), tracker([said]), {})
+    assert way["handoff_way"] == "sms" and opened(way) == "+31613572468"
     said["parse_data"]["intent"] = {"name": "affirm"}
-    consent = form.validate_handoff_consent(True, CollectingDispatcher(), tracker([said]), {})
-    assert consent == {"handoff_consent": True, **way}
+    consent = await form.validate_handoff_consent(True, CollectingDispatcher(), tracker([said]), {})
+    assert consent["handoff_consent"] is True and opened(consent) == "+31613572468"
 
 
 async def test_stopping_in_other_words_ends_the_number_step_but_a_number_never_does() -> None:
