@@ -310,6 +310,9 @@ class ValidateHandoffForm(FormValidationAction):
     ) -> dict[str, Any]:
         if value is None:  # emptied when the form starts: nothing was said yet
             return {"handoff_consent": None}
+        if not isinstance(value, bool) and wants_to_stop(tracker):
+            # "nee dank je, ik bel ze zelf wel": not sure enough for `deny`, but a no.
+            return {"handoff_consent": False, "handoff_outcome": "declined"}
         agreed = yes_or_no(value, dispatcher)
         if agreed is False:
             return {"handoff_consent": False, "handoff_outcome": "declined"}

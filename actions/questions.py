@@ -79,12 +79,17 @@ def chosen_topic(latest_message: dict[str, Any]) -> str | None:
 
 
 def feeling_of(latest_message: dict[str, Any]) -> str | None:
+    """The feeling of the message, or of one of its sentences, when the reader is sure."""
     ranking = ranking_of(latest_message, "feelings")
     if any(name == "crisis" and sure >= CRISIS_SURE for name, sure in ranking):
         return "crisis"
-    if ranking and ranking[0][0] != NOTHING and ranking[0][1] >= FEELING_SURE:
-        return ranking[0][0]
-    return None
+    each = ranking_of(latest_message, "feeling_sentences")
+    candidates = [
+        (name, sure)
+        for name, sure in [*ranking[:1], *each]
+        if name != NOTHING and sure >= FEELING_SURE
+    ]
+    return max(candidates, key=lambda item: item[1])[0] if candidates else None
 
 
 SWITCH_LANGUAGE = "switch_language"

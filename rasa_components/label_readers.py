@@ -109,7 +109,9 @@ class SituationReader(MetadataLabelReader):
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
 class FeelingReader(MetadataLabelReader):
-    """Fear, anger, grief: `feelings` in the parse data."""
+    """Fear, anger, grief: `feelings` in the parse data, and the best feeling of each
+    sentence in `feeling_sentences` ("belachelijk dit!!! waarom moet ik terugbetalen?": the
+    anger is in one sentence, and the whole reads as a question)."""
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
@@ -117,4 +119,5 @@ class FeelingReader(MetadataLabelReader):
             **MetadataLabelReader.get_default_config(),
             "metadata_key": "feeling",
             "output": "feelings",
+            "sentence_output": "feeling_sentences",
         }

@@ -98,6 +98,8 @@ def knowledge_keys(knowledge: Knowledge) -> Iterable[tuple[str, str]]:
         yield rule.todo_key, f"what to do, rule {rule.id}"
         for name in rule.lines:
             yield f"rule.{rule.id}.{name}", f"a line of rule {rule.id}, said when {name} holds"
+        if rule.theirs:
+            yield rule.theirs_key, f"rule {rule.id} said about someone else ({{who}}): why, todo"
     for condition in knowledge.conditions.values():
         if condition.ask_for:
             yield condition.question_key, f"one yes/no question whether {condition.id} holds"

@@ -173,6 +173,30 @@ async def test_a_feeling_comes_first_in_one_sentence() -> None:
     assert keys[:2] == ["feeling.fear", "mistake.intro"]
 
 
+async def test_a_feeling_in_one_sentence_of_a_question_comes_first() -> None:
+    sentences = [
+        {"name": "anger", "confidence": 0.7, "sentence": "wat een gedoe!!"},
+        {"name": "none", "confidence": 0.8, "sentence": "waarom moet die zorgtoeslag terug?"},
+    ]
+    keys = await Conversation(benefits=["toeslagen"]).say(
+        "wat een gedoe!! waarom moet die zorgtoeslag terug?",
+        "ask_rules",
+        [("allowance_repayment", 0.8)],
+        feelings=[{"name": "fear", "confidence": 0.4}, {"name": "anger", "confidence": 0.3}],
+        feeling_sentences=sentences,
+    )
+    assert keys[0] == "feeling.anger" and "rule.toeslag_final_sum.why" in keys
+    sentences[0]["confidence"] = 0.4  # not sure in any sentence: no feeling said
+    calm = await Conversation(benefits=["toeslagen"]).say(
+        "wat een gedoe!! waarom moet die zorgtoeslag terug?",
+        "ask_rules",
+        [("allowance_repayment", 0.8)],
+        feelings=[{"name": "fear", "confidence": 0.4}],
+        feeling_sentences=sentences,
+    )
+    assert not calm[0].startswith("feeling.")
+
+
 def test_amounts_periods_and_durations_are_read() -> None:
     assert amount_in("en als het 300 euro per maand is?") == amount_in("€300 p/m")
     assert amount_in("ik krijg 1.200 euro per jaar").euros == 1200  # type: ignore[union-attr]
@@ -342,8 +366,9 @@ async def test_a_question_about_a_relatives_benefit_is_answered_for_theirs_and_f
     )
     assert "other.intro" in first and "ask.benefit" not in " ".join(first)
     rule_keys = [key for key in first if key.startswith("rule.")]
-    assert rule_keys  # the rule for her AOW, not a question about the person's own benefit
-    assert any(key.endswith(".todo") for key in rule_keys)  # and by when she reports it
+    # The rule for her AOW, in words about her (never the "je" of the person's own rule),
+    # not a question about the person's own benefit.
+    assert rule_keys == ["rule.partner_aow.theirs"]
     again = await talk.say("wordt die van haar dan lager?", "what_if", [("none", 0.9)])
     assert "other.intro" in again and [k for k in again if k.startswith("rule.")] == rule_keys
 

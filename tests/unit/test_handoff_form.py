@@ -252,6 +252,24 @@ async def test_a_number_said_with_the_way_or_the_yes_is_kept(app: Settings) -> N
     assert consent["handoff_consent"] is True and opened(consent) == "+31613572468"
 
 
+async def test_a_no_in_other_words_at_the_consent_step_declines() -> None:
+    said = user("nee hoor dank je, dan ga ik er zelf wel heen", "nlu_fallback")
+    said["parse_data"]["intent_ranking"] = [
+        {"name": "nlu_fallback", "confidence": 0.45},
+        {"name": "deny", "confidence": 0.4},
+        {"name": "thanks", "confidence": 0.3},
+    ]
+    form = ValidateHandoffForm()
+    result = await form.validate_handoff_consent(
+        said["text"], CollectingDispatcher(), tracker([said]), {}
+    )
+    assert result == {"handoff_consent": False, "handoff_outcome": "declined"}
+    said["parse_data"]["intent_ranking"][1] = {"name": "inform", "confidence": 0.4}
+    dispatcher = CollectingDispatcher()
+    unsure = await form.validate_handoff_consent(said["text"], dispatcher, tracker([said]), {})
+    assert unsure == {"handoff_consent": None} and keys(dispatcher) == ["handoff.yes_or_no"]
+
+
 async def test_stopping_in_other_words_ends_the_number_step_but_a_number_never_does() -> None:
     said = user("laat ook maar, ik loop morgen zelf wel even binnen", "nlu_fallback")
     said["parse_data"]["intent_ranking"] = [

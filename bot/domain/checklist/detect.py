@@ -16,7 +16,7 @@ SUPERSEDES = {
     "emigrating": ("moving", "abroad_holiday", "abroad_long"),
     "abroad_long": ("abroad_holiday",),
     "recovered": ("sick",),
-    "partner_died": ("separation",),
+    "partner_died": ("separation", "relative_died"),
     "child_leaves": ("moving",),
 }
 

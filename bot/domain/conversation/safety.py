@@ -19,6 +19,8 @@ FEELING_KEYS = {
     "grief": N_("feeling.grief"),
     "shame": N_("feeling.shame"),
     "overwhelmed": N_("feeling.overwhelmed"),
+    # "sorry, ik ben een beetje warrig": no need to apologise.
+    "apology": N_("feeling.apology"),
     # Thoughts of not wanting to live: the crisis line first, whatever the question was.
     "crisis": N_("feeling.crisis"),
 }

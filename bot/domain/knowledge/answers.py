@@ -426,9 +426,9 @@ def other_person_answer(
     brief: bool = False,
 ) -> Answer:
     """A question about a relative's own benefit ("mijn vader heeft aio en wil 3 maanden
-    naar marokko"): whose it is, the rule that applies to it, and that it is theirs to
-    report to their agency. `brief`: without the rule, which speaks to "je" (a relative's
-    benefit named beside the person's own answer)."""
+    naar marokko"): whose it is, the rule as it is for them (where it has words for
+    someone else), and that it is theirs to report to their agency. `brief`: without the
+    rule (a relative's benefit named beside the person's own answer)."""
     messages: list[Message] = []
     applied: list[str] = []
     rules = knowledge.situations[situation].rules
@@ -446,8 +446,11 @@ def other_person_answer(
         rule_id = rules.get(knowledge.benefits[benefit].family)
         if rule_id is not None:
             applied.append(rule_id)
-        if rule_id is not None and not brief:  # the rule itself: its reason, what to do
-            message += _joined(_rule_messages(knowledge, knowledge.rules[rule_id], None, today)[:2])
+            rule = knowledge.rules[rule_id]
+            # The rule as it is for them, in their words; never the "je" of the person's own.
+            if rule.theirs and not brief:
+                inline, _ = _figures(knowledge, rule, None, today)
+                message.append(keyed(rule.theirs_key, who={"key": who_key}, **inline))
         messages.append(message)
     messages.append([part("other.you")])
     answer = with_offer("other_person", messages)

@@ -150,6 +150,7 @@ def load_knowledge(data_dir: Path = DATA_DIR) -> Knowledge:
                 for variant in item.get("variants") or ()
             ),
             ask_age=bool(item.get("ask_age", True)),
+            theirs=bool(item.get("theirs", False)),
         )
     situations = {
         key: Situation(

@@ -161,6 +161,13 @@ class Rule:
     # Lines said only to some people (text rule.<id>.<condition>): the single-parent
     # vrijlating is for a single parent, not for everyone (condition ids, conditions.yml).
     lines: tuple[str, ...] = ()
+    # Said about someone else too (text rule.<id>.theirs, with {who}): "Gaat je moeder
+    # samenwonen? Dan wordt haar AOW lager." Without it, only whose it is and who reports.
+    theirs: bool = False
+
+    @property
+    def theirs_key(self) -> str:
+        return f"rule.{self.id}.theirs"
 
     @property
     def by_age(self) -> bool:
