@@ -49,6 +49,14 @@ def _parser() -> argparse.ArgumentParser:
     create = admin_commands.add_parser("create-caseworker", help="create an inbox account")
     create.add_argument("--username", required=True)
     create.add_argument("--team", required=True, help="a team from bot/handoff/data/teams.yml")
+    password = admin_commands.add_parser(
+        "set-password", help="a new password for an inbox account; its open sessions end"
+    )
+    password.add_argument("--username", required=True)
+    deactivate = admin_commands.add_parser(
+        "deactivate", help="an inbox account can no longer log in; its open sessions end"
+    )
+    deactivate.add_argument("--username", required=True)
     erase = admin_commands.add_parser(
         "erase", help="erase one person: our tables and Rasa's tracker store (audited)"
     )
@@ -108,21 +116,51 @@ def _erase(settings: Settings, sender: str | None, number: str | None) -> int:
     return 0
 
 
-def _create_caseworker(database_url: str, username: str, team: str) -> int:
-    """The password comes from WEGWIJS_NEW_PASSWORD or is asked twice (never an argument)."""
+def _asked_password() -> str | None:
+    """From WEGWIJS_NEW_PASSWORD, or asked twice (never an argument); None if they differ."""
     import getpass
 
-    from bot.db.session import make_engine, make_session_factory
-    from bot.handoff.accounts import AccountError, create_caseworker
-    from bot.handoff.routing import routing
     from bot.shared.settings import new_password
 
     password = new_password()
     if password is None:
         password = getpass.getpass("password: ")
         if getpass.getpass("again: ") != password:
-            print("The passwords differ; nothing was created.", file=sys.stderr)
-            return 1
+            print("The passwords differ; nothing was changed.", file=sys.stderr)
+            return None
+    return password
+
+
+def _account_change(database_url: str, command: str, username: str) -> int:
+    """`admin set-password` and `admin deactivate`: both end the account's sessions."""
+    from bot.db.session import make_engine, make_session_factory
+    from bot.handoff.accounts import AccountError, deactivate, set_password
+
+    sessions = make_session_factory(make_engine(database_url))
+    try:
+        if command == "set-password":
+            password = _asked_password()
+            if password is None:
+                return 1
+            ended = set_password(sessions, username, password)
+        else:
+            ended = deactivate(sessions, username)
+    except AccountError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(f"{command} {username.strip().lower()!r}: done, {ended} open session(s) ended")
+    return 0
+
+
+def _create_caseworker(database_url: str, username: str, team: str) -> int:
+    """The password comes from WEGWIJS_NEW_PASSWORD or is asked twice (never an argument)."""
+    from bot.db.session import make_engine, make_session_factory
+    from bot.handoff.accounts import AccountError, create_caseworker
+    from bot.handoff.routing import routing
+
+    password = _asked_password()
+    if password is None:
+        return 1
     sessions = make_session_factory(make_engine(database_url))
     try:
         create_caseworker(sessions, username, team, password, set(routing().teams))
@@ -186,6 +224,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _rotate_key(settings)
     if args.command == "admin" and args.admin_command == "erase":
         return _erase(settings, args.sender, args.number)
+    if args.command == "admin" and args.admin_command in ("set-password", "deactivate"):
+        return _account_change(settings.database_url, args.admin_command, args.username)
     if args.command == "admin":
         return _create_caseworker(settings.database_url, args.username, args.team)
     if args.command == "figures":  # warnings only: an unverified figure is hedged, not stated

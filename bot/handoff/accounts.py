@@ -180,5 +180,40 @@ def close_session(sessions: sessionmaker[Session], token: str) -> None:
 def close_sessions_of(sessions: sessionmaker[Session], username: str) -> int:
     """End every session of one caseworker (a new password, a deactivated account)."""
     with sessions.begin() as session:
-        done = session.execute(delete(InboxSession).where(InboxSession.username == username))
-        return int(done.rowcount)  # type: ignore[attr-defined]
+        return _close_sessions(session, username)
+
+
+def _close_sessions(session: Session, username: str) -> int:
+    done = session.execute(delete(InboxSession).where(InboxSession.username == username))
+    return int(done.rowcount)  # type: ignore[attr-defined]
+
+
+def set_password(sessions: sessionmaker[Session], username: str, password: str) -> int:
+    """A new password (a forgotten or leaked one): the lock-out is lifted and every open
+    session of the account ends, in one transaction; how many sessions ended."""
+    name = username.strip().lower()
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"The password must be at least {MIN_PASSWORD_LENGTH} characters.")
+    with sessions.begin() as session:
+        changed = session.execute(
+            update(Caseworker)
+            .where(Caseworker.username == name)
+            .values(password_hash=_hasher.hash(password), failed_logins=0, locked_until=None)
+        )
+        if changed.rowcount == 0:  # type: ignore[attr-defined]
+            raise AccountError(f"There is no account {name!r}.")
+        session.add(AuditEntry(actor="system", action="password_changed", detail=name))
+        return _close_sessions(session, name)
+
+
+def deactivate(sessions: sessionmaker[Session], username: str) -> int:
+    """The account can no longer log in and its sessions end; how many sessions ended."""
+    name = username.strip().lower()
+    with sessions.begin() as session:
+        changed = session.execute(
+            update(Caseworker).where(Caseworker.username == name).values(active=False)
+        )
+        if changed.rowcount == 0:  # type: ignore[attr-defined]
+            raise AccountError(f"There is no account {name!r}.")
+        session.add(AuditEntry(actor="system", action="account_deactivated", detail=name))
+        return _close_sessions(session, name)

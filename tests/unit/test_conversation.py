@@ -20,7 +20,7 @@ from actions.questions import (
     ActionRepeatAnswer,
 )
 from bot.domain.conversation.entities import MessageFacts, entities_in
-from bot.domain.conversation.facts import Amount, amount_in, bare_amount
+from bot.domain.conversation.facts import Amount, amount_in, bare_amount, durations_days
 from bot.domain.conversation.readings import read_ranking
 from bot.domain.conversation.safety import feeling_first
 from bot.domain.knowledge.loader import knowledge
@@ -195,6 +195,21 @@ async def test_a_feeling_in_one_sentence_of_a_question_comes_first() -> None:
         feeling_sentences=sentences,
     )
     assert not calm[0].startswith("feeling.")
+
+
+def test_when_a_trip_starts_is_no_part_of_how_long_it_is() -> None:
+    assert durations_days("over 3 weken wil ik 10 dagen naar kreta") == [10]
+    assert durations_days("in 2 weeks i go to spain for 5 days") == [5]
+    assert durations_days("3 weken geleden was ik 2 weken weg") == [14]
+    assert durations_days("al 10 dagen geweest, nu nog 3 weken") == [10, 21]
+
+
+def test_whose_benefit_is_read_within_its_own_sentence() -> None:
+    kb = knowledge()
+    own = read_message("ik zet ze duurder op marktplaats. zit in de bijstand. mag dat?", kb)
+    assert own.had == ["bijstand"] and own.others == {}
+    theirs = read_message("mijn vader is 80. hij heeft aow en wil naar spanje", kb)
+    assert theirs.others == {"aow": "parent"}
 
 
 def test_amounts_periods_and_durations_are_read() -> None:

@@ -32,6 +32,7 @@ from bot.handoff.accounts import (
     session_user,
 )
 from bot.handoff.routing import load_routing, routing
+from bot.shared.settings import load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "correct horse battery"
@@ -177,3 +178,36 @@ def test_the_admin_command_creates_an_account(tmp_path: Path) -> None:
     )
     assert refused.returncode == 1 and "Unknown team" in refused.stderr
     assert "Traceback" not in refused.stderr
+
+
+def test_a_new_password_or_a_deactivated_account_ends_every_open_session(tmp_path: Path) -> None:
+    env = {**os.environ, "WEGWIJS_DATA_DIR": str(tmp_path), "WEGWIJS_NEW_PASSWORD": PASSWORD}
+    subprocess.run([sys.executable, "-m", "bot", "db", "upgrade"], cwd=ROOT, env=env, check=True)
+    sessions = make_session_factory(make_engine(load_settings(env).database_url))
+    create_caseworker(sessions, "gijs", "wegwijs-landelijk", PASSWORD, set(routing().teams))
+    start = dt.datetime(2026, 12, 7, 9, 0, tzinfo=dt.UTC)
+    token = open_session(sessions, "gijs", "wegwijs-landelijk", start)
+    new = {**env, "WEGWIJS_NEW_PASSWORD": "een heel ander wachtwoord 42"}
+    admin = [sys.executable, "-m", "bot", "admin"]
+    changed = subprocess.run(
+        [*admin, "set-password", "--username", "gijs"], cwd=ROOT, env=new, capture_output=True,
+        text=True,
+    )  # fmt: skip
+    assert changed.returncode == 0 and "1 open session(s) ended" in changed.stdout
+    assert session_user(sessions, token, start) is None  # the old cookie is dead
+    assert (
+        not log_in(sessions, "gijs", PASSWORD).ok
+        and log_in(sessions, "gijs", new["WEGWIJS_NEW_PASSWORD"]).ok
+    )
+    token = open_session(sessions, "gijs", "wegwijs-landelijk", start)
+    gone = subprocess.run(
+        [*admin, "deactivate", "--username", "gijs"], cwd=ROOT, env=env, capture_output=True,
+        text=True,
+    )  # fmt: skip
+    assert gone.returncode == 0 and session_user(sessions, token, start) is None
+    assert not log_in(sessions, "gijs", new["WEGWIJS_NEW_PASSWORD"]).ok
+    unknown = subprocess.run(
+        [*admin, "deactivate", "--username", "niemand"], cwd=ROOT, env=env, capture_output=True,
+        text=True,
+    )  # fmt: skip
+    assert unknown.returncode == 1 and "no account" in unknown.stderr

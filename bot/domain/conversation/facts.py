@@ -179,6 +179,9 @@ def bare_amount(text: str) -> float | None:
 
 # Just before "a month" / "een maand": a number or "euro" makes it the period of an amount.
 _PERIOD_BEFORE = re.compile(r"(?:\d|euro|eur|per|p) $")
+# "over 3 weken ga ik", "in 2 weeks", "2 weken geleden": when, not how long.
+_WHEN_BEFORE = re.compile(r"\b(?:over|binnen|within|in) $")
+_WHEN_AFTER = re.compile(r"^ (?:geleden|ago|from now)\b")
 
 
 _HALF_YEAR = re.compile(r"\b(?:een |a )?half ?(?:jaar|year)\b|\bhalf a year\b")
@@ -193,6 +196,8 @@ def durations_days(text: str) -> list[int]:
     for match in _DURATION.finditer(plain):
         if _PERIOD_BEFORE.search(plain[: match.start()]):
             continue  # "200 a month", "50 euro een week": the period of an amount
+        if _WHEN_BEFORE.search(plain[: match.start()]) or _WHEN_AFTER.match(plain[match.end() :]):
+            continue  # "over 3 weken 10 dagen naar kreta": the trip is 10 days
         count = _WORD_NUMBERS.get(match.group(1)) or int(match.group(1))
         found.append(count * _DAYS_PER[match.group(2)[:2]])
     found += [HALF_YEAR_DAYS for _ in _HALF_YEAR.finditer(plain)]

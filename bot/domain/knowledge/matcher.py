@@ -8,11 +8,19 @@ typo tolerance, so informal WhatsApp spelling still matches the terms in the dat
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bot.domain.knowledge.model import Knowledge
 from bot.domain.knowledge.vocabulary import grouped_terms, terms
-from bot.shared.words import count_affirmed, count_term, has_any, normalise, term_spans
+from bot.shared.words import (
+    count_affirmed,
+    count_term,
+    has_any,
+    normalise,
+    sentences,
+    term_spans,
+)
 
 AGENCY_TERMS: dict[str, tuple[str, ...]] = grouped_terms("agencies")
 MISTAKE_TERMS = terms("mistake")
@@ -105,8 +113,9 @@ def read_message(text: str, knowledge: Knowledge) -> Reading:
     reading.benefits = without_generic_toeslag(reading.benefits, knowledge)
     reading.agencies = [a for a, terms in AGENCY_TERMS.items() if has_any(tokens, terms)]
     reading.members = list(dict.fromkeys(_RELATION_OF[t] for t in tokens if t in _RELATION_OF))
+    starts = sentence_starts(text, len(tokens))
     for named in reading.benefits:
-        owner = benefit_owner(tokens, knowledge.benefits[named].terms)
+        owner = benefit_owner(tokens, knowledge.benefits[named].terms, starts)
         if owner is not None:
             reading.other_words[named] = owner
     scores: dict[str, tuple[int, int]] = {}
@@ -152,21 +161,37 @@ def asked_benefits(tokens: list[str], benefits: list[str], knowledge: Knowledge)
     return asked
 
 
-def benefit_owner(tokens: list[str], benefit_terms: tuple[str, ...]) -> str | None:
+def sentence_starts(text: str, token_count: int) -> Sequence[int]:
+    """The token index where each sentence of `text` begins (only [0] when the sentences'
+    tokens do not add up to the whole message's)."""
+    starts, at = [], 0
+    for sentence in sentences(text):
+        starts.append(at)
+        at += len(normalise(sentence))
+    return starts if at == token_count else (0,)
+
+
+def benefit_owner(
+    tokens: list[str], benefit_terms: tuple[str, ...], sentence_begins: Sequence[int] = (0,)
+) -> str | None:
     """Who has the benefit: None for the person, else the word for them ("moeder").
 
-    The nearest telling word before the benefit decides ("mijn moeder heeft aow": the
-    mother's; "ik heb aow en mijn moeder komt": the person's); "de aow van mijn moeder"
-    looks after it. Where any mention is the person's own, the benefit is theirs.
+    The nearest telling word before the benefit in its own sentence decides ("mijn moeder
+    heeft aow": the mother's; "ik heb aow en mijn moeder komt": the person's; "ik zet ze op
+    vinted. zit in de bijstand.": the person's); "de aow van mijn moeder" looks after it.
+    Where any mention is the person's own, the benefit is theirs.
     """
-    starts = [span for term in benefit_terms for span in term_spans(tokens, term)]
-    owners = [_owner_at(tokens, start, end) for start, end in starts]
+    spans = [span for term in benefit_terms for span in term_spans(tokens, term)]
+    owners = [
+        _owner_at(tokens, start, end, max(b for b in sentence_begins if b <= start))
+        for start, end in spans
+    ]
     if not owners or any(owner is None for owner in owners):
         return None
     return owners[0]
 
 
-def _owner_at(tokens: list[str], start: int, end: int) -> str | None:
+def _owner_at(tokens: list[str], start: int, end: int, sentence_begin: int = 0) -> str | None:
     after = tokens[end : end + 4]
     if after[:1] == ["van"] or after[:1] == ["of"]:
         for token in after[1:]:
@@ -180,7 +205,7 @@ def _owner_at(tokens: list[str], start: int, end: int) -> str | None:
     if start > 0 and tokens[start - 1] in THEIR:  # "wat gebeurt er met zijn ww?"
         earlier = [t for t in tokens[:start] if t in _RELATION_OF]
         return earlier[-1] if earlier else "other"
-    for index in range(start - 1, max(-1, start - OWNER_WINDOW - 1), -1):
+    for index in range(start - 1, max(sentence_begin - 1, start - OWNER_WINDOW - 1), -1):
         token = tokens[index]
         if token in _BOTH or token in _OWN or token in _FIRST_PERSON_VERBS:
             return None
