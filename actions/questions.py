@@ -78,12 +78,21 @@ def chosen_topic(latest_message: dict[str, Any]) -> str | None:
     return topic if bare else None
 
 
+SHORT = 8  # words: a sentence this short can carry a feeling on its own
+
+
 def feeling_of(latest_message: dict[str, Any]) -> str | None:
     """The feeling of the message, or of one of its sentences, when the reader is sure."""
     ranking = ranking_of(latest_message, "feelings")
     if any(name == "crisis" and sure >= CRISIS_SURE for name, sure in ranking):
         return "crisis"
-    each = ranking_of(latest_message, "feeling_sentences")
+    # A short sentence said with feeling ("wat een onzin!!", "ik ben zo bang"); in a long
+    # one the words of the story outweigh it, so only the whole message is read.
+    each = [
+        (str(item.get("name")), float(item.get("confidence") or 0))
+        for item in latest_message.get("feeling_sentences") or []
+        if isinstance(item, dict) and len(str(item.get("sentence") or "").split()) <= SHORT
+    ]
     candidates = [
         (name, sure)
         for name, sure in [*ranking[:1], *each]

@@ -909,3 +909,15 @@ async def test_who_says_they_are_a_single_parent_gets_the_line_without_a_questio
         "ik heb ww en ga 2 dagen werken", "ask_rules", [("side_job", 0.9)]
     )
     assert not any(key.startswith("condition.") for key in ww)
+
+
+def test_fear_hears_about_fines_only_where_a_report_or_its_consequences_are_the_worry() -> None:
+    def key(text: str, mistake: bool = False) -> str:
+        answer = feeling_first("fear", text, mistake)
+        assert answer is not None
+        return str(answer.messages[0][0]["key"])
+
+    assert key("ik weet niet waar ik moet beginnen, ik ben bang") == "feeling.fear.worry"
+    assert key("ik ben bang, krijg ik nu een boete?") == "feeling.fear"
+    assert key("ik ben het vergeten te melden", mistake=True) == "feeling.fear"
+    assert key("word ik opgepakt? gevangenis?") == "feeling.fear.prison"

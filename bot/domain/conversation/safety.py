@@ -27,6 +27,14 @@ FEELING_KEYS = {
 # Prison is answered when the person fears it, never brought up unasked.
 _PRISON = re.compile(r"gevangenis|\bcel\b|celstraf|politie|strafbla|prison|jail|police", re.I)
 FEAR_OF_PRISON = N_("feeling.fear.prison")
+# Fear about a missed report or its consequences gets the honest answer about them; other
+# worries ("ik weet niet waar ik moet beginnen") are not told about fines.
+_CONSEQUENCES = re.compile(
+    r"boete|terug ?(?:betal|vorder|moet)|fraud|strafbaar|gepakt|opgepakt|straf\b|"
+    r"\bfine\b|fined|repay|pay (?:it )?back|punish|in trouble",
+    re.I,
+)
+FEAR_WORRY = N_("feeling.fear.worry")
 FEELING_SURE = 0.5
 CRISIS_SURE = 0.3  # the crisis line is offered on less: missing it costs more than a mistake
 
@@ -48,10 +56,13 @@ _LOSS = re.compile(
 )
 
 
-def feeling_first(feeling: str | None, text: str = "") -> Answer | None:
+def feeling_first(feeling: str | None, text: str = "", mistake: bool = False) -> Answer | None:
+    """One short sentence for the feeling; `mistake`: the message is about a missed report."""
     if feeling == "grief" and text and not _LOSS.search(text):
         return None
     key = FEELING_KEYS.get(feeling or "")
     if key == FEELING_KEYS["fear"] and _PRISON.search(text):
         key = FEAR_OF_PRISON
+    elif key == FEELING_KEYS["fear"] and text and not (mistake or _CONSEQUENCES.search(text)):
+        key = FEAR_WORRY
     return Answer(kind="feeling", messages=[[part(key)]]) if key else None

@@ -424,7 +424,7 @@ def answer_turn(turn: TurnInput, age_answer: int | None = None) -> TurnResult:
     if said:
         frame.facts["conditions"] = {**(frame.facts.get("conditions") or {}), **said}
     notes = [note for note in (private_data_warning(turn.text),) if note is not None]
-    feeling = feeling_first(turn.feeling, turn.text)
+    feeling = feeling_first(turn.feeling, turn.text, reading.mistake)
     if feeling is not None:
         notes.append(feeling)
     if feeling is not None and _only_a_feeling(turn, reading):
