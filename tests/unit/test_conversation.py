@@ -921,3 +921,34 @@ def test_fear_hears_about_fines_only_where_a_report_or_its_consequences_are_the_
     assert key("ik ben bang, krijg ik nu een boete?") == "feeling.fear"
     assert key("ik ben het vergeten te melden", mistake=True) == "feeling.fear"
     assert key("word ik opgepakt? gevangenis?") == "feeling.fear.prison"
+
+
+async def test_a_missed_report_to_uwv_says_how_high_its_fine_can_be() -> None:
+    ww = await Conversation().say("ik heb ww en ben vergeten mijn bijbaan te melden", "ask_rules")
+    assert "mistake.intro" in ww and "mistake.fine.uwv" in ww
+    gemeente = await Conversation().say(
+        "ik heb bijstand en ben vergeten iets te melden", "ask_rules"
+    )
+    assert "mistake.intro" in gemeente and "mistake.fine.uwv" not in gemeente
+
+
+async def test_a_day_out_on_ww_is_no_holiday_day_and_a_trip_is_counted() -> None:
+    day = await Conversation(benefits=["ww"]).say(
+        "moet ik een dagje naar zee doorgeven?", "ask_rules", [("abroad", 0.8)]
+    )
+    assert "rule.abroad_ww_day.why" in day and "rule.abroad_ww.why" not in day
+    trip = await Conversation(benefits=["ww"]).say(
+        "over 2 weken ga ik 12 dagen naar spanje", "ask_rules", [("abroad", 0.8)]
+    )
+    assert "rule.abroad_ww_days.why" in trip and any(k.startswith("sum.") for k in trip)
+
+
+async def test_a_relatives_benefit_said_first_is_noted_and_her_work_answered_for_it() -> None:
+    talk = Conversation()
+    noted = await talk.say(
+        "ik regel de papieren van mijn zoon, hij heeft een wajong uitkering", "inform"
+    )
+    assert noted == ["answer.their_benefit_noted"]
+    work = await talk.say("hij kan 6 uur per week in een fietsenwinkel werken", "ask_rules",
+                          [("side_job", 0.8)])  # fmt: skip
+    assert "other.intro" in work and "rule.wajong_income.theirs" in work

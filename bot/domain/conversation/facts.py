@@ -184,6 +184,8 @@ _WHEN_BEFORE = re.compile(r"\b(?:over|binnen|within|in) $")
 _WHEN_AFTER = re.compile(r"^ (?:geleden|ago|from now)\b")
 
 
+# "een dagje weg", "dagje uit", "a day trip": out and back the same day.
+_DAY_OUT = re.compile(r"\bdagje\b|\bday (?:trip|out)\b|\bdagtrip\b|\bdagjes? uit\b")
 _HALF_YEAR = re.compile(r"\b(?:een |a )?half ?(?:jaar|year)\b|\bhalf a year\b")
 HALF_YEAR_DAYS = 182
 
@@ -201,4 +203,5 @@ def durations_days(text: str) -> list[int]:
         count = _WORD_NUMBERS.get(match.group(1)) or int(match.group(1))
         found.append(count * _DAYS_PER[match.group(2)[:2]])
     found += [HALF_YEAR_DAYS for _ in _HALF_YEAR.finditer(plain)]
+    found += [1 for _ in _DAY_OUT.finditer(plain)]
     return found

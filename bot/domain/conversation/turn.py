@@ -58,6 +58,7 @@ from bot.domain.knowledge.answers import (
     own_case_answer,
     part,
     rules_answer,
+    their_benefit_noted,
     unclear_question_answer,
     with_offer,
 )
@@ -347,6 +348,11 @@ def _whose_work(read: SituationReading, turn: TurnInput) -> SituationReading:
     if read.label not in _WORK_TOPICS or turn.facts.others:  # "mijn vrouw heeft ww en …"
         return read
     if not _about_someone_else(turn.text):
+        return read
+    frame = turn.frame
+    if not frame.benefits and frame.last_relative and frame.household.get(frame.last_relative):
+        # "mijn dochter heeft wajong" … "ze mag 8 uur gaan werken", and the person has no
+        # benefit whose household income it could be: work for her benefit.
         return read
     return replace(read, label="household_income", ask_between=[])
 
@@ -1052,6 +1058,9 @@ def _without_situation(
         return TurnResult("answered", with_offer("conceal", [[part("conceal"), *reasons]]), frame)
     if reading.had and len(turn.text.split()) <= BENEFIT_ONLY:
         return TurnResult("answered", benefit_noted(kb, reading.had), frame)
+    if reading.other_words and not reading.had and not reading.asking:
+        # "ik ben vader van een dochter met wajong, ik regel haar papieren": who has what.
+        return TurnResult("answered", their_benefit_noted(kb, reading.other_words), frame)
     return TurnResult("not_understood", None, frame, turn.pending)
 
 

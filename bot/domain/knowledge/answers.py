@@ -316,7 +316,10 @@ def mistake_answer(knowledge: Knowledge, reading: Reading, benefits: list[str]) 
         todo = [part("mistake.todo.unknown")]
     if "ww" in benefits:  # the monthly form is the mistake people on WW make most
         todo.append(part("mistake.ww_income_form", **every_reporting(knowledge)))
-    return with_offer("mistake", [[part("mistake.intro"), *todo], [part("mistake.consequences")]])
+    consequences: Message = [part("mistake.consequences")]
+    if "uwv" in agencies:  # the one fine the rules reference gives a figure for (§1.5)
+        consequences.append(part("mistake.fine.uwv", **every_reporting(knowledge)))
+    return with_offer("mistake", [[part("mistake.intro"), *todo], consequences])
 
 
 def assumption_answer(knowledge: Knowledge, reading: Reading, benefits: list[str]) -> Answer:
@@ -364,6 +367,17 @@ def benefit_noted(knowledge: Knowledge, benefits: list[str]) -> Answer:
     names = [knowledge.benefits[b].name_key for b in benefits]
     return Answer(
         kind="benefit_noted", messages=[[part("answer.benefit_noted", benefits={"keys": names})]]
+    )
+
+
+def their_benefit_noted(knowledge: Knowledge, other_words: dict[str, str]) -> Answer:
+    """A relative's benefit said without a question yet: whose it is, and what to ask."""
+    word = next(iter(other_words.values()))
+    names = [knowledge.benefits[b].name_key for b in other_words]
+    who = {"key": "relative." + (word if word in RELATIVE_WORDS else "someone")}
+    return Answer(
+        kind="benefit_noted",
+        messages=[[part("answer.their_benefit_noted", who=who, benefits={"keys": names})]],
     )
 
 

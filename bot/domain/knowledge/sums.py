@@ -29,6 +29,7 @@ SUMS: dict[str, tuple[tuple[str, str], ...]] = {
     "volunteer_uwv": _VOLUNTEER,
     "abroad_bijstand": (("days", "bijstand_buitenland_dagen_jaar"),),
     "abroad_ww": (("days", "ww_vakantiedagen_jaar"),),
+    "abroad_ww_days": (("days", "ww_vakantiedagen_jaar"),),
     "wajong_income": (("kept", "wajong_behoud_cent_per_euro"),),
 }
 
