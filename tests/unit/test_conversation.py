@@ -952,3 +952,11 @@ async def test_a_relatives_benefit_said_first_is_noted_and_her_work_answered_for
     work = await talk.say("hij kan 6 uur per week in een fietsenwinkel werken", "ask_rules",
                           [("side_job", 0.8)])  # fmt: skip
     assert "other.intro" in work and "rule.wajong_income.theirs" in work
+
+
+async def test_moving_in_with_ones_parents_is_a_move_not_someone_moving_in() -> None:
+    keys = await Conversation(benefits=["studiefinanciering"]).say(
+        "na de zomer trek ik weer in bij mijn vader", "ask_rules", [("adult_moving_in", 0.6)]
+    )
+    assert any(k.startswith("checklist.") for k in keys)
+    assert not any("moving_in" in k for k in keys)

@@ -363,10 +363,21 @@ _A_FRIEND_OF_MINE = re.compile(r"\been (vriend|vriendin) van (me|mij)\b|\ba frie
 _NOT_A_PARTNER = frozenset({"parent", "child", "sibling", "grandparent"})
 
 
+# "ik ga weer bij mijn ouders wonen": the person moves, nobody moves in with them.
+_I_MOVE_IN_WITH = re.compile(
+    r"\b(?:(?:ik|i) (?:ga|trek|verhuis|am|m)|(?:ga|trek|verhuis) ik)\b.{0,30}"
+    r"\b(?:bij|in with|back to|to) "
+    r"(?:mijn|mn|m n|my) (?:ouders|moeder|vader|ma|pa|oma|opa|parents|mum|mom|dad)\b"
+)
+
+
 def _who_moves_in(read: SituationReading, turn: TurnInput) -> SituationReading:
     """Someone moves in: the member the message names says whether it is a partner ("mijn
     ex wil terugkomen") or another adult ("my mum wants to move in"), rather than a
-    question with buttons or a guess."""
+    question with buttons or a guess; and when the person moves in with their parents, it
+    is their move."""
+    if read.label in MOVING_IN and _I_MOVE_IN_WITH.search(" ".join(normalise(turn.text))):
+        return replace(read, label="moving", ask_between=[])
     pair = set(read.ask_between) == set(MOVING_IN)
     if not pair and (read.label not in MOVING_IN or read.ask_between):
         return read
@@ -703,7 +714,7 @@ def _answer(
     assert situation_id is not None
     situation = kb.situations[situation_id]
     theirs = _their_benefits_in_the_household(turn, reading, frame, situation, kb)
-    if theirs and not follow_up:  # "en als ze 2 weken naar italie gaat?" about the wife's ww
+    if theirs:  # "en als ze 2 weken naar italie gaat?" about the wife's ww, also as a follow-up
         return _relatives_answer(turn, frame, kb, theirs, situation_id)
     benefits = _focus(reading, frame.benefits, follow_up)
     relatives = _relatives_asked_about(reading, frame, follow_up)
