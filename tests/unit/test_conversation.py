@@ -960,3 +960,12 @@ async def test_moving_in_with_ones_parents_is_a_move_not_someone_moving_in() -> 
     )
     assert any(k.startswith("checklist.") for k in keys)
     assert not any("moving_in" in k for k in keys)
+
+
+async def test_asked_whether_to_report_for_him_the_answer_is_about_his_benefit() -> None:
+    talk = Conversation(benefits=["zorgtoeslag"])
+    await talk.say(
+        "mijn vriend heeft ww en gaat 10 dagen naar portugal", "ask_rules", [("abroad", 0.8)]
+    )
+    keys = await talk.say("moet ik dat voor hem regelen?", "ask_rules", [("none", 0.8)])
+    assert "other.intro" in keys and "other.todo" in keys  # his to report, to UWV

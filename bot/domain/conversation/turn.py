@@ -973,13 +973,18 @@ def _theirs_in_it(reading: Reading, situation: Situation, kb: Any) -> dict[str, 
     }
 
 
+# "moet ik dat voor hem doorgeven?": the person asks about the relative's duty.
+_ON_THEIR_BEHALF = re.compile(r"\bvoor (?:hem|haar|hen)\b|\bfor (?:him|her|them)\b|\bnamens\b", re.I)
+
+
 def _their_benefits_in_the_household(
     turn: TurnInput, reading: Reading, frame: Frame, situation: Situation, kb: Any
 ) -> dict[str, str]:
     """A message about what "she" or "he" does (no "ik") after the conversation named that
     relative's benefits: the activity is theirs, for those benefits."""
     last = frame.last_relative
-    if last is None or reading.had or not _about_someone_else(turn.text):
+    for_them = _about_someone_else(turn.text) or _ON_THEIR_BEHALF.search(turn.text)
+    if last is None or reading.had or not for_them:
         return {}
     if situation.kind != "permission":  # a change at home touches the person's own benefits
         return {}
