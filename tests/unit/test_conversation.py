@@ -969,3 +969,14 @@ async def test_asked_whether_to_report_for_him_the_answer_is_about_his_benefit()
     )
     keys = await talk.say("moet ik dat voor hem regelen?", "ask_rules", [("none", 0.8)])
     assert "other.intro" in keys and "other.todo" in keys  # his to report, to UWV
+
+
+async def test_a_child_who_starts_working_is_household_income_not_the_persons_work() -> None:
+    keys = await Conversation(benefits=["bijstand"]).say(
+        "mijn zoon van 16 gaat vakkenvullen, 8 uur in de week", "ask_rules", [("side_job", 0.8)]
+    )
+    assert "rule.household_income_bijstand.why" in keys
+    mine = await Conversation(benefits=["bijstand"]).say(
+        "mijn zoon is 16 en ik ga zelf vakkenvullen", "ask_rules", [("side_job", 0.8)]
+    )
+    assert "rule.household_income_bijstand.why" not in mine

@@ -41,6 +41,7 @@ from bot.domain.conversation.readings import (
 )
 from bot.domain.conversation.safety import feeling_first, private_data_warning
 from bot.domain.knowledge.answers import (
+    RELATIVE_WORDS,
     Answer,
     agency_follow_up,
     agency_names,
@@ -342,12 +343,28 @@ def _about_someone_else(text: str) -> bool:
     return not tokens & _I and bool(tokens & OTHER_PERSON)
 
 
+_MY_WORDS = frozenset({"mijn", "mn", "my", "onze", "our"})
+
+
+def _a_relative_does_it(text: str) -> bool:
+    """ "mn dochter van 17 gaat bij de ah werken": a sentence that starts with a relative
+    and has no "ik" in it is about what that relative does."""
+    for sentence in sentences(text):
+        tokens = normalise(sentence)
+        if tokens[:1] in (["en"], ["maar"], ["and"], ["but"]):
+            tokens = tokens[1:]
+        relative_first = len(tokens) >= 2 and tokens[0] in _MY_WORDS and tokens[1] in RELATIVE_WORDS
+        if relative_first and not set(tokens) & _I:
+            return True
+    return False
+
+
 def _whose_work(read: SituationReading, turn: TurnInput) -> SituationReading:
     """ "hij heeft een bijbaantje bij de bakker": work of someone else in the household is
     their income, not the person's own work."""
     if read.label not in _WORK_TOPICS or turn.facts.others:  # "mijn vrouw heeft ww en …"
         return read
-    if not _about_someone_else(turn.text):
+    if not (_about_someone_else(turn.text) or _a_relative_does_it(turn.text)):
         return read
     frame = turn.frame
     if not frame.benefits and frame.last_relative and frame.household.get(frame.last_relative):
@@ -974,7 +991,9 @@ def _theirs_in_it(reading: Reading, situation: Situation, kb: Any) -> dict[str, 
 
 
 # "moet ik dat voor hem doorgeven?": the person asks about the relative's duty.
-_ON_THEIR_BEHALF = re.compile(r"\bvoor (?:hem|haar|hen)\b|\bfor (?:him|her|them)\b|\bnamens\b", re.I)
+_ON_THEIR_BEHALF = re.compile(
+    r"\bvoor (?:hem|haar|hen)\b|\bfor (?:him|her|them)\b|\bnamens\b", re.I
+)
 
 
 def _their_benefits_in_the_household(
