@@ -980,3 +980,13 @@ async def test_a_child_who_starts_working_is_household_income_not_the_persons_wo
         "mijn zoon is 16 en ik ga zelf vakkenvullen", "ask_rules", [("side_job", 0.8)]
     )
     assert "rule.household_income_bijstand.why" not in mine
+
+
+async def test_the_age_of_who_moves_in_says_whether_they_are_a_kostendeler() -> None:
+    talk = Conversation(benefits=["bijstand"])
+    young = await talk.say(
+        "mijn neef komt een tijdje bij me wonen, hij is 23", "ask_rules", [("adult_moving_in", 0.8)]
+    )
+    assert "kostendeler.age.under" in young
+    older = await talk.say("en als hij 29 is?", "what_if", [("none", 0.8)])
+    assert "kostendeler.age.over" in older and "kostendeler.age.under" not in older

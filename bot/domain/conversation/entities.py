@@ -8,7 +8,7 @@ so each parse carries its facts as entities, with roles where whose or which one
     period    a period named without an amount ("en als hij het elke maand geeft?")
     duration  days ("3 weken" is 21); several ("al 10 dagen, nu nog 3 weken") count together
     hours     hours of work ("6 uur per week")
-    age       the person's age ("ik ben 34")
+    age       the person's age ("ik ben 34"); role member: a relative's ("mijn zoon van 28")
     gemeente  role: to (moving there), from (leaving it), none (living there)
     benefit   role: own (the person has it), asked (asks for it), other (someone else's)
     member    a household member the message names (partner, child, parent, sibling, …)
@@ -36,12 +36,13 @@ from bot.domain.conversation.facts import (
     period_in,
 )
 from bot.domain.knowledge.loader import knowledge
-from bot.domain.knowledge.matcher import read_message
+from bot.domain.knowledge.matcher import member_age, read_message
 from bot.domain.knowledge.vocabulary import terms
 from bot.shared.words import normalise, term_spans
 
 EXTRACTOR = "FactExtractor"
 OWN, ASKED, OTHER = "own", "asked", "other"
+MEMBER = "member"  # the role of an age that is a relative's, not the person's
 Entity = dict[str, Any]
 PERIODS = ("month", "week", "year")
 DESTINATIONS = terms("destinations")
@@ -95,6 +96,9 @@ def entities_in(text: str) -> list[Entity]:
     reading = read_message(text, knowledge())
     if reading.age is not None:
         found.append(_entity(text, "age", reading.age))
+    relative_age = member_age(" ".join(normalise(text)))
+    if relative_age is not None and relative_age != reading.age:  # "mijn zoon van 28"
+        found.append(_entity(text, "age", relative_age, MEMBER))
     for gemeente, role in gemeenten_in(text, life_events()):
         found.append(_entity(text, "gemeente", gemeente, role))
     others = reading.others
@@ -147,6 +151,7 @@ class MessageFacts:
     days: int | None = None
     hours: float | None = None
     age: int | None = None
+    member_age: int | None = None  # the relative's the message is about
     gemeenten: list[tuple[str, str | None]] = field(default_factory=list)
     own: list[str] = field(default_factory=list)
     asked: list[str] = field(default_factory=list)
@@ -171,6 +176,8 @@ class MessageFacts:
                 facts.days = (facts.days or 0) + int(number)
             elif name == "hours" and number is not None:
                 facts.hours = number
+            elif name == "age" and number is not None and role == MEMBER:
+                facts.member_age = int(number)
             elif name == "age" and number is not None:
                 facts.age = int(number)
             elif name == "gemeente" and isinstance(value, str):

@@ -199,6 +199,8 @@ def _facts(turn: TurnInput, frame: Frame, age_answer: int | None) -> dict[str, A
         facts["days"] = named.days
     if named.hours is not None:
         facts["hours"] = named.hours
+    if named.member_age is not None:
+        facts["member_age"] = named.member_age
     return facts
 
 
@@ -343,6 +345,9 @@ def _about_someone_else(text: str) -> bool:
     return not tokens & _I and bool(tokens & OTHER_PERSON)
 
 
+# Rules whose answer turns on whether the person who lives in is 27 or older.
+KOSTENDELER_RULES = frozenset({"kostendeler_bijstand", "kostendeler_aio"})
+KOSTENDELER_AGE = 27
 _MY_WORDS = frozenset({"mijn", "mn", "my", "onze", "our"})
 
 
@@ -772,6 +777,11 @@ def _answer(
         household=tuple(frame.household),
     )
     answer = rules_answer(kb, reading, benefits, turn.today, facts, change, person)
+    if facts.get("member_age") is not None and set(answer.rules) & KOSTENDELER_RULES:
+        # "mijn kleinzoon van 22": said with that age, not only "iemand van 27 of ouder".
+        age = int(facts["member_age"])
+        key = N_("kostendeler.age.over") if age >= KOSTENDELER_AGE else N_("kostendeler.age.under")
+        answer.messages.insert(1, [part(key, age=age)])
     said_sum = any(p["key"].startswith("sum.") for message in answer.messages for p in message)
     same = follow_up and answer.rules == before.get("rules") and not said_sum
     note = _same_rule_note(facts, before.get("facts") or {}) if same else None

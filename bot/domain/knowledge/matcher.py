@@ -222,6 +222,27 @@ def _describes_self(tokens: list[str], index: int) -> bool:
     return bool(set(tokens[max(0, index - 2) : index]) & _SELF_DESCRIPTION)
 
 
+_HE_SHE_IS = re.compile(
+    r"\b(?:hij|zij|ze|he|she) (?:is|wordt|word|turns|is now) (\d{1,3})\b"
+    r"(?! ?(?:weken|week|maanden|maand|dagen|dag|uur|euro|weeks|months|days|hours))"
+    r"|\b(?:hij|zij|ze|he|she) (\d{1,3}) (?:is|wordt|was)\b"
+)
+
+
+def member_age(normalised_text: str) -> int | None:
+    """The age of the relative the message is about: "mijn zoon van 28", "mn dochter is
+    24", "hij is 22", "en als hij 28 is"."""
+    tokens = normalised_text.split()
+    for index, token in enumerate(tokens[:-2]):
+        if token in _RELATION_OF and tokens[index + 1] in ("van", "of", "is", "aged", "wordt"):
+            number = tokens[index + 2]
+            if number.isdigit() and 0 < int(number) <= 110:
+                return int(number)
+    found = _HE_SHE_IS.search(normalised_text)
+    said = next((group for group in found.groups() if group), None) if found else None
+    return int(said) if said is not None and 0 < int(said) <= 110 else None
+
+
 def person_age(normalised_text: str) -> int | None:
     for pattern in _AGE_PATTERNS:
         match = pattern.search(normalised_text)
