@@ -78,7 +78,8 @@ def chosen_topic(latest_message: dict[str, Any]) -> str | None:
     return topic if bare else None
 
 
-SHORT = 8  # words: a sentence this short can carry a feeling on its own
+SHORT = 10  # words: a sentence this short can carry a feeling on its own
+SURELY_FELT = 0.15  # a message read as "no feeling" less surely than this has one
 
 
 def feeling_of(latest_message: dict[str, Any]) -> str | None:
@@ -98,6 +99,16 @@ def feeling_of(latest_message: dict[str, Any]) -> str | None:
         for name, sure in [*ranking[:1], *each]
         if name != NOTHING and sure >= FEELING_SURE
     ]
+    if not candidates and dict(ranking).get(NOTHING, 1.0) < SURELY_FELT:
+        # Surely some feeling, two of them close ("WAAROM moet ik dit betalen?? belachelijk"):
+        # the sentence most sure of one, of any length, or else the best of the two.
+        every = [
+            (str(item.get("name")), float(item.get("confidence") or 0))
+            for item in latest_message.get("feeling_sentences") or []
+            if isinstance(item, dict)
+        ]
+        candidates = [(n, s) for n, s in every if n != NOTHING and s >= FEELING_SURE]
+        candidates = candidates or [(n, s) for n, s in ranking[:1] if n != NOTHING]
     return max(candidates, key=lambda item: item[1])[0] if candidates else None
 
 

@@ -14,7 +14,7 @@ from rasa.shared.nlu.training_data.loading import load_data
 from sklearn.metrics import classification_report, f1_score
 from sklearn.model_selection import train_test_split
 
-from rasa_components.label_readers import FeelingReader, SituationReader, labelled_examples
+from rasa_components.label_readers import FeelingReader, SituationReader
 from rasa_components.linear_text import linear_text_pipeline
 
 SURE = 0.5
@@ -50,7 +50,7 @@ def main() -> None:
     data = load_data(args.nlu)
     for reader in (SituationReader, FeelingReader):
         config = reader.get_default_config()
-        texts, labels = labelled_examples(data, config["metadata_key"])
+        texts, labels = reader.training_examples(data, config)
         texts = [reader.prepare(text) for text in texts]
         result = evaluate(config, texts, labels, args.seed)
         if args.report:

@@ -968,7 +968,7 @@ async def test_asked_whether_to_report_for_him_the_answer_is_about_his_benefit()
         "mijn vriend heeft ww en gaat 10 dagen naar portugal", "ask_rules", [("abroad", 0.8)]
     )
     keys = await talk.say("moet ik dat voor hem regelen?", "ask_rules", [("none", 0.8)])
-    assert "other.intro" in keys and "other.todo" in keys  # his to report, to UWV
+    assert "other.intro" in keys and "other.todo.when" in keys  # his to report, to UWV
 
 
 async def test_a_child_who_starts_working_is_household_income_not_the_persons_work() -> None:
@@ -990,3 +990,79 @@ async def test_the_age_of_who_moves_in_says_whether_they_are_a_kostendeler() -> 
     assert "kostendeler.age.under" in young
     older = await talk.say("en als hij 29 is?", "what_if", [("none", 0.8)])
     assert "kostendeler.age.over" in older and "kostendeler.age.under" not in older
+
+
+async def test_two_close_readings_where_one_answer_covers_the_other_are_not_asked() -> None:
+    talk = Conversation(benefits=["bijstand"])
+    keys = await talk.say(
+        "ik heb al veel van mijn eigen spullen online verkocht, krijg ik nu een brief",
+        "ask_rules",
+        [("used_goods", 0.4), ("platform_dac7", 0.35), ("none", 0.1)],
+    )
+    assert "clarify.which" not in keys
+    assert "rule.dac7.why" in keys
+
+
+async def test_does_the_register_not_pass_it_on_after_a_list_names_who_still_must_hear() -> None:
+    talk = Conversation()
+    await talk.say(
+        "mijn vrouw is overleden, ik heb huurtoeslag", "ask_rules", [("partner_died", 0.9)]
+    )
+    keys = await talk.say("maar de gemeente geeft dat toch door aan iedereen?", "ask_rules")
+    assert keys[:2] == ["known.brp", "known.brp.todo"]
+    assert not any(key.startswith("agency_follow_up") for key in keys)
+
+
+def test_a_report_left_undone_in_the_past_is_a_mistake() -> None:
+    kb = knowledge()
+    for text in (
+        "ik heb een half jaar oppaswerk gedaan en niks tegen de gemeente gezegd",
+        "die maanden extra werk heb ik nooit in de inkomstenopgave gezet",
+    ):
+        assert read_message(text, kb).mistake, text
+    for text in ("hoef ik niks te melden als het onbetaald is?", "moet ik niets doorgeven"):
+        assert not read_message(text, kb).mistake, text
+
+
+def test_a_close_reading_whose_answer_covers_the_other_is_given_without_asking() -> None:
+    covers = {"platform_dac7": ("used_goods",)}
+    close = [("used_goods", 0.4), ("platform_dac7", 0.35)]
+    assert read_ranking(close, covers=covers).label == "platform_dac7"
+    assert read_ranking(close, covers=covers).ask_between == []
+    assert read_ranking(close).ask_between == ["used_goods", "platform_dac7"]
+
+
+async def test_a_message_surely_felt_takes_the_feeling_of_its_surest_sentence() -> None:
+    text = (
+        "WAAROM krijg ik een rekening van toeslagen?? "
+        "ik snap er echt helemaal niks van, dit slaat toch echt nergens op"
+    )
+    sentences = [
+        {
+            "name": "fear",
+            "confidence": 0.45,
+            "sentence": "WAAROM krijg ik een rekening van toeslagen??",
+        },
+        {
+            "name": "anger",
+            "confidence": 0.7,
+            "sentence": "ik snap er echt helemaal niks van, dit slaat toch echt nergens op",
+        },
+    ]
+    felt = [{"name": "fear", "confidence": 0.48}, {"name": "anger", "confidence": 0.44}]
+    keys = await Conversation(benefits=["huurtoeslag"]).say(
+        text,
+        "ask_rules",
+        [("allowance_repayment", 0.8)],
+        feelings=[*felt, {"name": "none", "confidence": 0.05}],
+        feeling_sentences=sentences,
+    )
+    assert keys[0] == "feeling.anger"
+    calm = await Conversation(benefits=["huurtoeslag"]).say(
+        text,
+        "ask_rules",
+        [("allowance_repayment", 0.8)],
+        feelings=[*felt, {"name": "none", "confidence": 0.3}],
+        feeling_sentences=sentences,
+    )
+    assert not calm[0].startswith("feeling.")

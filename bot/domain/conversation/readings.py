@@ -8,6 +8,7 @@ READ_SURE, or when the runner-up is close, Wegwijs asks which one is meant.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -56,13 +57,17 @@ def sentence_labels_of(latest_message: dict[str, Any]) -> list[tuple[str, float,
 
 
 def read_ranking(
-    ranking: list[tuple[str, float]], hint: str | None = None, current: str | None = None
+    ranking: list[tuple[str, float]],
+    hint: str | None = None,
+    current: str | None = None,
+    covers: Mapping[str, Iterable[str]] | None = None,
 ) -> SituationReading:
     """The reader's ranking, with the situation the words name clearly (`hint`) as one more
     feature: it decides only where the reader is not sure, or reads "none" without being
     very sure of that (a short English message, a phrasing it has not seen). A reading of
     the conversation's `current` situation is not overruled by the words ("moet ik de
-    vergoeding van de voedselbank melden?" while talking about volunteering there)."""
+    vergoeding van de voedselbank melden?" while talking about volunteering there). Of two
+    close readings, one whose answer `covers` the other's is given without asking."""
     if not ranking:
         return SituationReading(hint, HINTED) if hint else SituationReading()
     best, sure = ranking[0]
@@ -79,6 +84,9 @@ def read_ranking(
     runner_up = rest[0] if rest else None
     close = runner_up is not None and runner_up[1] >= ASK_MIN and sure - runner_up[1] < CLOSE
     if runner_up is not None and sure < READ_SURE and close:
+        for label, other in ((best, runner_up[0]), (runner_up[0], best)):
+            if other in (covers or {}).get(label, ()):
+                return SituationReading(label, sure)
         if hint in (best, runner_up[0]):
             return SituationReading(hint, sure)
         return SituationReading(best, sure, ask_between=[best, runner_up[0]])

@@ -43,6 +43,7 @@ from bot.domain.conversation.safety import feeling_first, private_data_warning
 from bot.domain.knowledge.answers import (
     RELATIVE_WORDS,
     Answer,
+    agencies_of,
     agency_follow_up,
     agency_names,
     ask_age,
@@ -58,6 +59,7 @@ from bot.domain.knowledge.answers import (
     other_person_answer,
     own_case_answer,
     part,
+    registration_answer,
     rules_answer,
     their_benefit_noted,
     unclear_question_answer,
@@ -293,14 +295,16 @@ def _continues(turn: TurnInput) -> bool:
     )
 
 
-def _answers_our_question(turn: TurnInput) -> bool:
+def _answers_our_question(turn: TurnInput, reading: Reading) -> bool:
     """Wegwijs asked for a benefit or an age: a short reply answers that question, even
-    when a word in it ("woon in Rotterdam") sounds like a situation of its own."""
+    when a word in it ("woon in Rotterdam") sounds like a situation of its own. So does a
+    longer one that names the person's benefits ("we kregen kinderbijslag en huurtoeslag.
+    moet ik overal doorgeven dat ze er niet meer is?"), unless it is surely about more."""
     return (
         turn.pending is not None
         and turn.frame.situation is not None
         and turn.chosen is None
-        and len(turn.text.split()) <= SHORT_TURN
+        and (len(turn.text.split()) <= SHORT_TURN or bool(reading.had))
         and turn.reading.confidence < SURE_NEW_TOPIC
     )
 
@@ -354,14 +358,26 @@ _MY_WORDS = frozenset({"mijn", "mn", "my", "onze", "our"})
 def _a_relative_does_it(text: str) -> bool:
     """ "mn dochter van 17 gaat bij de ah werken": a sentence that starts with a relative
     and has no "ik" in it is about what that relative does."""
-    for sentence in sentences(text):
-        tokens = normalise(sentence)
-        if tokens[:1] in (["en"], ["maar"], ["and"], ["but"]):
-            tokens = tokens[1:]
-        relative_first = len(tokens) >= 2 and tokens[0] in _MY_WORDS and tokens[1] in RELATIVE_WORDS
-        if relative_first and not set(tokens) & _I:
-            return True
-    return False
+    return any(_relative_sentence(sentence) for sentence in sentences(text))
+
+
+def _relative_sentence(sentence: str) -> bool:
+    tokens = normalise(sentence)
+    if tokens[:1] in (["en"], ["maar"], ["and"], ["but"]):
+        tokens = tokens[1:]
+    relative_first = len(tokens) >= 2 and tokens[0] in _MY_WORDS and tokens[1] in RELATIVE_WORDS
+    return relative_first and not set(tokens) & _I
+
+
+def _a_relative_does_what_was_read(turn: TurnInput, situation: Situation) -> bool:
+    """ "mn broer heeft ww en klust zwart. ik heb zelf bijstand.": the sentence that names
+    the situation (read by the reader, or by its words) is about the relative, though the
+    person names a benefit of their own too."""
+    return any(
+        (label == situation.id or has_any(normalise(sentence), situation.terms))
+        and _relative_sentence(sentence)
+        for label, _, sentence in turn.sentence_labels
+    )
 
 
 def _whose_work(read: SituationReading, turn: TurnInput) -> SituationReading:
@@ -439,7 +455,9 @@ def answer_turn(turn: TurnInput, age_answer: int | None = None) -> TurnResult:
     trip = bool(turn.facts.destinations) and turn.facts.days is not None
     hint = word_hint(reading, turn.text, turn.intent, data, trip)
     gemeente = turn.facts.gemeente
-    read = _whose_work(_who_moves_in(read_ranking(turn.ranking, hint, frame.situation), turn), turn)
+    read = _whose_work(
+        _who_moves_in(read_ranking(turn.ranking, hint, frame.situation, _COVERS), turn), turn
+    )
     read = _news_not_context(_trip_not_a_move(read, turn), turn)
     read = _like_the_words(read, hint, merge(frame.benefits, reading.had), kb, data)
     turn = replace(turn, hint=hint, reading=read, gemeente=gemeente)
@@ -473,7 +491,7 @@ def answer_turn(turn: TurnInput, age_answer: int | None = None) -> TurnResult:
     answer = result.answer
     if turn.intent == CONCEAL_INTENT and answer and answer.kind not in ("conceal", "need_benefit"):
         answer.messages.insert(0, [part("conceal.short"), *_conceal_reasons(turn.text)])
-    elif answer and answer.rules and turn.intent != "ask_permission" and _asks_who_decides(turn):
+    if answer and answer.rules and turn.intent != "ask_permission" and _asks_who_decides(turn):
         answer.messages.insert(0, [_who_decides(kb, frame.benefits)])  # then the rules
     if feeling is not None and result.kind == "not_understood":
         # Only a feeling, no question ("jullie zijn allemaal fraudejagers"): it is heard, and
@@ -647,6 +665,28 @@ def _only_a_feeling(turn: TurnInput, reading: Reading) -> bool:
     )
 
 
+_COVERS = {key: situation.covers for key, situation in knowledge().situations.items()}
+REGISTRATION = terms("registration_words")  # "ingeschreven", "burgerzaken", "registered"
+
+
+def _asks_about_the_register(turn: TurnInput, reading: Reading, frame: Frame) -> bool:
+    """ "De gemeente geeft het overlijden toch door?" after a list, or "ik sta toch ingeschreven
+    op mijn nieuwe adres?": about the address register, not the gemeente's benefits desk."""
+    if not reading.assumption:
+        return False
+    named = has_any(normalise(turn.text), REGISTRATION)
+    after_a_list = frame.last_answer.get("kind") == "checklist"
+    return named or (after_a_list and "gemeente" in reading.agencies)
+
+
+def _registration_answer(frame: Frame, kb: Any) -> Answer:
+    if frame.last_answer.get("kind") == "checklist":
+        agencies = [str(a) for a in frame.last_answer.get("agencies") or []]
+    else:
+        agencies = agencies_of(kb, frame.benefits)
+    return registration_answer(kb, agencies)
+
+
 def _heard(frame: Frame) -> Answer:
     """After a feeling alone: go on at the person's pace, or say what it is about."""
     key = N_("feeling.go_on") if frame.situation is not None else N_("feeling.tell_more")
@@ -666,6 +706,8 @@ def _answer(
     when_paid = has_any(tokens, WHEN_WORDS) and has_any(tokens, PAID_WORDS)
     if turn.intent == "ask_own_case" or (when_paid and label is None):
         return TurnResult("answered", own_case_answer(kb, frame.benefits, when_paid), frame)
+    if _asks_about_the_register(turn, reading, frame):
+        return TurnResult("answered", _registration_answer(frame, kb), frame)
     if reading.mistake:
         if label is not None:
             frame.new_situation(label)
@@ -679,7 +721,7 @@ def _answer(
         if free:  # "ze willen 3000 terug, maar het waren mijn eigen oude spullen"
             answer.messages.insert(1, [part(N_("mistake.maybe_free")), *free])
         return TurnResult("answered", answer, frame)
-    if _continues(turn) or _answers_our_question(turn):
+    if _continues(turn) or _answers_our_question(turn, reading):
         label = None  # the topic goes on: no reading of this turn's own, so nothing to ask
     elif turn.chosen is None and turn.reading.ask_between:
         choices = [(title_key(label, kb, data), label) for label in turn.reading.ask_between]
@@ -1012,8 +1054,9 @@ def _their_benefits_in_the_household(
     """A message about what "she" or "he" does (no "ik") after the conversation named that
     relative's benefits: the activity is theirs, for those benefits."""
     last = frame.last_relative
-    for_them = _about_someone_else(turn.text) or _ON_THEIR_BEHALF.search(turn.text)
-    if last is None or reading.had or not for_them:
+    theirs_read = _a_relative_does_what_was_read(turn, situation)
+    for_them = _about_someone_else(turn.text) or _ON_THEIR_BEHALF.search(turn.text) or theirs_read
+    if last is None or (reading.had and not theirs_read) or not for_them:
         return {}
     if situation.kind != "permission":  # a change at home touches the person's own benefits
         return {}

@@ -455,7 +455,7 @@ def other_person_answer(
                 benefit={"key": knowledge.benefits[benefit].name_key},
                 who={"key": who_key},
             ),
-            part("other.todo", agency={"key": knowledge.agencies[agency].name_key}),
+            _their_todo(knowledge, agency),
         ]
         rule_id = rules.get(knowledge.benefits[benefit].family)
         if rule_id is not None:
@@ -470,6 +470,15 @@ def other_person_answer(
     answer = with_offer("other_person", messages)
     answer.rules = list(dict.fromkeys(applied))
     return answer
+
+
+def _their_todo(knowledge: Knowledge, agency: str) -> Part:
+    """Theirs to report to their agency: by when and how, where the agency has one way."""
+    name = {"key": knowledge.agencies[agency].name_key}
+    reporting = agency_reporting(knowledge, knowledge.agencies[agency])
+    if {"deadline", "channel"} <= set(reporting):
+        return part("other.todo.when", agency=name, **reporting)
+    return part("other.todo", agency=name)
 
 
 # Situations where money is earned: the income tax return is where it goes (rules-reference
@@ -492,3 +501,14 @@ def agency_follow_up(knowledge: Knowledge, agencies: list[str], situation: str) 
                 )
             )
     return message or [part("followup.tax_other", **every_reporting(knowledge))]
+
+
+def registration_answer(knowledge: Knowledge, agencies: list[str]) -> Answer:
+    """ "De gemeente geeft het toch door?": the address register (BRP) passes on an address,
+    a birth or a death, not what changes in income or household (rules-reference §4)."""
+    todo = [a for a in dict.fromkeys(agencies) if a in knowledge.agencies]
+    messages: list[Message] = [[part("known.brp")]]
+    if todo:
+        names = [knowledge.agencies[a].name_key for a in todo]
+        messages.append([part("known.brp.todo", agencies={"keys": names})])
+    return with_offer("assumption", messages)

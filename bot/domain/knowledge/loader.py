@@ -165,6 +165,7 @@ def load_knowledge(data_dir: Path = DATA_DIR) -> Knowledge:
             },
             weight=int(item.get("weight", 1)),
             kind=str(item.get("kind", "permission")),
+            covers=tuple(str(other) for other in item.get("covers") or ()),
             details={
                 str(rule): tuple(str(term) for term in detail_terms)
                 for rule, detail_terms in (item.get("details") or {}).items()
@@ -237,6 +238,8 @@ def check_references(knowledge: Knowledge) -> None:
         named = (*situation.rules.values(), *situation.general, *situation.details)
         for rule_id in (*named, *situation.afterwards):
             require(rule_id in knowledge.rules, f"situation {situation.id}: unknown rule {rule_id}")
+        for other in situation.covers:
+            require(other in knowledge.situations, f"situation {situation.id}: covers {other}?")
         if situation.rules:
             missing = knowledge.families - set(situation.rules)
             require(not missing, f"situation {situation.id}: no rule for {sorted(missing)}")

@@ -254,7 +254,8 @@ def person_age(normalised_text: str) -> int | None:
 
 # "i left my bar shifts off the form", "niet op de inkomstenopgave gezet": a few words apart.
 _LEFT_OFF = re.compile(
-    r"\bleft\b(?: \w+){0,6} (?:off|out)\b|\bniet (?:op|in) (?:de|het|mijn|mn) (?:\w+ ){0,2}gezet\b"
+    r"\bleft\b(?: \w+){0,6} (?:off|out)\b"
+    r"|\b(?:niet|nooit) (?:op|in) (?:de|het|mijn|mn) (?:\w+ ){0,2}(?:gezet|gezegd|vermeld)\b"
 )
 
 

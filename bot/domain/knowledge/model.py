@@ -206,6 +206,10 @@ class Situation:
     # is of the families listed: {rule id: families} (the address register when someone
     # moves in, for toeslagen; the bijstand rule already says it in its own words).
     afterwards: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Situations whose answer this one's answer includes: when the reader cannot choose
+    # between them, this answer is given instead of asking (the platform answer also says
+    # what selling one's own things means).
+    covers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
