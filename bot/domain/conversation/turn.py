@@ -309,6 +309,18 @@ def _answers_our_question(turn: TurnInput, reading: Reading) -> bool:
     )
 
 
+def _adds_a_detail(turn: TurnInput, reading: Reading, kb: Any) -> bool:
+    """ "ze is zwanger van mij trouwens" while talking about a partner who stays over: a
+    detail of the situation talked about, not news of its own (a birth)."""
+    situation = kb.situations.get(turn.frame.situation or "")
+    return (
+        situation is not None
+        and bool(set(reading.details) & set(situation.details))
+        and len(turn.text.split()) <= SHORT_TURN
+        and turn.intent in FOLLOW_UP_INTENTS
+    )
+
+
 def _focus(reading: Reading, own: list[str], follow_up: bool) -> list[str]:
     """The benefits to answer for: those a follow-up names (or its agency pays), else all
     the person's own."""
@@ -721,7 +733,8 @@ def _answer(
         if free:  # "ze willen 3000 terug, maar het waren mijn eigen oude spullen"
             answer.messages.insert(1, [part(N_("mistake.maybe_free")), *free])
         return TurnResult("answered", answer, frame)
-    if _continues(turn) or _answers_our_question(turn, reading):
+    answers_ours = _answers_our_question(turn, reading)
+    if _continues(turn) or answers_ours or _adds_a_detail(turn, reading, kb):
         label = None  # the topic goes on: no reading of this turn's own, so nothing to ask
     elif turn.chosen is None and turn.reading.ask_between:
         choices = [(title_key(label, kb, data), label) for label in turn.reading.ask_between]
@@ -733,7 +746,7 @@ def _answer(
     facts = _facts(turn, frame, age_answer)
     facts_changed = facts != frame.facts
     follow_up = False
-    if label is None and _is_follow_up(turn, facts_changed):
+    if label is None and (answers_ours or _is_follow_up(turn, facts_changed)):
         if frame.last_answer.get("kind") == "mistake":  # "hoeveel moet ik terugbetalen?"
             reading.agencies = list(frame.last_answer.get("agencies") or []) + reading.agencies
             return TurnResult("answered", mistake_answer(kb, reading, frame.benefits), frame)
