@@ -25,7 +25,7 @@ HINTED = 0.3  # the confidence of a reading the words decided
 HINT_OVERRULES = 0.35  # a reading less sure than this gives way to the words
 NONE_SURE = 0.85  # a "none" less sure than this gives way to what the words clearly name
 ASK_MIN = 0.2  # a runner-up below this is no reason to ask
-_CHILD_AGE = re.compile(r"\b(18|21|27)(?:e|ste|de|th)?\b")
+_CHILD_AGE = re.compile(r"\b(18|21|23|27)(?:e|ste|de|th)?\b")
 
 
 @dataclass

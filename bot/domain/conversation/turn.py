@@ -441,6 +441,14 @@ def _who_moves_in(read: SituationReading, turn: TurnInput) -> SituationReading:
     return replace(read, label=label, ask_between=[])
 
 
+def _the_named_event(read: SituationReading, text: str, data: Any) -> SituationReading:
+    """Of two close readings, the life event the words name ("in maart wordt hij 23"),
+    also when a more general word ("een baan") made the words' own hint another."""
+    named = [label_of_event(event, data) for event in detect_events(text, data)]
+    chosen = [label for label in read.ask_between if label in named]
+    return replace(read, label=chosen[0], ask_between=[]) if len(chosen) == 1 else read
+
+
 def _like_the_words(
     read: SituationReading, hint: str | None, benefits: list[str], kb: Any, data: Any
 ) -> SituationReading:
@@ -472,6 +480,7 @@ def answer_turn(turn: TurnInput, age_answer: int | None = None) -> TurnResult:
     )
     read = _news_not_context(_trip_not_a_move(read, turn), turn)
     read = _like_the_words(read, hint, merge(frame.benefits, reading.had), kb, data)
+    read = _the_named_event(read, turn.text, data)
     turn = replace(turn, hint=hint, reading=read, gemeente=gemeente)
     if _denies_its_reading(turn, reading, kb, data):  # "wij gaan niet scheiden hoor"
         turn = replace(turn, reading=SituationReading())

@@ -190,6 +190,32 @@ def _joined(messages: list[Message]) -> Message:
     return [piece for message in messages for piece in message]
 
 
+_TO_REPORT = frozenset({"allowed_report", "report_before"})
+
+
+def _without_contradictions(
+    knowledge: Knowledge, groups: dict[str, list[str]]
+) -> dict[str, list[str]]:
+    """Rules by the benefits they answer for, without "nothing to report" for a benefit
+    whose agency must hear it for another benefit in the same answer (AOW and AIO at the
+    SVB: "je hoeft het niet aan de SVB door te geven" beside "geef het door aan de SVB")."""
+    agency_of = {b: info.agency for b, info in knowledge.benefits.items()}
+    must_hear = {
+        agency_of[benefit]
+        for rule_id, group in groups.items()
+        if knowledge.rules[rule_id].verdict in _TO_REPORT
+        for benefit in group
+    }
+    return {
+        rule_id: group
+        for rule_id, group in groups.items()
+        if not (
+            knowledge.rules[rule_id].nothing_to_report
+            and all(agency_of[benefit] in must_hear for benefit in group)
+        )
+    }
+
+
 def rules_answer(
     knowledge: Knowledge,
     reading: Reading,
@@ -218,6 +244,7 @@ def rules_answer(
         rule = resolve_rule(knowledge, family_rule, reading.age, days, reading.members)
         if benefit not in groups.setdefault(rule.id, []):
             groups[rule.id].append(benefit)
+    groups = _without_contradictions(knowledge, groups)
     for rule_id, group in groups.items():  # one message per rule: fewer buzzes on a phone
         rule = knowledge.rules[rule_id]
         said = _rule_messages(knowledge, rule, group, today, change, person, asks)

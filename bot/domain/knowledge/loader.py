@@ -151,6 +151,7 @@ def load_knowledge(data_dir: Path = DATA_DIR) -> Knowledge:
             ),
             ask_age=bool(item.get("ask_age", True)),
             theirs=bool(item.get("theirs", False)),
+            nothing_to_report=bool(item.get("nothing_to_report", False)),
         )
     situations = {
         key: Situation(

@@ -164,6 +164,9 @@ class Rule:
     # Said about someone else too (text rule.<id>.theirs, with {who}): "Gaat je moeder
     # samenwonen? Dan wordt haar AOW lager." Without it, only whose it is and who reports.
     theirs: bool = False
+    # The rule says there is nothing to report: left out beside a rule of the same agency
+    # that says to report it (AOW and AIO at the SVB).
+    nothing_to_report: bool = False
 
     @property
     def theirs_key(self) -> str:
