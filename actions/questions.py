@@ -18,8 +18,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.conversation import miss_kind
 from actions.replies import send
 from bot.domain.conversation.entities import MessageFacts
-from bot.domain.conversation.frame import Frame
-from bot.domain.conversation.readings import NOTHING, ranking_of, sentence_labels_of
+from bot.domain.conversation.frame import SITUATION_SLOT, Frame
+from bot.domain.conversation.readings import NOTHING, READ_SURE, ranking_of, sentence_labels_of
 from bot.domain.conversation.safety import CRISIS_SURE, FEELING_SURE
 from bot.domain.conversation.turn import (
     SMALLTALK_INTENTS,
@@ -188,6 +188,12 @@ class ActionExplainAnswer(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
+        ranking = ranking_of(tracker.latest_message)
+        best, sure = ranking[0] if ranking else (NOTHING, 0.0)
+        if best not in (NOTHING, tracker.get_slot(SITUATION_SLOT)) and sure >= READ_SURE:
+            # "waarom moet ik elke maand die opgave doen?": a why about another topic, asked
+            # as its own question; its answer says why.
+            return [FollowupAction("action_answer_question")]
         last = tracker.get_slot("last_answer") or {}
         rules = list(last.get("rules") or []) if isinstance(last, dict) else []
         question = str(tracker.latest_message.get("text") or "")

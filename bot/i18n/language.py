@@ -1,7 +1,9 @@
 """Guess whether a message is Dutch or English, without a downloaded model.
 
 People switch language mid-conversation or start in English; a small list of very common
-function words is enough to tell Dutch from English in chat messages of a few words.
+function words is enough to tell Dutch from English in chat messages of a few words. The
+Dutch names of benefits and agencies are no sign: people who write English use them too
+("bijstand", after "which benefit do you get?").
 """
 
 from __future__ import annotations
@@ -81,10 +83,6 @@ _MARKERS: dict[str, frozenset[str]] = {
             "graag",
             "ja",
             "nee",
-            "uitkering",
-            "bijstand",
-            "toeslag",
-            "gemeente",
             "krijg",
             "krijgen",
             "verkoop",

@@ -1066,3 +1066,26 @@ async def test_a_message_surely_felt_takes_the_feeling_of_its_surest_sentence() 
         feeling_sentences=sentences,
     )
     assert not calm[0].startswith("feeling.")
+
+
+async def test_a_why_about_another_topic_is_answered_as_its_own_question() -> None:
+    talk = Conversation(benefits=["ww"])
+    keys = await talk.say(
+        "waarom moet ik eigenlijk elke maand dat formulier invullen",
+        "why",
+        [("ww_income_form", 0.8)],
+        action=ActionExplainAnswer(),
+    )
+    assert keys == []
+    assert talk.events[-1]["event"] == "followup"
+    assert talk.events[-1]["name"] == "action_answer_question"
+    keys = await talk.say(
+        "waarom moet ik eigenlijk elke maand dat formulier invullen",
+        "why",
+        [("ww_income_form", 0.8)],
+    )
+    assert "rule.ww_income_form.why" in keys
+    unsure = await Conversation().say(
+        "waarom dan", "why", [("ww_income_form", 0.3)], action=ActionExplainAnswer()
+    )
+    assert unsure[0] == "why.general"

@@ -15,6 +15,8 @@ from bot.i18n.language import detect_language
         ("", None),
         ("123 456", None),
         ("/ask_rules", None),
+        ("bijstand", None),  # a Dutch name in an English conversation: no switch
+        ("huurtoeslag and zorgtoeslag", "en"),
     ],
 )
 def test_detects_dutch_and_english(text: str, expected: str | None) -> None:

@@ -365,6 +365,7 @@ def _about_someone_else(text: str) -> bool:
 KOSTENDELER_RULES = frozenset({"kostendeler_bijstand", "kostendeler_aio"})
 KOSTENDELER_AGE = 27
 _MY_WORDS = frozenset({"mijn", "mn", "my", "onze", "our"})
+_SHE_OR_HE = frozenset({"ze", "zij", "hij", "she", "he"})
 
 
 def _a_relative_does_it(text: str) -> bool:
@@ -373,12 +374,15 @@ def _a_relative_does_it(text: str) -> bool:
     return any(_relative_sentence(sentence) for sentence in sentences(text))
 
 
-def _relative_sentence(sentence: str) -> bool:
+def _relative_sentence(sentence: str, pronoun: bool = False) -> bool:
+    """ "mn zus doet nagels" (`pronoun`: also "ze doet voor geld nagels"): a relative, or
+    "she" or "he", first, and no "ik"."""
     tokens = normalise(sentence)
     if tokens[:1] in (["en"], ["maar"], ["and"], ["but"]):
         tokens = tokens[1:]
     relative_first = len(tokens) >= 2 and tokens[0] in _MY_WORDS and tokens[1] in RELATIVE_WORDS
-    return relative_first and not set(tokens) & _I
+    pronoun_first = pronoun and len(tokens) >= 2 and tokens[0] in _SHE_OR_HE
+    return (relative_first or pronoun_first) and not set(tokens) & _I
 
 
 def _a_relative_does_what_was_read(turn: TurnInput, situation: Situation) -> bool:
@@ -387,7 +391,7 @@ def _a_relative_does_what_was_read(turn: TurnInput, situation: Situation) -> boo
     person names a benefit of their own too."""
     return any(
         (label == situation.id or has_any(normalise(sentence), situation.terms))
-        and _relative_sentence(sentence)
+        and _relative_sentence(sentence, pronoun=turn.frame.last_relative is not None)
         for label, _, sentence in turn.sentence_labels
     )
 
