@@ -19,7 +19,14 @@ from actions.conversation import miss_kind
 from actions.replies import send
 from bot.domain.conversation.entities import MessageFacts
 from bot.domain.conversation.frame import SITUATION_SLOT, Frame
-from bot.domain.conversation.readings import NOTHING, READ_SURE, ranking_of, sentence_labels_of
+from bot.domain.conversation.readings import (
+    NOTHING,
+    READ_MIN,
+    READ_SURE,
+    ranking_of,
+    read_ranking,
+    sentence_labels_of,
+)
 from bot.domain.conversation.safety import CRISIS_SURE, FEELING_SURE
 from bot.domain.conversation.turn import (
     SMALLTALK_INTENTS,
@@ -188,15 +195,19 @@ class ActionExplainAnswer(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
+        question = str(tracker.latest_message.get("text") or "")
+        current = tracker.get_slot(SITUATION_SLOT)
         ranking = ranking_of(tracker.latest_message)
-        best, sure = ranking[0] if ranking else (NOTHING, 0.0)
-        if best not in (NOTHING, tracker.get_slot(SITUATION_SLOT)) and sure >= READ_SURE:
+        hint = read_message(question, knowledge()).situation
+        heard = dict(ranking).get(str(hint), 0.0) >= READ_MIN  # the reader hears it too
+        read = read_ranking(ranking, hint if heard else None, current)
+        sure = read.confidence >= READ_SURE or (heard and read.label == hint)
+        if read.label not in (None, current) and sure:
             # "waarom moet ik elke maand die opgave doen?": a why about another topic, asked
             # as its own question; its answer says why.
             return [FollowupAction("action_answer_question")]
         last = tracker.get_slot("last_answer") or {}
         rules = list(last.get("rules") or []) if isinstance(last, dict) else []
-        question = str(tracker.latest_message.get("text") or "")
         send(dispatcher, explain_answer(knowledge(), rules, today(), question))
         return []
 

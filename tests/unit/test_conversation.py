@@ -1089,3 +1089,28 @@ async def test_a_why_about_another_topic_is_answered_as_its_own_question() -> No
         "waarom dan", "why", [("ww_income_form", 0.3)], action=ActionExplainAnswer()
     )
     assert unsure[0] == "why.general"
+
+
+async def test_a_relative_who_is_ill_gets_a_kind_word_first() -> None:
+    keys = await Conversation(benefits=["ww"]).say(
+        "mijn vader ligt in het ziekenhuis in turkije, ik wil er 2 weken heen",
+        "ask_rules",
+        [("abroad", 0.8)],
+    )
+    assert keys[0] == "feeling.relative_ill" and "rule.abroad_ww" in " ".join(keys)
+    calm = await Conversation(benefits=["ww"]).say(
+        "ik wil 2 weken naar turkije", "ask_rules", [("abroad", 0.8)]
+    )
+    assert "feeling.relative_ill" not in calm
+
+
+async def test_a_why_the_reader_does_not_hear_as_a_new_topic_explains_the_last_answer() -> None:
+    talk = Conversation(benefits=["bijstand"])
+    await talk.say("ik wil 3 weken naar marokko", "ask_rules", [("abroad", 0.9)])
+    keys = await talk.say(
+        "waarom maar 4 weken",  # the words alone hint at work ("weken"): not heard
+        "why",
+        [("none", 0.64), ("abroad", 0.33)],
+        action=ActionExplainAnswer(),
+    )
+    assert keys[0] == "why.intro" and "rule.abroad_bijstand.why" in keys

@@ -39,6 +39,27 @@ FEELING_SURE = 0.5
 CRISIS_SURE = 0.3  # the crisis line is offered on less: missing it costs more than a mistake
 
 
+# "mn moeder in roemenie heeft een beroerte gehad": a few kind words before the facts,
+# also when the message reads as calm.
+_ILL_RELATIVE = re.compile(
+    r"\b(?:moeder|vader|mama|papa|ma|pa|zoon|dochter|kind|broer|zus|oma|opa|man|vrouw|"
+    r"partner|vriend|vriendin|schoonmoeder|schoonvader|mother|father|mum|mom|dad|son|"
+    r"daughter|child|brother|sister|grandma|grandmother|grandpa|grandfather|husband|wife)\b"
+    r".{0,40}\b(?:ziek|ernstig ziek|doodziek|in het ziekenhuis|ziekenhuis|beroerte|"
+    r"hartaanval|herseninfarct|kanker|ongeluk gehad|terminaal|stervende|ill\b|sick\b|"
+    r"in hospital|in the hospital|stroke|heart attack|cancer|dying)",
+    re.I,
+)
+RELATIVE_ILL = N_("feeling.relative_ill")
+
+
+def relative_ill_note(text: str) -> Answer | None:
+    """ "Wat naar dat het zo slecht gaat met iemand van wie je houdt.": one sentence."""
+    if not _ILL_RELATIVE.search(text):
+        return None
+    return Answer(kind="feeling", messages=[[part(RELATIVE_ILL)]])
+
+
 def private_data_warning(text: str) -> Answer | None:
     if not contains_private_number(text):
         return None

@@ -39,7 +39,11 @@ from bot.domain.conversation.readings import (
     situation_of,
     title_key,
 )
-from bot.domain.conversation.safety import feeling_first, private_data_warning
+from bot.domain.conversation.safety import (
+    feeling_first,
+    private_data_warning,
+    relative_ill_note,
+)
 from bot.domain.knowledge.answers import (
     RELATIVE_WORDS,
     Answer,
@@ -509,6 +513,8 @@ def answer_turn(turn: TurnInput, age_answer: int | None = None) -> TurnResult:
     feeling = feeling_first(turn.feeling, turn.text, reading.mistake)
     if feeling is not None:
         notes.append(feeling)
+    elif (ill := relative_ill_note(turn.text)) is not None:
+        notes.append(ill)
     if feeling is not None and _only_a_feeling(turn, reading):
         result = TurnResult("answered", _heard(frame), frame, turn.pending)
     else:
