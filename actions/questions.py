@@ -96,11 +96,12 @@ def feeling_of(latest_message: dict[str, Any]) -> str | None:
         return "crisis"
     # A short sentence said with feeling ("wat een onzin!!", "ik ben zo bang"); in a long
     # one the words of the story outweigh it, so only the whole message is read.
-    each = [
-        (str(item.get("name")), float(item.get("confidence") or 0))
+    said = [
+        (str(item.get("name")), float(item.get("confidence") or 0), str(item.get("sentence") or ""))
         for item in latest_message.get("feeling_sentences") or []
-        if isinstance(item, dict) and len(str(item.get("sentence") or "").split()) <= SHORT
+        if isinstance(item, dict)
     ]
+    each = [(name, sure) for name, sure, sentence in said if len(sentence.split()) <= SHORT]
     candidates = [
         (name, sure)
         for name, sure in [*ranking[:1], *each]
@@ -109,12 +110,7 @@ def feeling_of(latest_message: dict[str, Any]) -> str | None:
     if not candidates and dict(ranking).get(NOTHING, 1.0) < SURELY_FELT:
         # Surely some feeling, two of them close ("WAAROM moet ik dit betalen?? belachelijk"):
         # the sentence most sure of one, of any length, or else the best of the two.
-        every = [
-            (str(item.get("name")), float(item.get("confidence") or 0))
-            for item in latest_message.get("feeling_sentences") or []
-            if isinstance(item, dict)
-        ]
-        candidates = [(n, s) for n, s in every if n != NOTHING and s >= FEELING_SURE]
+        candidates = [(n, s) for n, s, _ in said if n != NOTHING and s >= FEELING_SURE]
         candidates = candidates or [(n, s) for n, s in ranking[:1] if n != NOTHING]
     return max(candidates, key=lambda item: item[1])[0] if candidates else None
 

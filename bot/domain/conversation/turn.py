@@ -46,6 +46,7 @@ from bot.domain.conversation.safety import (
 )
 from bot.domain.knowledge.answers import (
     RELATIVE_WORDS,
+    REPORTING_VERDICTS,
     Answer,
     agencies_of,
     agency_follow_up,
@@ -111,7 +112,6 @@ SHORT_TURN = 15  # words: a question this short without a situation of its own i
 SURE_NEW_TOPIC = 0.7  # a short "en …?" turn is a follow-up unless the reader is this sure
 QUESTION_INTENTS = frozenset({"ask_rules", "what_if", "ask_checklist"})
 CHECKLIST_INTENT = "ask_checklist"
-REPORTING_VERDICTS = frozenset({"allowed_report", "report_before"})
 # Short social turns speak through their own rules unless the message clearly asks more.
 TRIP, TRIP_TOPICS = "abroad", frozenset({"abroad", "abroad_long", "emigrating"})
 SMALLTALK_INTENTS = frozenset(
@@ -484,7 +484,7 @@ def answer_turn(turn: TurnInput, age_answer: int | None = None) -> TurnResult:
     hint = word_hint(reading, turn.text, turn.intent, data, trip)
     gemeente = turn.facts.gemeente
     read = _whose_work(
-        _who_moves_in(read_ranking(turn.ranking, hint, frame.situation, _COVERS), turn), turn
+        _who_moves_in(read_ranking(turn.ranking, hint, frame.situation, _covers(kb)), turn), turn
     )
     read = _news_not_context(_trip_not_a_move(read, turn), turn)
     read = _like_the_words(read, hint, merge(frame.benefits, reading.had), kb, data)
@@ -696,8 +696,12 @@ def _only_a_feeling(turn: TurnInput, reading: Reading) -> bool:
     )
 
 
-_COVERS = {key: situation.covers for key, situation in knowledge().situations.items()}
 REGISTRATION = terms("registration_words")  # "ingeschreven", "burgerzaken", "registered"
+
+
+def _covers(kb: Any) -> dict[str, tuple[str, ...]]:
+    """Each situation's `covers`, for readings.read_ranking."""
+    return {key: situation.covers for key, situation in kb.situations.items() if situation.covers}
 
 
 def _asks_about_the_register(turn: TurnInput, reading: Reading, frame: Frame) -> bool:

@@ -190,7 +190,8 @@ def _joined(messages: list[Message]) -> Message:
     return [piece for message in messages for piece in message]
 
 
-_TO_REPORT = frozenset({"allowed_report", "report_before"})
+# Verdicts that say the agency must hear it.
+REPORTING_VERDICTS = frozenset({"allowed_report", "report_before"})
 
 
 def _without_contradictions(
@@ -203,7 +204,7 @@ def _without_contradictions(
     must_hear = {
         agency_of[benefit]
         for rule_id, group in groups.items()
-        if knowledge.rules[rule_id].verdict in _TO_REPORT
+        if knowledge.rules[rule_id].verdict in REPORTING_VERDICTS
         for benefit in group
     }
     return {
