@@ -1114,3 +1114,48 @@ async def test_a_why_the_reader_does_not_hear_as_a_new_topic_explains_the_last_a
         action=ActionExplainAnswer(),
     )
     assert keys[0] == "why.intro" and "rule.abroad_bijstand.why" in keys
+
+
+def test_ww_holidays_count_in_working_days_and_a_restated_trip_counts_once() -> None:
+    assert durations_days("2 weken naar spanje", work_days=True) == [10]
+    assert durations_days("2 weken naar spanje") == [14]
+    restated = "nog 2 weken naar kreta, dat zijn 10 werkdagen"
+    assert durations_days(restated) == [14]
+    assert durations_days(restated, work_days=True) == [10]
+    kb, day = knowledge(), dt.date(2026, 6, 1)
+    [over] = sums_for(kb, "abroad_ww", {"days": 28, "work_days": 22}, day)
+    assert over["key"] == "sum.days.over" and over["args"]["days"] == 22
+    [under] = sums_for(kb, "abroad_ww", {"days": 21, "work_days": 15}, day)
+    assert under["key"] == "sum.days.under"
+
+
+def test_days_already_taken_are_added_to_the_trip_asked_about() -> None:
+    from bot.domain.conversation.facts import already_used
+
+    assert already_used("oh ik heb dit jaar al 9 dagen vrij gehad")
+    assert already_used("i already had 4 days off this year")
+    assert not already_used("ik ga 9 dagen weg")
+
+
+def test_a_later_clause_about_a_relative_who_works_is_theirs() -> None:
+    from bot.domain.conversation.turn import _a_relative_does_it
+
+    work = knowledge().situations["side_job"].terms
+    assert _a_relative_does_it("ik zit in de bijstand en mijn zoon gaat werken bij de bakker", work)
+    assert not _a_relative_does_it("mijn vader heeft aow en ik wil gaan werken", work)
+    assert not _a_relative_does_it("ik heb ww en mijn vrouw is ziek", work)
+
+
+def test_who_the_person_is_is_no_household_member() -> None:
+    kb = knowledge()
+    assert read_message("ik ben alleenstaande vader van twee jongens en heb ww", kb).members == []
+    assert read_message("ik woon bij mijn vader", kb).members == ["parent"]
+
+
+def test_a_relatives_aow_is_not_lower_and_nothing_is_theirs_to_report() -> None:
+    from bot.domain.knowledge.answers import other_person_answer
+
+    answer = other_person_answer(knowledge(), {"aow": "father"}, "side_job", dt.date(2026, 6, 1))
+    keys = [p["key"] for message in answer.messages for p in message if "key" in p]
+    assert "rule.aow_no_income_test.theirs" in keys
+    assert not {"other.todo", "other.todo.when"} & set(keys)

@@ -17,6 +17,9 @@ from bot.i18n.language import detect_language
         ("/ask_rules", None),
         ("bijstand", None),  # a Dutch name in an English conversation: no switch
         ("huurtoeslag and zorgtoeslag", "en"),
+        ("ze had aow", "nl"),  # "had" is Dutch too; "ze" is not English
+        ("she had aow", "en"),
+        ("mn zoon woont hier", "nl"),
     ],
 )
 def test_detects_dutch_and_english(text: str, expected: str | None) -> None:

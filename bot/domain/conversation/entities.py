@@ -7,6 +7,7 @@ so each parse carries its facts as entities, with roles where whose or which one
     number    a plain number ("en als het 50 is?"), meaning what the frame asked or had
     period    a period named without an amount ("en als hij het elke maand geeft?")
     duration  days ("3 weken" is 21); several ("al 10 dagen, nu nog 3 weken") count together
+    work_days the same durations in working days ("3 weken" is 15), as WW counts holidays
     hours     hours of work ("6 uur per week")
     age       the person's age ("ik ben 34"); role member: a relative's ("mijn zoon van 28")
     gemeente  role: to (moving there), from (leaving it), none (living there)
@@ -90,6 +91,7 @@ def entities_in(text: str) -> list[Entity]:
         if period is not None:
             found.append(_entity(text, "period", period))
     found += [_entity(text, "duration", days) for days in durations_days(text)]
+    found += [_entity(text, "work_days", days) for days in durations_days(text, work_days=True)]
     hours = hours_in(text)
     if hours is not None:
         found.append(_entity(text, "hours", hours))
@@ -149,6 +151,7 @@ class MessageFacts:
     number: float | None = None
     period: str | None = None
     days: int | None = None
+    work_days: int | None = None  # the same durations in working days (WW's holidays)
     hours: float | None = None
     age: int | None = None
     member_age: int | None = None  # the relative's the message is about
@@ -174,6 +177,8 @@ class MessageFacts:
                 facts.period = str(value)
             elif name == "duration" and number is not None:  # two trips: days together
                 facts.days = (facts.days or 0) + int(number)
+            elif name == "work_days" and number is not None:
+                facts.work_days = (facts.work_days or 0) + int(number)
             elif name == "hours" and number is not None:
                 facts.hours = number
             elif name == "age" and number is not None and role == MEMBER:

@@ -190,18 +190,40 @@ _HALF_YEAR = re.compile(r"\b(?:een |a )?half ?(?:jaar|year)\b|\bhalf a year\b")
 HALF_YEAR_DAYS = 182
 
 
-def durations_days(text: str) -> list[int]:
-    """Every duration the message names, in days ("3 weken" is 21): "al 10 dagen geweest,
-    nu nog 3 weken" names two, which count together against a limit per year."""
-    found = []
+# "2 weken, dat zijn 10 werkdagen": the same trip said again, not a second one.
+_SAID_AGAIN = re.compile(r"\b(?:dat zijn|dat is|dus|oftewel|that s|that is|so) $")
+# Working days in a week, a month: WW counts holidays in working days.
+_WORK_DAYS_PER = {"da": 1, "we": 5, "wk": 5, "ma": 21, "mn": 21, "mo": 21}
+WORK_DAYS_IN_HALF_YEAR = 130
+
+
+def durations_days(text: str, work_days: bool = False) -> list[int]:
+    """Every duration the message names, in days ("3 weken" is 21), or in working days
+    (`work_days`: "3 weken" is 15): "al 10 dagen geweest, nu nog 3 weken" names two, which
+    count together against a limit per year."""
+    found: list[int] = []
     plain = " ".join(normalise(text))
+    per = _WORK_DAYS_PER if work_days else _DAYS_PER
     for match in _DURATION.finditer(plain):
         if _PERIOD_BEFORE.search(plain[: match.start()]):
             continue  # "200 a month", "50 euro een week": the period of an amount
         if _WHEN_BEFORE.search(plain[: match.start()]) or _WHEN_AFTER.match(plain[match.end() :]):
             continue  # "over 3 weken 10 dagen naar kreta": the trip is 10 days
+        if found and _SAID_AGAIN.search(plain[: match.start()]):
+            continue
         count = _WORD_NUMBERS.get(match.group(1)) or int(match.group(1))
-        found.append(count * _DAYS_PER[match.group(2)[:2]])
-    found += [HALF_YEAR_DAYS for _ in _HALF_YEAR.finditer(plain)]
+        found.append(count * per[match.group(2)[:2]])
+    half_year = WORK_DAYS_IN_HALF_YEAR if work_days else HALF_YEAR_DAYS
+    found += [half_year for _ in _HALF_YEAR.finditer(plain)]
     found += [1 for _ in _DAY_OUT.finditer(plain)]
     return found
+
+
+# "ik heb dit jaar al 18 dagen vakantie gehad": days already used, added to the trip asked.
+_ALREADY_USED = re.compile(
+    r"\b(?:al|already)\b.*\b(?:gehad|geweest|opgenomen|gebruikt|weg|had|taken|used|been)\b"
+)
+
+
+def already_used(text: str) -> bool:
+    return bool(_ALREADY_USED.search(" ".join(normalise(text))))

@@ -25,6 +25,7 @@ from bot.domain.checklist.model import AGENCY_OF_DESK
 from bot.domain.checklist.render import checklist_answer, gemeente_notes, no_checklist_yet
 from bot.domain.checklist.when import event_date
 from bot.domain.conversation.entities import MessageFacts
+from bot.domain.conversation.facts import already_used
 from bot.domain.conversation.frame import Frame
 from bot.domain.conversation.masking import AGENCY_WORD, BENEFIT_WORD, masked
 from bot.domain.conversation.readings import (
@@ -181,6 +182,9 @@ def _needs_age(situation: Situation, benefits: list[str]) -> bool:
     return False
 
 
+_THIS_YEAR = re.compile(r"\b(?:dit jaar|this year)\b", re.I)
+
+
 def _facts(turn: TurnInput, frame: Frame, age_answer: int | None) -> dict[str, Any]:
     """The frame's facts with what this message says: a plain number is a new amount when
     the frame has one ("en als het 50 is?"), a period alone a new period for it."""
@@ -201,8 +205,14 @@ def _facts(turn: TurnInput, frame: Frame, age_answer: int | None) -> dict[str, A
         facts["amount"] = named.number
     if named.amount is None and "amount" in facts and named.period:  # "elke maand?"
         facts["period"] = named.period
-    if named.days is not None:
-        facts["days"] = named.days
+    # "ik heb dit jaar al 18 dagen gehad": added to the trip asked about. A month named
+    # ("in oktober al 2 weken weg") may be another calendar year: then it stands alone.
+    earlier = already_used(turn.text) and "days" in frame.facts
+    if earlier and event_date(turn.text, turn.today) is not None:
+        earlier = bool(_THIS_YEAR.search(turn.text))
+    for key, days in (("days", named.days), ("work_days", named.work_days)):
+        if days is not None:
+            facts[key] = days + int(frame.facts.get(key) or 0) if earlier else days
     if named.hours is not None:
         facts["hours"] = named.hours
     if named.member_age is not None:
@@ -372,10 +382,21 @@ _MY_WORDS = frozenset({"mijn", "mn", "my", "onze", "our"})
 _SHE_OR_HE = frozenset({"ze", "zij", "hij", "she", "he"})
 
 
-def _a_relative_does_it(text: str) -> bool:
+# A clause starts after a comma or before "en", "maar", "and" or "but".
+_CLAUSE_START = re.compile(r",\s*|\s+(?=(?:en|maar|and|but)\s)", re.I)
+
+
+def _a_relative_does_it(text: str, terms: tuple[str, ...] = ()) -> bool:
     """ "mn dochter van 17 gaat bij de ah werken": a sentence that starts with a relative
-    and has no "ik" in it is about what that relative does."""
-    return any(_relative_sentence(sentence) for sentence in sentences(text))
+    and has no "ik" in it is about what that relative does. So is a later clause that does
+    and names the activity (`terms`): "ik heb bijstand en mn dochter gaat werken"."""
+    for sentence in sentences(text):
+        if _relative_sentence(sentence):
+            return True
+        later = _CLAUSE_START.split(sentence)[1:]
+        if any(_relative_sentence(c) and has_any(normalise(c), terms) for c in later):
+            return True
+    return False
 
 
 def _relative_sentence(sentence: str, pronoun: bool = False) -> bool:
@@ -405,7 +426,8 @@ def _whose_work(read: SituationReading, turn: TurnInput) -> SituationReading:
     their income, not the person's own work."""
     if read.label not in _WORK_TOPICS or turn.facts.others:  # "mijn vrouw heeft ww en …"
         return read
-    if not (_about_someone_else(turn.text) or _a_relative_does_it(turn.text)):
+    terms = knowledge().situations[read.label].terms
+    if not (_about_someone_else(turn.text) or _a_relative_does_it(turn.text, terms)):
         return read
     frame = turn.frame
     if not frame.benefits and frame.last_relative and frame.household.get(frame.last_relative):
@@ -1180,7 +1202,8 @@ def _without_situation(
     if turn.intent == CONCEAL_INTENT:
         reasons = _conceal_reasons(turn.text)
         return TurnResult("answered", with_offer("conceal", [[part("conceal"), *reasons]]), frame)
-    if reading.had and len(turn.text.split()) <= BENEFIT_ONLY:
+    if reading.had and (len(turn.text.split()) <= BENEFIT_ONLY or not reading.asking):
+        # "ik ben alleenstaande moeder van een meisje van 7 en ik heb bijstand": who they are
         return TurnResult("answered", benefit_noted(kb, reading.had), frame)
     if reading.other_words and not reading.had and not reading.asking:
         # "ik ben vader van een dochter met wajong, ik regel haar papieren": who has what.
@@ -1203,7 +1226,7 @@ def _checklist(
     marokko")."""
     benefits = others if theirs else (frame.benefits or others)
     if not benefits and turn.pending is None:
-        return TurnResult("answered", ask_benefit(), frame, turn.text)
+        return _first_steps_and_ask_benefit(turn, frame, events, data, kb)
     previous = checklist_from_slot(data, kb, turn.kept_checklist, turn.today)
     text = turn.pending or turn.text
     gemeente = frame.facts.get("gemeente") or (previous.gemeente if previous else None)
@@ -1219,6 +1242,23 @@ def _checklist(
     return TurnResult(
         "answered", checklist_answer(data, kb, checklist), frame, None, checklist.as_slot()
     )
+
+
+def _first_steps_and_ask_benefit(
+    turn: TurnInput, frame: Frame, events: list[str], data: Any, kb: Any
+) -> TurnResult:
+    """A life event whose list has desks for everyone (a birth: the BRP and the SVB; a
+    partner's death: the ANW at the SVB) gets those first, then the question which benefit
+    the person has; other events get only the question."""
+    asked = ask_benefit()
+    if not any(data.events[event].always for event in events if event in data.events):
+        return TurnResult("answered", asked, frame, turn.text)
+    day = event_date(turn.text, turn.today)
+    days = _dates_per_event(turn, turn.text, events, data)
+    checklist = build_checklist(data, kb, events, [], turn.today, None, day, days)
+    listed = checklist_answer(data, kb, checklist)
+    answer = Answer(listed.kind, [*listed.messages[:-1], *asked.messages], asked.buttons)
+    return TurnResult("answered", answer, frame, turn.text)
 
 
 def _dates_per_event(

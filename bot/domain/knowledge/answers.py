@@ -482,13 +482,15 @@ def other_person_answer(
                 "other.intro",
                 benefit={"key": knowledge.benefits[benefit].name_key},
                 who={"key": who_key},
-            ),
-            _their_todo(knowledge, agency),
+            )
         ]
         rule_id = rules.get(knowledge.benefits[benefit].family)
-        if rule_id is not None:
-            applied.append(rule_id)
-            rule = knowledge.rules[rule_id]
+        rule = knowledge.rules[rule_id] if rule_id is not None else None
+        # "Their agency must hear it" is wrong beside a rule that there is nothing to report.
+        if rule is None or brief or not (rule.theirs and rule.nothing_to_report):
+            message.append(_their_todo(knowledge, agency))
+        if rule is not None:
+            applied.append(rule.id)
             # The rule as it is for them, in their words; never the "je" of the person's own.
             if rule.theirs and not brief:
                 inline, _ = _figures(knowledge, rule, None, today)

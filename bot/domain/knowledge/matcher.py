@@ -104,6 +104,15 @@ class Reading:
         return [b for b in self.benefits if b not in self.asked and b not in self.others]
 
 
+_I_AM = frozenset({"ben", "am", "im"})
+_POSSESSIVE = frozenset({"mijn", "mn", "my", "onze", "our", "zijn", "haar", "his", "her"})
+
+
+def _says_who_they_are(before: list[str]) -> bool:
+    """ "ik ben alleenstaande moeder", "i am a single dad": the person, not a relative."""
+    return bool(_I_AM.intersection(before)) and not _POSSESSIVE.intersection(before)
+
+
 def read_message(text: str, knowledge: Knowledge) -> Reading:
     tokens = normalise(text)
     reading = Reading(raw_text=text)
@@ -112,7 +121,13 @@ def read_message(text: str, knowledge: Knowledge) -> Reading:
             reading.benefits.append(benefit.id)
     reading.benefits = without_generic_toeslag(reading.benefits, knowledge)
     reading.agencies = [a for a, terms in AGENCY_TERMS.items() if has_any(tokens, terms)]
-    reading.members = list(dict.fromkeys(_RELATION_OF[t] for t in tokens if t in _RELATION_OF))
+    reading.members = list(
+        dict.fromkeys(
+            _RELATION_OF[t]
+            for i, t in enumerate(tokens)
+            if t in _RELATION_OF and not _says_who_they_are(tokens[max(0, i - 3) : i])
+        )
+    )
     starts = sentence_starts(text, len(tokens))
     for named in reading.benefits:
         owner = benefit_owner(tokens, knowledge.benefits[named].terms, starts)

@@ -28,8 +28,9 @@ SUMS: dict[str, tuple[tuple[str, str], ...]] = {
     "volunteer_bijstand_27plus": _VOLUNTEER,
     "volunteer_uwv": _VOLUNTEER,
     "abroad_bijstand": (("days", "bijstand_buitenland_dagen_jaar"),),
-    "abroad_ww": (("days", "ww_vakantiedagen_jaar"),),
-    "abroad_ww_days": (("days", "ww_vakantiedagen_jaar"),),
+    # WW counts holidays in working days: 2 weeks away is 10 of the 20 days.
+    "abroad_ww": (("work_days", "ww_vakantiedagen_jaar"),),
+    "abroad_ww_days": (("work_days", "ww_vakantiedagen_jaar"),),
     "wajong_income": (("kept", "wajong_behoud_cent_per_euro"),),
 }
 
@@ -124,7 +125,9 @@ def _sum(
             },
             *hedge,
         ]
-    if kind == "days" and days is not None:
+    if kind == "work_days":
+        days = facts.get("work_days", days)
+    if kind in ("days", "work_days") and days is not None:
         side = "over" if days > choice.value else "under"
         return [{"key": f"sum.days.{side}", "args": {"days": days, "limit": limit}}]
     if kind == "kept" and amount is not None:
