@@ -21,6 +21,9 @@ from actions.app_service import AppServiceError, app_service
 from actions.replies import send
 from bot.domain.checklist.gemeenten import find_gemeente
 from bot.domain.checklist.loader import life_events
+from bot.domain.conversation.frame import Frame
+from bot.domain.conversation.readings import ranking_of, sentence_labels_of
+from bot.domain.conversation.turn import with_the_context_of
 from bot.domain.knowledge.answers import Answer, agencies_of, keyed, part
 from bot.domain.knowledge.loader import knowledge
 from bot.domain.knowledge.matcher import read_message
@@ -236,7 +239,23 @@ class ActionHandoffCheck(Action):
         if reference:
             send(dispatcher, Answer("handoff", [[part("handoff.already", reference=reference)]]))
             return [SlotSet("handoff_open", True)]
-        return [*cleared(), SlotSet("handoff_open", False)]
+        return [*cleared(), SlotSet("handoff_open", False), *context_events(tracker)]
+
+
+def context_events(tracker: Tracker) -> list[EventType]:
+    """What the message that asked for a person says about the person and the topic, kept
+    in the conversation frame (a question during or after the handoff goes on from it)."""
+    latest = tracker.latest_message
+    text = str(latest.get("text") or "")
+    if not text or text.startswith("/"):  # a button: nothing said
+        return []
+    frame = with_the_context_of(
+        text,
+        ranking_of(latest),
+        sentence_labels_of(latest),
+        Frame.from_slots(tracker.get_slot),
+    )
+    return [SlotSet(name, value) for name, value in frame.as_slots().items()]
 
 
 class ActionAskHandoffConsent(Action):

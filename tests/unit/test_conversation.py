@@ -1159,3 +1159,29 @@ def test_a_relatives_aow_is_not_lower_and_nothing_is_theirs_to_report() -> None:
     keys = [p["key"] for message in answer.messages for p in message if "key" in p]
     assert "rule.aow_no_income_test.theirs" in keys
     assert not {"other.todo", "other.todo.when"} & set(keys)
+
+
+def test_close_readings_with_the_same_rule_for_every_benefit_need_no_question() -> None:
+    from bot.domain.checklist.loader import life_events
+    from bot.domain.conversation.readings import SituationReading
+    from bot.domain.conversation.turn import _same_answer_anyway
+
+    kb, data = knowledge(), life_events()
+    close = SituationReading("side_job", 0.3, ask_between=["side_job", "paid_services"])
+    assert _same_answer_anyway(close, ["wajong"], kb, data).ask_between == []
+    # bijstand has a rule of its own for paid odd jobs: the question stays
+    assert _same_answer_anyway(close, ["bijstand"], kb, data).ask_between
+    assert _same_answer_anyway(close, ["wajong", "bijstand"], kb, data).ask_between
+    assert _same_answer_anyway(close, [], kb, data).ask_between  # no benefit known: ask
+
+
+def test_one_clear_sentence_beside_a_social_one_is_the_message_reading() -> None:
+    from bot.domain.conversation.turn import _the_sentence_that_says_it
+
+    ranking = [("none", 0.35), ("paid_services", 0.3), ("gifts", 0.2)]
+    labels = [("none", 0.95, "laat maar."), ("paid_services", 0.5, "ik pas 1 keer op voor 40 euro")]
+    assert _the_sentence_that_says_it(ranking, labels)[0] == ("paid_services", 0.5)
+    unsure_opener = [("none", 0.6, "hmm."), ("paid_services", 0.5, "ik pas 1 keer op")]
+    assert _the_sentence_that_says_it(ranking, unsure_opener) == ranking
+    two = [("gifts", 0.5, "ik krijg geld."), ("paid_services", 0.5, "ik pas op")]
+    assert _the_sentence_that_says_it(ranking, two) == ranking

@@ -30,6 +30,7 @@ from bot.domain.conversation.frame import Frame
 from bot.domain.conversation.masking import AGENCY_WORD, BENEFIT_WORD, masked
 from bot.domain.conversation.readings import (
     HINTED,
+    NONE_SURE,
     NOTHING,
     READ_MIN,
     READ_SURE,
@@ -498,6 +499,46 @@ def _like_the_words(
     return replace(read, label=same[0], ask_between=[]) if len(same) == 1 else read
 
 
+def _same_answer_anyway(
+    read: SituationReading, benefits: list[str], kb: Any, data: Any
+) -> SituationReading:
+    """Two close readings with the same rule for every benefit the person has (work or
+    paid odd jobs, with Wajong): asking which is meant would not change the answer."""
+    if len(read.ask_between) < 2 or not benefits:
+        return read
+
+    def rules_of(label: str) -> list[str | None] | None:
+        situation = kb.situations.get(situation_of(label, kb, data) or "")
+        if situation is None:
+            return None
+        return [situation.rules.get(kb.benefits[b].family) for b in benefits]
+
+    answers = [rules_of(label) for label in read.ask_between]
+    first = answers[0]
+    if first is None or None in first or any(other != first for other in answers[1:]):
+        return read
+    return replace(read, ask_between=[])
+
+
+SENTENCE_SAYS_IT = 0.4  # one sentence read this surely, beside only social ones
+
+
+def _the_sentence_that_says_it(
+    ranking: list[tuple[str, float]], sentence_labels: list[tuple[str, float, str]]
+) -> list[tuple[str, float]]:
+    """ "laat maar zitten. ik ga 1 keer oppassen voor 40 euro": the whole message reads as
+    nothing, but one sentence is clearly about a situation and the others surely about
+    none (an opener, "forget it"): that sentence's reading is the message's."""
+    if not ranking or ranking[0][0] != NOTHING or len(sentence_labels) < 2:
+        return ranking
+    said = [(label, sure) for label, sure, _ in sentence_labels if label != NOTHING]
+    social = [sure for label, sure, _ in sentence_labels if label == NOTHING]
+    if len(said) != 1 or said[0][1] < SENTENCE_SAYS_IT or min(social, default=0) < NONE_SURE:
+        return ranking
+    label, sure = said[0]
+    return [(label, sure), *((n, c) for n, c in ranking if n not in (label, NOTHING))]
+
+
 def answer_turn(turn: TurnInput, age_answer: int | None = None) -> TurnResult:
     kb, data = knowledge(), life_events()
     frame = turn.frame
@@ -505,11 +546,13 @@ def answer_turn(turn: TurnInput, age_answer: int | None = None) -> TurnResult:
     trip = bool(turn.facts.destinations) and turn.facts.days is not None
     hint = word_hint(reading, turn.text, turn.intent, data, trip)
     gemeente = turn.facts.gemeente
+    ranking = _the_sentence_that_says_it(turn.ranking, turn.sentence_labels)
     read = _whose_work(
-        _who_moves_in(read_ranking(turn.ranking, hint, frame.situation, _covers(kb)), turn), turn
+        _who_moves_in(read_ranking(ranking, hint, frame.situation, _covers(kb)), turn), turn
     )
     read = _news_not_context(_trip_not_a_move(read, turn), turn)
     read = _like_the_words(read, hint, merge(frame.benefits, reading.had), kb, data)
+    read = _same_answer_anyway(read, merge(frame.benefits, reading.had), kb, data)
     read = _the_named_event(read, turn.text, data)
     turn = replace(turn, hint=hint, reading=read, gemeente=gemeente)
     if _denies_its_reading(turn, reading, kb, data):  # "wij gaan niet scheiden hoor"
@@ -1299,3 +1342,26 @@ def answer_again(frame: Frame, kept_checklist: Any, today: dt.date) -> TurnResul
     shorter after "ik snap het niet"): a follow-up that changes nothing."""
     turn = TurnInput("", "what_if", [], None, frame, None, kept_checklist, today)
     return answer_turn(turn)
+
+
+def with_the_context_of(
+    text: str,
+    ranking: list[tuple[str, float]],
+    sentence_labels: list[tuple[str, float, str]],
+    frame: Frame,
+) -> Frame:
+    """ "my wife moved to poland with the kids, i get kinderbijslag. i'd like to talk to
+    someone": a request for a person whose message says who the person is and what it is
+    about. The frame keeps that, so a question during or after the handoff goes on from
+    there instead of starting from nothing."""
+    kb, data = knowledge(), life_events()
+    reading = read_message(text, kb)
+    frame.note_others(reading.other_words)
+    frame.benefits = merge(frame.benefits, reading.had)
+    hint = word_hint(reading, text, "ask_rules", data)
+    ranked = _the_sentence_that_says_it(ranking, sentence_labels)
+    read = read_ranking(ranked, hint, frame.situation, _covers(kb))
+    if read.label is not None and not read.ask_between:
+        frame.new_situation(read.label)
+        frame.last_answer = {"situation": read.label, "kind": "handoff_context"}
+    return frame
