@@ -1185,3 +1185,27 @@ def test_one_clear_sentence_beside_a_social_one_is_the_message_reading() -> None
     assert _the_sentence_that_says_it(ranking, unsure_opener) == ranking
     two = [("gifts", 0.5, "ik krijg geld."), ("paid_services", 0.5, "ik pas op")]
     assert _the_sentence_that_says_it(ranking, two) == ranking
+
+
+def test_a_benefit_can_have_a_rule_of_its_own_beside_its_family() -> None:
+    moving_in = knowledge().situations["adult_moving_in"]
+    assert moving_in.rule_for("huurtoeslag", "toeslagen") == "medebewoner_toeslagen"
+    assert moving_in.rule_for("zorgtoeslag", "toeslagen") == "housemate_not_partner_toeslagen"
+
+
+def test_work_done_without_reporting_or_an_income_filled_in_too_low_is_a_mistake() -> None:
+    kb = knowledge()
+    for text in (
+        "ik heb een paar maanden geklust zonder het door te geven",
+        "heb een half jaar schoongemaakt zonder het te melden. wat moet ik nu doen",
+        "ik heb bij toeslagen mijn inkomen te laag ingevuld",
+        "i have done some cleaning without telling the gemeente",
+    ):
+        assert read_message(text, kb).mistake, text
+    assert not read_message("mag ik een keer klussen zonder het te melden?", kb).mistake
+
+
+def test_a_number_with_a_verb_of_earning_is_money() -> None:
+    assert amount_in("hoeveel houd ik als ik 350 verdien") == Amount(350, None)
+    assert amount_in("i earn 500") == Amount(500, None)
+    assert amount_in("ik werk 12 uur") is None

@@ -289,3 +289,14 @@ def test_a_negated_word_names_no_situation() -> None:
     assert read_message("niet trouwen, maar mijn vriend gaat samenwonen met mij", kb).situation == (
         "partner_moving_in"
     )
+
+
+def test_a_partner_registered_elsewhere_gets_the_registration_rule_not_moving_in() -> None:
+    kb = knowledge()
+    text = "mijn vriend slaapt vaak hier maar heeft een eigen appartement, ik heb huurtoeslag"
+    reading = read_message(text, kb)
+    reading.situation = "partner_moving_in"
+    assert "partner_not_registered" in reading.details
+    applied = rules_answer(kb, reading, ["huurtoeslag", "bijstand"], TODAY).rules
+    assert "partner_not_registered" in applied
+    assert "partner_toeslagen" not in applied and "partner_bijstand" in applied

@@ -116,6 +116,14 @@ def _is_ordinal(lowered: str, match: re.Match[str]) -> bool:
     return bool(before) and before[0] in _BEFORE_ORDINAL
 
 
+# A plain number right before or after a verb of earning: "als ik 400 verdien", "i earn 250".
+_EARNED = re.compile(
+    r"\b(\d{2,6}) (?:verdien|verdient|verdienen|bijverdien|earn|earns|make|makes)\b"
+    r"|\b(?:verdien|verdient|bijverdien|earn|earns|make|makes) (?:ik |je |i |you )?(\d{2,6})\b"
+    r"(?! (?:uur|uren|hours?|dagen|days|weken|weeks|keer|times|jaar|years))"
+)
+
+
 def amount_in(text: str) -> Amount | None:
     """The first amount of money in the message, with its period when one is named."""
     lowered = text.lower()
@@ -125,9 +133,11 @@ def amount_in(text: str) -> Amount | None:
         return Amount(int(counted.group(1)) * _euros(counted.group(4)), unit)
     match = next((m for m in _AMOUNT.finditer(lowered) if not _is_ordinal(lowered, m)), None)
     if match is None:
-        bare = _BARE_PER_PERIOD.search(" ".join(normalise(lowered)))
+        plain = " ".join(normalise(lowered))
+        bare = _BARE_PER_PERIOD.search(plain)
         if bare is None:
-            return None
+            earned = _EARNED.search(plain)  # "als ik 400 verdien": money, though no "euro"
+            return Amount(_euros(earned.group(1) or earned.group(2)), None) if earned else None
         return Amount(_euros(bare.group(1) or bare.group(2)), period_in(bare.group(0)))
     raw = match.group(1) or match.group(2)
     tail = lowered[match.end() : match.end() + 24]

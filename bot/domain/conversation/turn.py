@@ -177,7 +177,7 @@ def age_would_refine(frame: Frame, text: str = "") -> bool:
 def _needs_age(situation: Situation, benefits: list[str]) -> bool:
     kb = knowledge()
     for benefit in benefits:
-        rule_id = situation.rules.get(kb.benefits[benefit].family)
+        rule_id = situation.rule_for(benefit, kb.benefits[benefit].family)
         if rule_id is not None and kb.rules[rule_id].asks_age:
             return True
     return False
@@ -272,7 +272,7 @@ def _sums_an_amount(frame: Frame) -> bool:
     situation = kb.situations.get(frame.situation or "")
     if situation is None:
         return False
-    rules = [situation.rules.get(kb.benefits[b].family) for b in frame.benefits]
+    rules = [situation.rule_for(b, kb.benefits[b].family) for b in frame.benefits]
     return any(rule in SUMS for rule in rules if rule is not None)
 
 
@@ -492,8 +492,9 @@ def _like_the_words(
 
     def rules_of(label: str) -> list[str | None]:
         situation = kb.situations.get(situation_of(label, kb, data) or "")
-        families = [kb.benefits[b].family for b in benefits]
-        return [situation.rules.get(f) for f in families] if situation else []
+        if situation is None:
+            return []
+        return [situation.rule_for(b, kb.benefits[b].family) for b in benefits]
 
     same = [label for label in read.ask_between if rules_of(label) == rules_of(hinted)]
     return replace(read, label=same[0], ask_between=[]) if len(same) == 1 else read
@@ -511,7 +512,7 @@ def _same_answer_anyway(
         situation = kb.situations.get(situation_of(label, kb, data) or "")
         if situation is None:
             return None
-        return [situation.rules.get(kb.benefits[b].family) for b in benefits]
+        return [situation.rule_for(b, kb.benefits[b].family) for b in benefits]
 
     answers = [rules_of(label) for label in read.ask_between]
     first = answers[0]
@@ -630,7 +631,7 @@ def _rules_of_the_topic(frame: Frame, kb: Any, data: Any, benefits: list[str]) -
     if situation_id is None:
         return []
     situation = kb.situations[situation_id]
-    rules = (situation.rules.get(kb.benefits[benefit].family) for benefit in benefits)
+    rules = (situation.rule_for(benefit, kb.benefits[benefit].family) for benefit in benefits)
     return list(dict.fromkeys(rule for rule in rules if rule is not None))
 
 
@@ -764,6 +765,15 @@ def _only_a_feeling(turn: TurnInput, reading: Reading) -> bool:
 REGISTRATION = terms("registration_words")  # "ingeschreven", "burgerzaken", "registered"
 
 
+def _rules_for(label: str | None, benefits: list[str], kb: Any, data: Any) -> list[str]:
+    """The rules a situation has for the person's benefits (none known: none)."""
+    situation = kb.situations.get(situation_of(label, kb, data) or "") if label else None
+    if situation is None:
+        return []
+    found = (situation.rule_for(b, kb.benefits[b].family) for b in benefits)
+    return list(dict.fromkeys(rule for rule in found if rule is not None))
+
+
 def _covers(kb: Any) -> dict[str, tuple[str, ...]]:
     """Each situation's `covers`, for readings.read_ranking."""
     return {key: situation.covers for key, situation in kb.situations.items() if situation.covers}
@@ -812,7 +822,12 @@ def _answer(
         if label is not None:
             frame.new_situation(label)
         frame.facts = _facts(turn, frame, age_answer)
-        frame.last_answer = {"kind": "mistake", "agencies": reading.agencies}
+        frame.last_answer = {
+            "kind": "mistake",
+            "agencies": reading.agencies,
+            # "waarom eigenlijk?" afterwards: the reasons of the rule that was missed
+            "rules": _rules_for(frame.situation, frame.benefits, kb, data),
+        }
         answer = mistake_answer(kb, reading, frame.benefits)
         sums = _mistake_sums(frame, kb, data, turn.today)
         if sums:  # "ze betalen al maanden 450 per maand": how it adds up, after the calm part
@@ -986,7 +1001,7 @@ def _earlier_still_holds(
     situation_id = situation.id
     reports: dict[str, bool] = {}
     for benefit in benefits:
-        base = situation.rules.get(kb.benefits[benefit].family)
+        base = situation.rule_for(benefit, kb.benefits[benefit].family)
         if base is None:
             continue
         variants = {variant.rule for variant in kb.rules[base].variants}

@@ -236,9 +236,13 @@ def rules_answer(
     change = change or situation.kind == "change"
     messages: list[Message] = []
     groups: dict[str, list[str]] = {}
+    named_details = [rule for rule in situation.details if rule in reading.details]
+    replaced = {
+        family: rule for rule in named_details for family in situation.instead.get(rule, ())
+    }
     for benefit in benefits:
         family = knowledge.benefits[benefit].family
-        family_rule = situation.rules.get(family)
+        family_rule = replaced.get(family) or situation.rule_for(benefit, family)
         if family_rule is None:
             continue
         days = (facts or {}).get("days")
@@ -260,8 +264,9 @@ def rules_answer(
     ]
     messages = [*general, *messages] if change else [*messages, *general]
     applied += list(situation.general)
-    details = [rule for rule in situation.details if rule in reading.details]
+    details = [rule for rule in named_details if rule not in situation.instead]
     families = {knowledge.benefits[benefit].family for benefit in benefits}
+    families -= set(replaced)  # a detail's rule instead: its family's afterwards do not apply
     details += [rule for rule, wanted in situation.afterwards.items() if families & set(wanted)]
     for rule_id in details:  # after the verdict for the person's own benefit
         messages.append(_joined(_rule_messages(knowledge, knowledge.rules[rule_id], None, today)))
@@ -473,7 +478,6 @@ def other_person_answer(
     rule (a relative's benefit named beside the person's own answer)."""
     messages: list[Message] = []
     applied: list[str] = []
-    rules = knowledge.situations[situation].rules
     for benefit, word in other_words.items():
         agency = knowledge.benefits[benefit].agency
         who_key = "relative." + (word if word in RELATIVE_WORDS else "someone")
@@ -484,7 +488,9 @@ def other_person_answer(
                 who={"key": who_key},
             )
         ]
-        rule_id = rules.get(knowledge.benefits[benefit].family)
+        rule_id = knowledge.situations[situation].rule_for(
+            benefit, knowledge.benefits[benefit].family
+        )
         rule = knowledge.rules[rule_id] if rule_id is not None else None
         # "Their agency must hear it" is wrong beside a rule that there is nothing to report.
         if rule is None or brief or not (rule.theirs and rule.nothing_to_report):

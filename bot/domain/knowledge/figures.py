@@ -72,7 +72,7 @@ def without_verified_figure(knowledge: Knowledge, today: dt.date) -> list[Figure
     used: dict[str, list[str]] = {}
     for situation in knowledge.situations.values():
         for benefit in knowledge.benefits.values():
-            rule_id = situation.rules.get(benefit.family)
+            rule_id = situation.rule_for(benefit.id, benefit.family)
             if rule_id is None:
                 continue
             rule = knowledge.rules[rule_id]

@@ -171,6 +171,10 @@ def load_knowledge(data_dir: Path = DATA_DIR) -> Knowledge:
                 str(rule): tuple(str(term) for term in detail_terms)
                 for rule, detail_terms in (item.get("details") or {}).items()
             },
+            instead={
+                str(rule): tuple(str(family) for family in families)
+                for rule, families in (item.get("instead") or {}).items()
+            },
         )
         for key, item in _read(data_dir, "situations").items()
     }
@@ -239,8 +243,13 @@ def check_references(knowledge: Knowledge) -> None:
         named = (*situation.rules.values(), *situation.general, *situation.details)
         for rule_id in (*named, *situation.afterwards):
             require(rule_id in knowledge.rules, f"situation {situation.id}: unknown rule {rule_id}")
+        for rule_id in situation.instead:
+            require(rule_id in situation.details, f"situation {situation.id}: instead {rule_id}?")
         for other in situation.covers:
             require(other in knowledge.situations, f"situation {situation.id}: covers {other}?")
+        for key in situation.rules:  # a family, or one benefit of a family whose rule differs
+            named_ok = key in knowledge.families or key in knowledge.benefits
+            require(named_ok, f"situation {situation.id}: rule for unknown family {key!r}")
         if situation.rules:
             missing = knowledge.families - set(situation.rules)
             require(not missing, f"situation {situation.id}: no rule for {sorted(missing)}")

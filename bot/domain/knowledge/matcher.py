@@ -271,6 +271,10 @@ def person_age(normalised_text: str) -> int | None:
 _LEFT_OFF = re.compile(
     r"\bleft\b(?: \w+){0,6} (?:off|out)\b"
     r"|\b(?:niet|nooit) (?:op|in) (?:de|het|mijn|mn) (?:\w+ ){0,2}(?:gezet|gezegd|vermeld)\b"
+    # "mijn inkomen te laag ingevuld", "filled in my income too low"
+    r"|\b(?:te laag|verkeerd|fout) (?:\w+ )?(?:ingevuld|opgegeven|doorgegeven|geschat)\b"
+    r"|\b(?:too low|wrong(?:ly)?)\b(?: \w+){0,3} (?:filled|entered|estimated)\b"
+    r"|\b(?:filled in|entered|estimated) (?:\w+ ){0,3}(?:too low|wrong(?:ly)?)\b"
 )
 
 
@@ -280,10 +284,27 @@ _NEGATIVE_MISTAKE_TERMS = frozenset(
 )
 
 
+# "ik heb 3 maanden gewerkt zonder het te melden", "i did jobs without telling them": done,
+# not asked about ("mag ik klussen zonder het te melden?").
+_WITHOUT_TELLING = re.compile(
+    r"\b(?:zonder|without) (?:het |dat |dit |it |that )?(?:te melden|door te geven|op te geven"
+    r"|doorgeven|opgeven"
+    r"|reporting|telling|declaring)\b"
+)
+_DONE = frozenset({"heb", "heeft", "hebben", "had", "ben", "was", "have", "has", "did"})
+_MAY = frozenset({"mag", "kan", "kun", "can", "may", "could"})
+
+
 def _names_a_mistake(tokens: list[str]) -> bool:
     """A mistake word, unless it is a negation asked about ("hoeft dat niet doorgegeven?")."""
-    if _LEFT_OFF.search(" ".join(tokens)):
+    plain = " ".join(tokens)
+    if _LEFT_OFF.search(plain):
         return True
+    without = _WITHOUT_TELLING.search(plain)
+    if without:  # "heb … gedaan zonder het te melden", not "mag ik … zonder het te melden?"
+        before = set(plain[: without.start()].split())
+        if before & _DONE and not before & (_MAY | _NEED_WORDS):
+            return True
     for term in MISTAKE_TERMS:
         negative = term in _NEGATIVE_MISTAKE_TERMS
         for start, _ in term_spans(tokens, term):

@@ -213,6 +213,14 @@ class Situation:
     # between them, this answer is given instead of asking (the platform answer also says
     # what selling one's own things means).
     covers: tuple[str, ...] = ()
+    # Details whose rule replaces the rule of these families instead of being said after it
+    # (a partner who stays over but is registered elsewhere is no toeslagpartner).
+    instead: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def rule_for(self, benefit: str, family: str) -> str | None:
+        """The rule for one benefit: its own where the benefits of a family differ
+        (huurtoeslag counts a housemate's income, zorgtoeslag does not), else its family's."""
+        return self.rules.get(benefit) or self.rules.get(family)
 
 
 @dataclass(frozen=True)
