@@ -1209,3 +1209,12 @@ def test_a_number_with_a_verb_of_earning_is_money() -> None:
     assert amount_in("hoeveel houd ik als ik 350 verdien") == Amount(350, None)
     assert amount_in("i earn 500") == Amount(500, None)
     assert amount_in("ik werk 12 uur") is None
+
+
+def test_savings_are_set_against_both_limits_and_aio_trips_against_13_weeks() -> None:
+    kb, day = knowledge(), dt.date(2026, 6, 1)
+    alone, together = sums_for(kb, "savings_bijstand", {"amount": 9000.0}, day)
+    assert alone["key"] == "sum.assets_alone.over" and together["key"].endswith(".under")
+    assert sums_for(kb, "savings_bijstand", {"amount": 90.0, "period": "month"}, day) == []
+    [trip] = sums_for(kb, "abroad_aio", {"days": 105}, day)
+    assert trip["key"] == "sum.days.over" and trip["args"]["limit"] == 91

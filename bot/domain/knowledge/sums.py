@@ -28,10 +28,16 @@ SUMS: dict[str, tuple[tuple[str, str], ...]] = {
     "volunteer_bijstand_27plus": _VOLUNTEER,
     "volunteer_uwv": _VOLUNTEER,
     "abroad_bijstand": (("days", "bijstand_buitenland_dagen_jaar"),),
+    "abroad_aio": (("days", "aio_buitenland_dagen_jaar"),),
     # WW counts holidays in working days: 2 weeks away is 10 of the 20 days.
     "abroad_ww": (("work_days", "ww_vakantiedagen_jaar"),),
     "abroad_ww_days": (("work_days", "ww_vakantiedagen_jaar"),),
     "wajong_income": (("kept", "wajong_behoud_cent_per_euro"),),
+    # savings against the limit for one person and for a couple or single parent
+    "savings_bijstand": (
+        ("assets_alone", "bijstand_vermogensgrens_alleen"),
+        ("assets_together", "bijstand_vermogensgrens_samen"),
+    ),
 }
 
 
@@ -56,6 +62,11 @@ SUM_KEYS = {
         for side in ("over", "under")
     },
     "sum.kept": "{amount} earned, {kept} kept: {cents} cents of every euro (rule of {year})",
+    **{
+        f"sum.{kind}.{side}": f"{{amount}} saved, {side} the {who} limit ({{limit}}, {{year}})"
+        for kind, who in (("assets_alone", "single"), ("assets_together", "couple"))
+        for side in ("over", "under")
+    },
 }
 
 
@@ -130,6 +141,10 @@ def _sum(
     if kind in ("days", "work_days") and days is not None:
         side = "over" if days > choice.value else "under"
         return [{"key": f"sum.days.{side}", "args": {"days": days, "limit": limit}}]
+    if kind in ("assets_alone", "assets_together") and amount is not None and period is None:
+        side = "over" if amount > choice.value else "under"
+        args = {"amount": plain_money(amount), "limit": limit, "year": year}
+        return [{"key": f"sum.{kind}.{side}", "args": args}]
     if kind == "kept" and amount is not None:
         kept = amount * choice.value / 100
         return [
