@@ -1218,3 +1218,10 @@ def test_savings_are_set_against_both_limits_and_aio_trips_against_13_weeks() ->
     assert sums_for(kb, "savings_bijstand", {"amount": 90.0, "period": "month"}, day) == []
     [trip] = sums_for(kb, "abroad_aio", {"days": 105}, day)
     assert trip["key"] == "sum.days.over" and trip["args"]["limit"] == 91
+
+
+def test_a_sentence_that_says_which_benefits_someone_gets_is_no_news() -> None:
+    from bot.domain.conversation.turn import _how_things_are
+
+    assert _how_things_are("wij krijgen kindgebonden budget en huurtoeslag.")
+    assert not _how_things_are("ik krijg kinderbijslag en onze zoon is vannacht geboren")

@@ -1032,13 +1032,25 @@ _SINCE = frozenset({"sinds", "since"})
 _STATUS = frozenset({"alleenstaand", "alleenstaande", "single"})
 
 
+# "we hebben zorgtoeslag en kindgebonden budget": what someone gets, not a change.
+_HAVING = frozenset({"heb", "hebben", "heeft", "krijg", "krijgen", "krijgt", "have", "get", "gets"})
+HAVING_SENTENCE = 8  # words
+
+
 def _how_things_are(sentence: str) -> bool:
     """ "ik ben sinds vorig jaar mijn baan kwijt": a "since" sentence is context, not news;
-    so is a sentence that says who someone is and names no change."""
-    words = set(normalise(sentence))
+    so is a sentence that says who someone is, or which benefits they get, and names no
+    change ("kindgebonden budget" is no birth)."""
+    tokens = normalise(sentence)
+    words = set(tokens)
     if _SINCE & words:
         return True
-    return bool(_STATUS & words) and not detect_events(sentence, life_events())
+    if detect_events(sentence, life_events()):
+        return False
+    if _STATUS & words:
+        return True
+    having = bool(_HAVING & words) and len(tokens) <= HAVING_SENTENCE
+    return having and bool(read_message(sentence, knowledge()).had)
 
 
 # A stay abroad for a while is a trip, also when a child goes or someone "moves" there.
