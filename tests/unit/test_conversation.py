@@ -988,6 +988,7 @@ async def test_the_age_of_who_moves_in_says_whether_they_are_a_kostendeler() -> 
         "mijn neef komt een tijdje bij me wonen, hij is 23", "ask_rules", [("adult_moving_in", 0.8)]
     )
     assert "kostendeler.age.under" in young
+    assert "rule.kostendeler_bijstand.why" not in young  # not "je bijstand wordt lager"
     older = await talk.say("en als hij 29 is?", "what_if", [("none", 0.8)])
     assert "kostendeler.age.over" in older and "kostendeler.age.under" not in older
 
@@ -1225,3 +1226,12 @@ def test_a_sentence_that_says_which_benefits_someone_gets_is_no_news() -> None:
 
     assert _how_things_are("wij krijgen kindgebonden budget en huurtoeslag.")
     assert not _how_things_are("ik krijg kinderbijslag en onze zoon is vannacht geboren")
+
+
+def test_a_partners_income_is_set_against_the_couples_norm_of_the_last_verified_year() -> None:
+    kb = knowledge()
+    over, hedge = sums_for(kb, "partner_bijstand", {"amount": 2600.0}, dt.date(2026, 3, 1))
+    assert over["key"] == "sum.partner_income.over" and over["args"]["year"] == 2025
+    assert hedge["key"] == "figure.not_sure"  # 2026 is not verified
+    [under] = sums_for(kb, "partner_bijstand", {"amount": 900.0}, dt.date(2025, 9, 1))
+    assert under["key"] == "sum.partner_income.under" and under["args"]["limit"] == 1955.8

@@ -221,6 +221,17 @@ def _facts(turn: TurnInput, frame: Frame, age_answer: int | None) -> dict[str, A
     return facts
 
 
+def _instead_of_the_reason(answer: Answer, rules: frozenset[str], reason: dict[str, Any]) -> None:
+    """The reason of one of these rules in the answer, replaced by a reason that fits."""
+    keys = {f"rule.{rule}.why" for rule in rules}
+    for message in answer.messages:
+        for index, said in enumerate(message):
+            if said.get("key") in keys:
+                message[index] = reason
+                return
+    answer.messages.insert(1, [reason])
+
+
 def _same_rule_note(facts: dict[str, Any], before: dict[str, Any]) -> Answer | None:
     """ "en als het 200 euro is?" when the rule does not change with it: say so, so the
     person knows the new number was heard (an age can change the rule, so it is not here)."""
@@ -366,6 +377,9 @@ def word_hint(
     return label_of_event(events[0], data) if events else None
 
 
+# Situations of a shared home: what the person's household means for a relative's own
+# benefit is part of the answer (a brother on bijstand who lives in: kostendeler).
+_SHARED_HOME = frozenset({"household_income", "adult_moving_in"})
 _I = frozenset({"ik", "i", "im", "ikke"})
 _TOGETHER = frozenset({"we", "wij", "samen", "together", "us"})
 
@@ -379,6 +393,8 @@ def _about_someone_else(text: str) -> bool:
 # Rules whose answer turns on whether the person who lives in is 27 or older.
 KOSTENDELER_RULES = frozenset({"kostendeler_bijstand", "kostendeler_aio"})
 KOSTENDELER_AGE = 27
+# Rules whose answer gains from the age of the one who lives in (their income, not a move).
+KOSTENDELER_AGE_RULES = KOSTENDELER_RULES | {"household_income_bijstand", "household_income_aio"}
 _MY_WORDS = frozenset({"mijn", "mn", "my", "onze", "our"})
 _SHE_OR_HE = frozenset({"ze", "zij", "hij", "she", "he"})
 
@@ -935,11 +951,20 @@ def _answer(
         household=tuple(frame.household),
     )
     answer = rules_answer(kb, reading, benefits, turn.today, facts, change, person)
-    if facts.get("member_age") is not None and set(answer.rules) & KOSTENDELER_RULES:
+    if facts.get("member_age") is not None and set(answer.rules) & KOSTENDELER_AGE_RULES:
         # "mijn kleinzoon van 22": said with that age, not only "iemand van 27 of ouder".
         age = int(facts["member_age"])
-        key = N_("kostendeler.age.over") if age >= KOSTENDELER_AGE else N_("kostendeler.age.under")
-        answer.messages.insert(1, [part(key, age=age)])
+        if age >= KOSTENDELER_AGE or not set(answer.rules) & KOSTENDELER_RULES:
+            key = (
+                N_("kostendeler.age.over")
+                if age >= KOSTENDELER_AGE
+                else N_("kostendeler.age.under")
+            )
+            answer.messages.insert(1, [part(key, age=age)])
+        else:  # under 27: the rule's "je bijstand wordt lager" is not for them; say why not
+            _instead_of_the_reason(
+                answer, KOSTENDELER_RULES, part(N_("kostendeler.age.under"), age=age)
+            )
     said_sum = any(p["key"].startswith("sum.") for message in answer.messages for p in message)
     same = follow_up and answer.rules == before.get("rules") and not said_sum
     note = _same_rule_note(facts, before.get("facts") or {}) if same else None
@@ -965,11 +990,14 @@ def _answer(
     asked_theirs = named_theirs
     if not follow_up:  # "ik heb aow, mijn vrouw heeft ww. we gaan 6 weken weg": hers too
         asked_theirs = {**_theirs_in_it(reading, situation, kb), **named_theirs}
+    elif situation_id in _SHARED_HOME:  # "ik ben 45, hij is 39": still about his bijstand
+        kept = {b: word for word, held in frame.household.items() for b in held}
+        asked_theirs = {**kept, **named_theirs}
     if asked_theirs and situation.rules:  # "… ik heb bijstand. wat gebeurt er met haar ww?"
         # Named in passing: whose, and who reports; the rule too when asked about theirs,
         # or when they do it together ("we gaan 6 weken naar indonesie").
         together = bool(_TOGETHER & set(normalise(turn.text)))
-        brief = not (named_theirs or together)
+        brief = not (named_theirs or together or situation_id in _SHARED_HOME)
         about_theirs = other_person_answer(kb, asked_theirs, situation_id, turn.today, brief)
         answer.messages[-1:-1] = about_theirs.messages[:-2]
     still = _earlier_still_holds(frame, kb, data, situation, benefits, answer.rules)

@@ -33,6 +33,8 @@ SUMS: dict[str, tuple[tuple[str, str], ...]] = {
     "abroad_ww": (("work_days", "ww_vakantiedagen_jaar"),),
     "abroad_ww_days": (("work_days", "ww_vakantiedagen_jaar"),),
     "wajong_income": (("kept", "wajong_behoud_cent_per_euro"),),
+    # a partner's income against the couple's norm: above it, probably no bijstand
+    "partner_bijstand": (("partner_income", "bijstand_norm_samen"),),
     # savings against the limit for one person and for a couple or single parent
     "savings_bijstand": (
         ("assets_alone", "bijstand_vermogensgrens_alleen"),
@@ -62,6 +64,11 @@ SUM_KEYS = {
         for side in ("over", "under")
     },
     "sum.kept": "{amount} earned, {kept} kept: {cents} cents of every euro (rule of {year})",
+    **{
+        f"sum.partner_income.{side}": f"partner earns {{amount}} a month, {side} the couple's "
+        "norm of {limit} ({year})"
+        for side in ("over", "under")
+    },
     **{
         f"sum.{kind}.{side}": f"{{amount}} saved, {side} the {who} limit ({{limit}}, {{year}})"
         for kind, who in (("assets_alone", "single"), ("assets_together", "couple"))
@@ -141,6 +148,10 @@ def _sum(
     if kind in ("days", "work_days") and days is not None:
         side = "over" if days > choice.value else "under"
         return [{"key": f"sum.days.{side}", "args": {"days": days, "limit": limit}}]
+    if kind == "partner_income" and amount is not None and period in ("month", None):
+        side = "over" if amount > choice.value else "under"
+        args = {"amount": plain_money(amount), "limit": limit, "year": year}
+        return [{"key": f"sum.partner_income.{side}", "args": args}, *hedge]
     if kind in ("assets_alone", "assets_together") and amount is not None and period is None:
         side = "over" if amount > choice.value else "under"
         args = {"amount": plain_money(amount), "limit": limit, "year": year}
