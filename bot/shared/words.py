@@ -47,10 +47,12 @@ def _word_matches(token: str, word: str) -> bool:
         return False
     if len(word) >= 4 and token.startswith(word):
         return True
+    # A typo: the same start, at most one letter missing or two extra, nearly the same
+    # letters ("bellen" is two letters short of "bevallen": another word, not a typo).
     return (
         len(word) >= 6
         and token[:2] == word[:2]
-        and abs(len(token) - len(word)) <= 2
+        and -1 <= len(token) - len(word) <= 2
         and SequenceMatcher(None, token, word).ratio() >= 0.84
     )
 

@@ -1235,3 +1235,10 @@ def test_a_partners_income_is_set_against_the_couples_norm_of_the_last_verified_
     assert hedge["key"] == "figure.not_sure"  # 2026 is not verified
     [under] = sums_for(kb, "partner_bijstand", {"amount": 900.0}, dt.date(2025, 9, 1))
     assert under["key"] == "sum.partner_income.under" and under["args"]["limit"] == 1955.8
+
+
+def test_a_typo_is_a_term_but_a_shorter_other_word_is_not() -> None:
+    from bot.shared.words import normalise, term_spans
+
+    assert term_spans(normalise("ze is gisteren bevalen van een zoon"), "bevallen")
+    assert not term_spans(normalise("moet ik uwv nog bellen"), "bevallen")
