@@ -18,11 +18,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.app_service import AppServiceError, app_service
+from actions.questions import feeling_of
 from actions.replies import send
 from bot.domain.checklist.gemeenten import find_gemeente
 from bot.domain.checklist.loader import life_events
 from bot.domain.conversation.frame import Frame
 from bot.domain.conversation.readings import ranking_of, sentence_labels_of
+from bot.domain.conversation.safety import feeling_first
 from bot.domain.conversation.turn import with_the_context_of
 from bot.domain.knowledge.answers import Answer, agencies_of, keyed, part
 from bot.domain.knowledge.loader import knowledge
@@ -239,6 +241,10 @@ class ActionHandoffCheck(Action):
         if reference:
             send(dispatcher, Answer("handoff", [[part("handoff.already", reference=reference)]]))
             return [SlotSet("handoff_open", True)]
+        latest = tracker.latest_message
+        kind_word = feeling_first(feeling_of(latest), str(latest.get("text") or ""))
+        if kind_word is not None:  # "ik kan dit niet meer aan, kan iemand me helpen": first
+            send(dispatcher, kind_word)
         return [*cleared(), SlotSet("handoff_open", False), *context_events(tracker)]
 
 
