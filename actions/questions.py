@@ -17,6 +17,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import miss_kind
 from actions.replies import send
+from bot.domain.checklist.builder import checklist_from_slot
+from bot.domain.checklist.loader import life_events
+from bot.domain.checklist.render import checklist_reasons
 from bot.domain.conversation.entities import MessageFacts
 from bot.domain.conversation.frame import SITUATION_SLOT, Frame
 from bot.domain.conversation.readings import (
@@ -204,6 +207,14 @@ class ActionExplainAnswer(Action):
             return [FollowupAction("action_answer_question")]
         last = tracker.get_slot("last_answer") or {}
         rules = list(last.get("rules") or []) if isinstance(last, dict) else []
+        kept = tracker.get_slot("checklist")
+        if not rules and isinstance(last, dict) and last.get("kind") == "checklist" and kept:
+            # "why would the SVB care?" after a list: the reasons its desks must hear it
+            listed = checklist_from_slot(life_events(), knowledge(), kept, today())
+            reasons = checklist_reasons(knowledge(), listed) if listed is not None else None
+            if reasons is not None:
+                send(dispatcher, reasons)
+                return []
         send(dispatcher, explain_answer(knowledge(), rules, today(), question))
         return []
 

@@ -1242,3 +1242,15 @@ def test_a_typo_is_a_term_but_a_shorter_other_word_is_not() -> None:
 
     assert term_spans(normalise("ze is gisteren bevalen van een zoon"), "bevallen")
     assert not term_spans(normalise("moet ik uwv nog bellen"), "bevallen")
+
+
+async def test_why_after_a_list_gives_the_reasons_of_its_desks() -> None:
+    talk = Conversation(benefits=["kinderbijslag", "huurtoeslag"])
+    listed = await talk.say(
+        "mijn vrouw en ik zijn uit elkaar, de kinderen blijven bij mij",
+        "ask_checklist",
+        [("separation", 0.9)],
+    )
+    assert "checklist.intro" in listed
+    keys = await talk.say("waarom moet de svb dat weten", "why", action=ActionExplainAnswer())
+    assert keys[0] == "why.intro" and any(key.startswith("event.separation.") for key in keys)

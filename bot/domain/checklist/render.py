@@ -156,3 +156,16 @@ def checklist_answer(data: LifeEventData, kb: Knowledge, checklist: Checklist) -
 
 def no_checklist_yet() -> Answer:
     return Answer(kind=CHECKLIST_KIND, messages=[[part("checklist.none_yet")]])
+
+
+def checklist_reasons(kb: Knowledge, checklist: Checklist) -> Answer | None:
+    """ "Waarom?" after a list: the reason each desk on it must hear of the change (its
+    note), or None when the list gives no reasons."""
+    reasons = list(
+        dict.fromkeys(item.cell.note for item in checklist.to_do if item.cell.note is not None)
+    )
+    if not reasons:
+        return None
+    said: Message = [part(N_("why.intro"))]
+    said += [keyed(note, **every_reporting(kb)) for note in reasons]
+    return with_offer("why", [said])
