@@ -1254,3 +1254,13 @@ async def test_why_after_a_list_gives_the_reasons_of_its_desks() -> None:
     assert "checklist.intro" in listed
     keys = await talk.say("waarom moet de svb dat weten", "why", action=ActionExplainAnswer())
     assert keys[0] == "why.intro" and any(key.startswith("event.separation.") for key in keys)
+
+
+def test_a_relatives_gemeente_is_where_they_live_not_the_persons() -> None:
+    from bot.domain.knowledge.answers import other_person_answer
+
+    answer = other_person_answer(
+        knowledge(), {"bijstand": "sister"}, "paid_services", dt.date(2026, 6, 1)
+    )
+    keys = [p["key"] for message in answer.messages for p in message if "key" in p]
+    assert "other.todo.gemeente" in keys and "other.todo.when" not in keys

@@ -494,7 +494,7 @@ def other_person_answer(
         rule = knowledge.rules[rule_id] if rule_id is not None else None
         # "Their agency must hear it" is wrong beside a rule that there is nothing to report.
         if rule is None or brief or not (rule.theirs and rule.nothing_to_report):
-            message.append(_their_todo(knowledge, agency))
+            message.append(_their_todo(knowledge, agency, who_key))
         if rule is not None:
             applied.append(rule.id)
             # The rule as it is for them, in their words; never the "je" of the person's own.
@@ -508,10 +508,13 @@ def other_person_answer(
     return answer
 
 
-def _their_todo(knowledge: Knowledge, agency: str) -> Part:
-    """Theirs to report to their agency: by when and how, where the agency has one way."""
+def _their_todo(knowledge: Knowledge, agency: str, who_key: str) -> Part:
+    """Theirs to report to their agency: by when and how, where the agency has one way.
+    A gemeente is the one where they live, not "je gemeente"."""
     name = {"key": knowledge.agencies[agency].name_key}
     reporting = agency_reporting(knowledge, knowledge.agencies[agency])
+    if agency == "gemeente" and "deadline" in reporting:
+        return part("other.todo.gemeente", who={"key": who_key}, deadline=reporting["deadline"])
     if {"deadline", "channel"} <= set(reporting):
         return part("other.todo.when", agency=name, **reporting)
     return part("other.todo", agency=name)
