@@ -161,8 +161,12 @@ def no_checklist_yet() -> Answer:
 def checklist_reasons(kb: Knowledge, checklist: Checklist) -> Answer | None:
     """ "Waarom?" after a list: the reason each desk on it must hear of the change (its
     note), or None when the list gives no reasons."""
-    reasons = list(
-        dict.fromkeys(item.cell.note for item in checklist.to_do if item.cell.note is not None)
+    reasons = list(  # (the address desk's note says what to do there, not why)
+        dict.fromkeys(
+            item.cell.note
+            for item in checklist.to_do
+            if item.cell.note is not None and item.desk != "brp"
+        )
     )
     if not reasons:
         return None
