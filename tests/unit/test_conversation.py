@@ -1264,3 +1264,13 @@ def test_a_relatives_gemeente_is_where_they_live_not_the_persons() -> None:
     )
     keys = [p["key"] for message in answer.messages for p in message if "key" in p]
     assert "other.todo.gemeente" in keys and "other.todo.when" not in keys
+
+
+async def test_a_benefit_named_after_a_general_answer_is_about_the_change_before_it() -> None:
+    talk = Conversation(benefits=["ww", "zorgtoeslag"])
+    await talk.say(
+        "ik kan per 1 april 20 uur gaan werken bij een bakker", "ask_rules", [("side_job", 0.9)]
+    )
+    await talk.say("hoe werkt dat maandformulier van uwv", "ask_rules", [("ww_income_form", 0.9)])
+    keys = await talk.say("en mn zorgtoeslag?", "what_if", [("none", 0.9)])
+    assert any(key.startswith("rule.") and "toeslagen" in key for key in keys), keys

@@ -781,6 +781,12 @@ def _only_a_feeling(turn: TurnInput, reading: Reading) -> bool:
 REGISTRATION = terms("registration_words")  # "ingeschreven", "burgerzaken", "registered"
 
 
+def _has_rules(label: str | None, kb: Any, data: Any) -> bool:
+    """The situation has rules per benefit (not only general ones, like the WW form)."""
+    situation = kb.situations.get(situation_of(label, kb, data) or "") if label else None
+    return situation is None or bool(situation.rules)
+
+
 def _rules_for(label: str | None, benefits: list[str], kb: Any, data: Any) -> list[str]:
     """The rules a situation has for the person's benefits (none known: none)."""
     situation = kb.situations.get(situation_of(label, kb, data) or "") if label else None
@@ -870,9 +876,14 @@ def _answer(
             reading.agencies = list(frame.last_answer.get("agencies") or []) + reading.agencies
             return TurnResult("answered", mistake_answer(kb, reading, frame.benefits), frame)
         label, follow_up = frame.situation, True
+        earlier = frame.last_answer.get("earlier")
+        if earlier and reading.benefits and not _has_rules(label, kb, data):
+            # "en mn zorgtoeslag?" after the WW form was explained: about the change before
+            label = str(earlier)
     wants_list = turn.intent == CHECKLIST_INTENT or asks_who_needs_to_know(turn.text)
     if label is None:
         return _without_situation(turn, reading, frame, kb, data, wants_list)
+    earlier = frame.situation if frame.situation != label else frame.last_answer.get("earlier")
     frame.new_situation(label)
     frame.facts = facts
     situation_id = situation_of(label, kb, data)
@@ -1012,6 +1023,8 @@ def _answer(
     }
     if answer.asks:
         frame.last_answer["asks"] = answer.asks
+    if earlier and not situation.rules:  # general only: a benefit named next is the earlier's
+        frame.last_answer["earlier"] = earlier
     return TurnResult("answered", answer, frame)
 
 
