@@ -18,7 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.app_service import AppServiceError, app_service
-from actions.questions import feeling_of
+from actions.questions import feeling_of, frame_events
 from actions.replies import send
 from bot.domain.checklist.gemeenten import find_gemeente
 from bot.domain.checklist.loader import life_events
@@ -261,7 +261,7 @@ def context_events(tracker: Tracker) -> list[EventType]:
         sentence_labels_of(latest),
         Frame.from_slots(tracker.get_slot),
     )
-    return [SlotSet(name, value) for name, value in frame.as_slots().items()]
+    return frame_events(frame)
 
 
 class ActionAskHandoffConsent(Action):

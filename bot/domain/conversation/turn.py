@@ -222,7 +222,8 @@ def _facts(turn: TurnInput, frame: Frame, age_answer: int | None) -> dict[str, A
 
 
 def _instead_of_the_reason(answer: Answer, rules: frozenset[str], reason: dict[str, Any]) -> None:
-    """The reason of one of these rules in the answer, replaced by a reason that fits."""
+    """The reason of one of these rules in the answer, replaced by a reason that fits; with
+    none of them in it, the reason goes after the first message."""
     keys = {f"rule.{rule}.why" for rule in rules}
     for message in answer.messages:
         for index, said in enumerate(message):
@@ -506,14 +507,21 @@ def _like_the_words(
     if not read.ask_between or hinted is None or not benefits:
         return read
 
-    def rules_of(label: str) -> list[str | None]:
-        situation = kb.situations.get(situation_of(label, kb, data) or "")
-        if situation is None:
-            return []
-        return [situation.rule_for(b, kb.benefits[b].family) for b in benefits]
+    def rules_of(label: str) -> list[str | None] | None:
+        return _rules_per_benefit(label, benefits, kb, data)
 
     same = [label for label in read.ask_between if rules_of(label) == rules_of(hinted)]
     return replace(read, label=same[0], ask_between=[]) if len(same) == 1 else read
+
+
+def _rules_per_benefit(
+    label: str, benefits: list[str], kb: Any, data: Any
+) -> list[str | None] | None:
+    """The rule a label's situation has for each of these benefits (None: no situation)."""
+    situation = kb.situations.get(situation_of(label, kb, data) or "")
+    if situation is None:
+        return None
+    return [situation.rule_for(b, kb.benefits[b].family) for b in benefits]
 
 
 def _same_answer_anyway(
@@ -523,14 +531,7 @@ def _same_answer_anyway(
     paid odd jobs, with Wajong): asking which is meant would not change the answer."""
     if len(read.ask_between) < 2 or not benefits:
         return read
-
-    def rules_of(label: str) -> list[str | None] | None:
-        situation = kb.situations.get(situation_of(label, kb, data) or "")
-        if situation is None:
-            return None
-        return [situation.rule_for(b, kb.benefits[b].family) for b in benefits]
-
-    answers = [rules_of(label) for label in read.ask_between]
+    answers = [_rules_per_benefit(label, benefits, kb, data) for label in read.ask_between]
     first = answers[0]
     if first is None or None in first or any(other != first for other in answers[1:]):
         return read
@@ -787,15 +788,6 @@ def _has_rules(label: str | None, kb: Any, data: Any) -> bool:
     return situation is None or bool(situation.rules)
 
 
-def _rules_for(label: str | None, benefits: list[str], kb: Any, data: Any) -> list[str]:
-    """The rules a situation has for the person's benefits (none known: none)."""
-    situation = kb.situations.get(situation_of(label, kb, data) or "") if label else None
-    if situation is None:
-        return []
-    found = (situation.rule_for(b, kb.benefits[b].family) for b in benefits)
-    return list(dict.fromkeys(rule for rule in found if rule is not None))
-
-
 def _covers(kb: Any) -> dict[str, tuple[str, ...]]:
     """Each situation's `covers`, for readings.read_ranking."""
     return {key: situation.covers for key, situation in kb.situations.items() if situation.covers}
@@ -848,7 +840,7 @@ def _answer(
             "kind": "mistake",
             "agencies": reading.agencies,
             # "waarom eigenlijk?" afterwards: the reasons of the rule that was missed
-            "rules": _rules_for(frame.situation, frame.benefits, kb, data),
+            "rules": _rules_of_the_topic(frame, kb, data, frame.benefits),
         }
         answer = mistake_answer(kb, reading, frame.benefits)
         sums = _mistake_sums(frame, kb, data, turn.today)
@@ -965,17 +957,11 @@ def _answer(
     if facts.get("member_age") is not None and set(answer.rules) & KOSTENDELER_AGE_RULES:
         # "mijn kleinzoon van 22": said with that age, not only "iemand van 27 of ouder".
         age = int(facts["member_age"])
-        if age >= KOSTENDELER_AGE or not set(answer.rules) & KOSTENDELER_RULES:
-            key = (
-                N_("kostendeler.age.over")
-                if age >= KOSTENDELER_AGE
-                else N_("kostendeler.age.under")
-            )
-            answer.messages.insert(1, [part(key, age=age)])
-        else:  # under 27: the rule's "je bijstand wordt lager" is not for them; say why not
-            _instead_of_the_reason(
-                answer, KOSTENDELER_RULES, part(N_("kostendeler.age.under"), age=age)
-            )
+        if age >= KOSTENDELER_AGE:
+            answer.messages.insert(1, [part(N_("kostendeler.age.over"), age=age)])
+        else:  # under 27: a kostendeler rule's "je bijstand wordt lager" is not for them
+            under = part(N_("kostendeler.age.under"), age=age)
+            _instead_of_the_reason(answer, KOSTENDELER_RULES, under)
     said_sum = any(p["key"].startswith("sum.") for message in answer.messages for p in message)
     same = follow_up and answer.rules == before.get("rules") and not said_sum
     note = _same_rule_note(facts, before.get("facts") or {}) if same else None
@@ -1086,12 +1072,11 @@ def _how_things_are(sentence: str) -> bool:
     words = set(tokens)
     if _SINCE & words:
         return True
-    if detect_events(sentence, life_events()):
-        return False
-    if _STATUS & words:
-        return True
+    status = bool(_STATUS & words)
     having = bool(_HAVING & words) and len(tokens) <= HAVING_SENTENCE
-    return having and bool(read_message(sentence, knowledge()).had)
+    if not (status or having) or detect_events(sentence, life_events()):
+        return False
+    return status or bool(read_message(sentence, knowledge()).had)
 
 
 # A stay abroad for a while is a trip, also when a child goes or someone "moves" there.
